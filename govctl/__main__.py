@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from govctl.cli.main import entry
+
+entry()

@@ -1,0 +1,1 @@
+"""govctl's command line: a thin layer over ``govctl.api``."""

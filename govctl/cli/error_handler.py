@@ -1,0 +1,46 @@
+"""The one place that turns exceptions into exit codes and one-line messages.
+
+Library code raises ``GovctlError`` subclasses; anything else is a bug, reported in one line with
+a hint to rerun with ``GOVCTL_DEBUG=1`` for the traceback (exit 3: govctl fails closed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+import click
+
+from govctl.errors import EXIT_INFRA, EXIT_USAGE, GovctlError
+
+
+def run_guarded(func: Callable[[], int]) -> int:
+    """Run a command body and return its exit code, whatever it raises."""
+    try:
+        return func()
+    except GovctlError as exc:
+        click.echo(f"govctl: error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("govctl: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error worth a message.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("GOVCTL_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"govctl: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with GOVCTL_DEBUG=1 for details)",
+            err=True,
+        )
+        return EXIT_INFRA

@@ -1,0 +1,63 @@
+"""Entry point: ``govctl`` (console script) and ``python -m govctl``.
+
+Every command returns an int exit code; ``main`` runs click in non-standalone mode so that the
+returned code, click's usage errors and govctl's own errors all go through ``run_guarded``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from govctl import __version__
+from govctl.cli.context import CliContext
+from govctl.cli.error_handler import run_guarded
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="govctl")
+@click.option(
+    "-C",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Repository root (default: the nearest folder upwards holding govctl.yaml).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: <root>/govctl.yaml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None:
+    """Governance and compliance control plane for generative-AI systems."""
+    ctx.obj = CliContext(root_option=root, config_option=config_path)
+
+
+def _register() -> None:
+    # Explicit registry of commands: no registration by import side effect.
+    from govctl.cli.commands import check
+
+    cli.add_command(check.check_command)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+
+    def invoke() -> int:
+        result = cli.main(args=args, prog_name="govctl", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+
+    return run_guarded(invoke)
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Loading ``govctl.yaml`` into the typed ``Config`` model.
+
+Errors name the file and line (ConfigError, exit 2). Nothing here reads the environment: the CLI
+decides which file to load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from govctl.errors import ConfigError
+from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
+from govctl.models.config import Config
+
+CONFIG_FILENAME = "govctl.yaml"
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds govctl.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILENAME).is_file():
+            return folder
+    return None
+
+
+def _render_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_config(text: str, display_path: str) -> Config:
+    result = parse_yaml(text, positions=True)
+    if result.problem:
+        raise ConfigError(result.problem.message, file=display_path, line=result.problem.line)
+    docs = [d for d in result.documents if d.value is not None]
+    if len(docs) != 1 or not isinstance(docs[0].value, dict):
+        raise ConfigError("expected exactly one YAML mapping (kind: Config)", file=display_path, line=1)
+    doc = docs[0]
+    try:
+        return Config.model_validate(doc.value)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = None
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in doc.positions:
+                line = doc.positions[loc[:n]][0]
+                break
+        field = _render_loc(loc) or "document"
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(f"{field}: {err['msg']}{more}", file=display_path, line=line) from None
+
+
+def load_config(path: Path, display_path: str | None = None) -> Config:
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            "configuration not found (run `govctl init` to create one)", file=shown
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=shown) from None
+    try:
+        text = decode_utf8(data)
+    except YamlProblem as problem:
+        raise ConfigError(problem.message, file=shown, line=problem.line) from None
+    return parse_config(text, shown)
