@@ -1,6 +1,7 @@
 """Canonical JSON and digests (SPEC §2).
 
-- Canonical JSON is RFC 8785 (JCS), produced by the ``rfc8785`` package; ``json.dumps(sort_keys=True)``
+- Canonical JSON is RFC 8785 (JCS), produced by the ``rfc8785`` package;
+  ``json.dumps(sort_keys=True)``
   is *not* equivalent (number formatting such as ``1.0`` and ``-0.0``, key order of non-BMP text).
 - An artifact digest is ``"sha256:" + hex(sha256(JCS(document)))`` over the whole YAML document as
   parsed (apiVersion, kind, metadata, spec), with YAML dates and timestamps already turned into

@@ -40,7 +40,9 @@ def parse_config(text: str, display_path: str) -> Config:
         raise ConfigError(result.problem.message, file=display_path, line=result.problem.line)
     docs = [d for d in result.documents if d.value is not None]
     if len(docs) != 1 or not isinstance(docs[0].value, dict):
-        raise ConfigError("expected exactly one YAML mapping (kind: Config)", file=display_path, line=1)
+        raise ConfigError(
+            "expected exactly one YAML mapping (kind: Config)", file=display_path, line=1
+        )
     doc = docs[0]
     try:
         return Config.model_validate(doc.value)

@@ -94,7 +94,11 @@ class EngineError(GovctlError):
     exit_code = EXIT_INFRA
 
     def __init__(
-        self, message: str, *, engine: str | None = None, subject: str | None = None,
+        self,
+        message: str,
+        *,
+        engine: str | None = None,
+        subject: str | None = None,
         rule: str | None = None,
     ) -> None:
         super().__init__(message)

@@ -35,7 +35,7 @@ def run_guarded(func: Callable[[], int]) -> int:
         # Output piped into `head` and closed: not an error worth a message.
         sys.stderr.close()
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if os.environ.get("GOVCTL_DEBUG"):
             traceback.print_exc()
         click.echo(

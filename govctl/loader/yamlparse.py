@@ -157,8 +157,10 @@ def _scalar_value(event: Any) -> Any:
         "tag:yaml.org,2002:bool": bool,
         "tag:yaml.org,2002:null": type(None),
     }.get(tag)
-    if expected is None or not isinstance(value, expected) or (
-        tag == "tag:yaml.org,2002:int" and isinstance(value, bool)
+    if (
+        expected is None
+        or not isinstance(value, expected)
+        or (tag == "tag:yaml.org,2002:int" and isinstance(value, bool))
     ):
         raise ValueError(f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}")
     return float(value) if tag == "tag:yaml.org,2002:float" else value
@@ -238,7 +240,9 @@ class _Builder:
             self._count(1, mark)
             if self._expecting_key():
                 if event.tag not in (None, "!", _STR_TAG):
-                    raise YamlProblem("mapping keys must be strings", mark.line + 1, mark.column + 1)
+                    raise YamlProblem(
+                        "mapping keys must be strings", mark.line + 1, mark.column + 1
+                    )
                 self._take_key(_KeyText(event.value), mark)
                 return
             try:
@@ -250,7 +254,9 @@ class _Builder:
             self._attach(value, mark)
         elif name in ("MappingStartEvent", "SequenceStartEvent"):
             if self._expecting_key():
-                raise YamlProblem("mapping keys must be plain scalars", mark.line + 1, mark.column + 1)
+                raise YamlProblem(
+                    "mapping keys must be plain scalars", mark.line + 1, mark.column + 1
+                )
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                 raise YamlProblem(f"unsupported tag {event.tag!r}", mark.line + 1, mark.column + 1)
             self._count(1, mark)
@@ -275,9 +281,7 @@ class _Builder:
         elif name == "AliasEvent":
             anchored = self.anchors.get(event.anchor)
             if anchored is None:
-                raise YamlProblem(
-                    f"unknown alias {event.anchor!r}", mark.line + 1, mark.column + 1
-                )
+                raise YamlProblem(f"unknown alias {event.anchor!r}", mark.line + 1, mark.column + 1)
             value, size = anchored
             self._count(size, mark)
             if self._expecting_key():
@@ -292,7 +296,9 @@ class _KeyText(str):
 _NO_KEY: Any = object()
 
 
-def parse_yaml(text: str, limits: YamlLimits | None = None, *, positions: bool = False) -> ParseResult:
+def parse_yaml(
+    text: str, limits: YamlLimits | None = None, *, positions: bool = False
+) -> ParseResult:
     """Parse every document in ``text``; stop at the first problem, keeping earlier documents."""
     limits = limits or YamlLimits()
     docs: list[ParsedDocument] = []
@@ -312,9 +318,7 @@ def parse_yaml(text: str, limits: YamlLimits | None = None, *, positions: bool =
                 doc_line = event.start_mark.line + 1
             elif name == "DocumentEndEvent":
                 assert builder is not None
-                docs.append(
-                    ParsedDocument(builder.result, len(docs), doc_line, builder.positions)
-                )
+                docs.append(ParsedDocument(builder.result, len(docs), doc_line, builder.positions))
                 builder = None
             elif builder is not None:
                 builder.feed(event)

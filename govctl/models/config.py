@@ -60,6 +60,12 @@ class AuditSettings(Strict):
     )
     publicKey: NonEmpty | None = Field(default=None, description="Ed25519 public key file (PEM)")
     lockTimeoutSeconds: Annotated[float, Field(ge=0)] = 30
+    origin: NonEmpty | None = Field(
+        default=None,
+        description="the audit log's origin, written into every checkpoint; default: a random "
+        "id chosen when the store is created. Set it to pin the store: a database with another "
+        "origin then fails verification as replaced",
+    )
 
 
 class CacheSettings(Strict):

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from govctl.models.common import (
-    SEMVER_PATTERN,
     MODEL_VERSION_PATTERN,
+    SEMVER_PATTERN,
     Date,
     Digest,
     Duration,
@@ -161,7 +161,12 @@ class ResidencyRuleArtifact(Strict):
 
 # --- GuardrailPolicy -------------------------------------------------------------------------
 InputCheckType = Literal[
-    "prompt_injection", "jailbreak", "pii_detection", "topic_filter", "secrets_detection", "toxicity"
+    "prompt_injection",
+    "jailbreak",
+    "pii_detection",
+    "topic_filter",
+    "secrets_detection",
+    "toxicity",
 ]
 OutputCheckType = Literal[
     "pii_redaction", "grounding", "safety", "format_validation", "business_rules", "toxicity"

@@ -1,12 +1,80 @@
-"""`govctl check` (placeholder until the pipeline lands)."""
+"""``govctl check``: validate the registry against the policy library (SPEC §7)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
+
+from govctl import api
+from govctl.cli.context import CliContext
+from govctl.cli.output import emit
+from govctl.errors import UsageError
+from govctl.output import FORMATS, render
+
+
+def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
+    out = []
+    for path in paths:
+        full = path.resolve()
+        try:
+            out.append(full.relative_to(root).as_posix() or ".")
+        except ValueError:
+            raise UsageError(f"{path} is outside the repository {root}") from None
+        if not full.exists():
+            raise UsageError(f"{path} does not exist")
+    return tuple("" if p == "." else p for p in out if p != ".") if "." not in out else ()
 
 
 @click.command("check")
-def check_command() -> int:
-    """Validate the registry against the policy library."""
-    click.echo("not implemented yet", err=True)
-    return 3
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--base", metavar="REF", help="Git ref to compare against (feeds input.change).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--engine", type=click.Choice(["embedded", "opa"]), help="Default: govctl.yaml.")
+@click.option("--opa-url", metavar="URL", help="OPA server for --engine opa.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), help="Default: govctl.yaml.")
+@click.option("--now", metavar="TIME", help="Evaluate as of TIME (RFC 3339 or YYYY-MM-DD).")
+@click.option("--no-audit", is_flag=True, help="Do not append an event to the audit trail.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .govctl-cache.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU).")
+@click.option("--stats", is_flag=True, help="Print stage timings to stderr.")
+@click.pass_obj
+def check_command(
+    ctx: CliContext,
+    paths: tuple[Path, ...],
+    base: str | None,
+    fmt: str,
+    output: Path | None,
+    engine: str | None,
+    opa_url: str | None,
+    fail_on: str | None,
+    now: str | None,
+    no_audit: bool,
+    no_cache: bool,
+    workers: int,
+    stats: bool,
+) -> int:
+    """Validate artifacts against the policy library; exit 1 on findings at or above --fail-on."""
+    root = ctx.root()
+    options = api.CheckOptions(
+        root=root,
+        paths=_repo_relative(paths, root),
+        base=base,
+        engine=engine,
+        opa_url=opa_url,
+        fail_on=fail_on,
+        now=now,
+        audit=not no_audit,
+        use_cache=not no_cache,
+        workers=workers,
+        config_path=ctx.config_option,
+        actor=os.environ.get("GOVCTL_ACTOR") or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER"),
+    )
+    result = api.check(options)
+    emit(render(result, fmt), output)
+    if stats:
+        timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
+        click.echo(f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True)
+    return result.exit_code

@@ -1,0 +1,29 @@
+"""govctl's library API: every command's work, returning frozen results.
+
+The CLI (``govctl.cli``) only parses arguments, calls these and renders what they return.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govctl.check import CheckOptions, CheckResult, run_check
+from govctl.config import CONFIG_FILENAME, load_config
+from govctl.loader.load import LoadSettings, load_registry as _load_registry
+from govctl.loader.source import WorkTreeSource
+from govctl.models.config import Config
+from govctl.registry import Registry
+
+__all__ = ["CheckOptions", "CheckResult", "check", "load_registry"]
+
+
+def check(options: CheckOptions) -> CheckResult:
+    """Run ``govctl check``: validate the registry against the policy library."""
+    return run_check(options)
+
+
+def load_registry(root: Path, config: Config | None = None) -> Registry:
+    """Load the registry of the repository at ``root`` (no policies, no cache)."""
+    root = root.resolve()
+    config = config or load_config(root / CONFIG_FILENAME, CONFIG_FILENAME)
+    return _load_registry(WorkTreeSource(root), config, LoadSettings()).registry

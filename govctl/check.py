@@ -1,0 +1,280 @@
+"""The ``govctl check`` pipeline: load → resolve → evaluate → waive → locate.
+
+Each stage is a function; ``run_check`` strings them together and returns a frozen
+``CheckResult``. Nothing here prints or exits: the CLI renders the result and picks the exit code.
+govctl fails closed: an engine failure raises ``EngineError`` and no result (and no audit event)
+is produced.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from govctl import __version__
+from govctl.cache import Cache
+from govctl.clock import normalise_now, now_date
+from govctl.config import CONFIG_FILENAME, load_config
+from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
+from govctl.graph import DependencyGraph
+from govctl.loader.load import LoadResult, LoadSettings, load_registry
+from govctl.loader.source import FileSource, WorkTreeSource
+from govctl.models.config import Config
+from govctl.native_rules import registry_findings
+from govctl.policy.bundle import PolicyBundle, RuleMeta
+from govctl.policy.catalog import load_policies, rule_catalog
+from govctl.policy.engine import EngineSettings, EvalRequest, PolicyFinding, create_engine, normalise
+from govctl.policy.inputs import InputBuilder
+from govctl.registry import Registry
+from govctl.waivers import apply_waivers, review_waivers
+
+ChangeProvider = Callable[[Registry], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    root: Path
+    paths: tuple[str, ...] = ()  # report only on artifacts in these files/folders (+ dependents)
+    base: str | None = None
+    engine: str | None = None  # default: govctl.yaml policy.engine
+    opa_url: str | None = None
+    fail_on: str | None = None  # default: govctl.yaml policy.failOn
+    now: str | None = None  # default: the clock
+    audit: bool = True
+    use_cache: bool = True
+    workers: int = 0
+    config_path: Path | None = None
+    actor: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    artifacts: int
+    errors: int
+    warnings: int
+    infos: int
+    waived: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    now: str
+    registry_digest: str
+    policy_digest: str
+    engine: str
+    engine_version: str
+    fail_on: str
+    findings: tuple[Finding, ...]
+    summary: Summary
+    rules: Mapping[str, RuleMeta]
+    evaluated: int  # subjects evaluated by the engine this run (cache misses)
+    cached: int  # subjects answered from the cache
+    timings: Mapping[str, float] = field(default_factory=dict)
+    govctl_version: str = __version__
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code_for(self.findings, self.fail_on)
+
+
+def exit_code_for(findings: Iterable[Finding], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    bar = SEVERITY_RANK["warning" if fail_on == "warning" else "error"]
+    return 1 if any(not f.waived and SEVERITY_RANK[f.severity] >= bar for f in findings) else 0
+
+
+def summarise(findings: Sequence[Finding], artifacts: int) -> Summary:
+    live = [f for f in findings if not f.waived]
+    return Summary(
+        artifacts=artifacts,
+        errors=sum(f.severity == "error" for f in live),
+        warnings=sum(f.severity == "warning" for f in live),
+        infos=sum(f.severity == "info" for f in live),
+        waived=len(findings) - len(live),
+    )
+
+
+def _in_scope(path: str | None, scope: tuple[str, ...]) -> bool:
+    if not scope or path is None:
+        return not scope
+    pure = PurePosixPath(path)
+    return any(pure == PurePosixPath(s) or PurePosixPath(s) in pure.parents for s in scope)
+
+
+def subjects_in_scope(registry: Registry, graph: DependencyGraph, scope: tuple[str, ...]) -> set[str]:
+    """Artifacts declared in the scoped files, and every artifact that depends on them."""
+    touched = {a.identity for a in registry if _in_scope(a.path, scope)}
+    touched |= {
+        i for i in registry.datasets if _in_scope(registry.datasets[i].path, scope)
+    }
+    dependents: set[str] = set()
+    for artifact in registry:
+        if artifact.identity in touched or touched & graph.closure(artifact.identity).keys():
+            dependents.add(artifact.identity)
+    return dependents
+
+
+@dataclass
+class _Evaluation:
+    findings: list[RawFinding]
+    evaluated: int
+    cached: int
+
+
+def evaluate_policies(
+    registry: Registry,
+    graph: DependencyGraph,
+    bundle: PolicyBundle,
+    builder: InputBuilder,
+    engine_name: str,
+    engine_settings: EngineSettings,
+    cache: Cache | None,
+    subjects: set[str] | None,
+) -> tuple[_Evaluation, str]:
+    engine = create_engine(engine_name, engine_settings)
+    try:
+        engine_version = engine.version()
+        salt = f"{engine_name}|{engine_version}|{bundle.digest}|"
+        results: dict[str, list[PolicyFinding]] = {}
+        requests: list[EvalRequest] = []
+        keys: dict[str, str] = {}
+        for subject in registry:
+            if not subject.valid or not bundle.evaluates(subject.kind):
+                continue
+            if subjects is not None and subject.identity not in subjects:
+                continue
+            key, derived, change = builder.prepare(subject)
+            key = salt + key
+            hit = cache.get_result(key) if cache else None
+            if hit is not None:
+                results[subject.identity] = hit
+                continue
+            keys[subject.identity] = key
+            requests.append(
+                EvalRequest(subject.identity, subject.kind, builder.document_json(subject, derived, change))
+            )
+        raw = engine.evaluate(bundle, requests) if requests else {}
+    finally:
+        engine.close()
+    for request in requests:
+        found = [normalise(bundle, request.subject, f) for f in raw.get(request.subject, [])]
+        found.sort(key=lambda f: (f.rule, f.ref, f.path, f.severity, f.message))
+        results[request.subject] = found
+        if cache:
+            cache.put_result(keys[request.subject], found)
+    findings = [
+        RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
+        for identity in sorted(results)
+        for f in results[identity]
+    ]
+    return _Evaluation(findings, len(requests), len(results) - len(requests)), engine_version
+
+
+def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
+    return list(dict.fromkeys(raws))
+
+
+def locate_findings(
+    raws: Iterable[RawFinding], locator: Locator, rules: Mapping[str, RuleMeta]
+) -> list[Finding]:
+    out = []
+    for raw in _dedupe(raws):
+        file, line, column = locator.locate(raw)
+        meta = rules.get(raw.rule)
+        out.append(
+            Finding(
+                rule=raw.rule,
+                severity=raw.severity,
+                message=raw.message,
+                ref=raw.ref,
+                path=raw.path,
+                file=file,
+                line=line,
+                column=column,
+                waived=False,
+                waiver=None,
+                fingerprint=fingerprint(raw.rule, raw.ref, raw.path, file),
+                controls=meta.controls if meta else (),
+            )
+        )
+    return out
+
+
+def config_json(config: Config) -> dict[str, Any]:
+    return config.model_dump(mode="json")
+
+
+def load(root: Path, config: Config, source: FileSource | None, cache: Cache | None,
+         workers: int) -> LoadResult:
+    return load_registry(source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache)
+
+
+def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now_t = time.perf_counter()
+        timings[name] = round(now_t - clock, 4)
+        clock = now_t
+
+    root = options.root.resolve()
+    config = load_config(options.config_path or root / CONFIG_FILENAME,
+                         None if options.config_path else CONFIG_FILENAME)
+    now = normalise_now(options.now)
+    engine_name = options.engine or config.policy.engine
+    fail_on = options.fail_on or config.policy.failOn
+    bundle = load_policies(root, config)
+    rules = rule_catalog(bundle)
+    cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
+    lap("policies")
+    loaded = load(root, config, None, cache, options.workers)
+    registry = loaded.registry
+    lap("load")
+    graph = DependencyGraph(registry)
+    scope = subjects_in_scope(registry, graph, options.paths) if options.paths else None
+    change = change_provider(registry) if change_provider else None
+    native = registry_findings(registry, loaded.problems)
+    review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
+    lap("resolve")
+    builder = InputBuilder(registry, graph, config_json(config), now, change)
+    settings = EngineSettings(
+        workers=options.workers,
+        opa_url=options.opa_url or config.opa.url,
+        opa_timeout_seconds=config.opa.timeoutSeconds,
+    )
+    evaluation, engine_version = evaluate_policies(
+        registry, graph, bundle, builder, engine_name, settings, cache, scope
+    )
+    lap("evaluate")
+    disabled = set(config.policy.disabled)
+    raws = [
+        r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled
+    ]
+    locator = Locator(WorkTreeSource(root), registry, LoadSettings().limits)
+    findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
+    if options.paths:
+        findings = [f for f in findings if (f.ref in (scope or set())) or _in_scope(f.file, options.paths)]
+    findings.sort(key=sort_key)
+    lap("locate")
+    if cache:
+        cache.save()
+    return CheckResult(
+        now=now,
+        registry_digest=registry.digest,
+        policy_digest=bundle.digest,
+        engine=engine_name,
+        engine_version=engine_version,
+        fail_on=fail_on,
+        findings=tuple(findings),
+        summary=summarise(findings, len(registry)),
+        rules=rules,
+        evaluated=evaluation.evaluated,
+        cached=evaluation.cached,
+        timings=timings,
+    )

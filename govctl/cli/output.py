@@ -1,0 +1,24 @@
+"""Writing command output: stdout, or a file replaced atomically (never half-written)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from govctl.errors import InfraError
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InfraError(f"cannot write {output}: {exc.strerror}") from None

@@ -1,0 +1,285 @@
+"""Load a registry from a ``FileSource``: discover, parse in parallel, validate, hash, read files.
+
+Cold path: files are parsed in worker processes (both cores) and every ``FileRecord`` is cached by
+the SHA-256 of the file's bytes, as are dataset measurements, so a warm run only reads and hashes
+bytes. Problems never stop the run: each becomes a GOV-REG-001/002 finding with a location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from govctl.canonical import digest_bytes, digest_json
+from govctl.loader.documents import DocumentRecord, FileRecord, Problem, process_file
+from govctl.loader.source import FileSource, SourceProblem, join_relative
+from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8
+from govctl.models.config import Config
+from govctl.registry import Artifact, DatasetInfo, Registry, build_registry
+
+T = TypeVar("T")
+R = TypeVar("R")
+PARALLEL_THRESHOLD = 400  # below this many cache misses, forking workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    limits: YamlLimits = field(default_factory=YamlLimits)
+    workers: int = 0  # 0: one per CPU
+    template_max_bytes: int = 1024 * 1024
+    dataset_max_bytes: int = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A problem found while loading, located by file (+ document and field when known)."""
+
+    rule: str  # GOV-REG-001 (unreadable / invalid) or GOV-REG-002 (a file reference missing)
+    message: str
+    file: str
+    line: int | None = None
+    column: int | None = None
+    ref: str | None = None
+    path: str = ""
+    doc_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetStats:
+    digest: str
+    cases: int
+    tag_counts: tuple[tuple[str, int], ...]
+    invalid_lines: tuple[int, ...]
+
+
+class ParseCache(Protocol):
+    def get_file(self, sha256: str) -> FileRecord | None: ...
+
+    def put_file(self, record: FileRecord) -> None: ...
+
+    def get_dataset(self, sha256: str) -> DatasetStats | None: ...
+
+    def put_dataset(self, sha256: str, stats: DatasetStats) -> None: ...
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    registry: Registry
+    problems: tuple[LoadProblem, ...]
+    parsed_files: int  # cache misses actually parsed this run
+
+
+def worker_count(requested: int) -> int:
+    return requested if requested > 0 else max(1, os.cpu_count() or 1)
+
+
+def parallel_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """``map`` over a fork-started process pool when it pays off; in order."""
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return [func(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    chunk = max(16, len(items) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(func, items, chunksize=chunk))
+
+
+def _process(args: tuple[bytes, YamlLimits]) -> FileRecord:
+    return process_file(*args)
+
+
+def measure_dataset(data: bytes) -> DatasetStats:
+    """Count JSONL cases and their tags; remember lines that are not JSON objects."""
+    cases = 0
+    tags: dict[str, int] = {}
+    invalid: list[int] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            case = json.loads(raw)
+        except ValueError:
+            invalid.append(number)
+            continue
+        if not isinstance(case, dict):
+            invalid.append(number)
+            continue
+        cases += 1
+        case_tags = case.get("tags")
+        if isinstance(case_tags, list):
+            for tag in set(t for t in case_tags if isinstance(t, str)):
+                tags[tag] = tags.get(tag, 0) + 1
+    return DatasetStats(digest_bytes(data), cases, tuple(sorted(tags.items())), tuple(invalid))
+
+
+class _Loader:
+    def __init__(
+        self, source: FileSource, config: Config, settings: LoadSettings, cache: ParseCache | None
+    ) -> None:
+        self.source = source
+        self.config = config
+        self.settings = settings
+        self.cache = cache
+        self.problems: list[LoadProblem] = []
+        self.parsed = 0
+
+    def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
+        records: dict[str, FileRecord] = {}
+        misses: list[tuple[str, bytes]] = []
+        limit = self.settings.limits.max_bytes
+        for path in files:
+            try:
+                data = self.source.read_bytes(path, limit)
+            except SourceProblem as exc:
+                self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            cached = self.cache.get_file(sha) if self.cache else None
+            if cached is not None:
+                records[path] = cached
+            else:
+                misses.append((path, data))
+        workers = worker_count(self.settings.workers)
+        fresh = parallel_map(_process, [(d, self.settings.limits) for _, d in misses], workers)
+        self.parsed = len(fresh)
+        for (path, _), record in zip(misses, fresh, strict=True):
+            records[path] = record
+            if self.cache:
+                self.cache.put_file(record)
+        return records
+
+    def note(self, problem: Problem, path: str, ref: str | None = None) -> None:
+        self.problems.append(
+            LoadProblem(
+                "GOV-REG-001",
+                problem.message,
+                path,
+                problem.line,
+                problem.column,
+                ref,
+                problem.path,
+                problem.doc_index,
+            )
+        )
+
+    def artifact(self, path: str, record: DocumentRecord) -> Artifact | None:
+        identity = record.identity
+        for problem in record.problems:
+            self.note(problem, path, identity)
+        if identity is None:
+            return None
+        doc, digest, ok = record.doc, record.digest, record.valid
+        if digest is None:  # a Prompt using templateFile
+            doc, ok = self._with_template(path, record)
+            digest = digest_json(doc)
+        return Artifact(
+            identity=identity,
+            kind=record.kind,
+            name=record.name or "",
+            version=record.version,
+            path=path,
+            index=record.index,
+            line=record.line,
+            doc=doc,
+            digest=digest,
+            valid=ok,
+        )
+
+    def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool]:
+        spec = record.doc["spec"]
+        relative = spec.get("templateFile")
+        where = dict(ref=record.identity, path="spec.templateFile", doc_index=record.index)
+        try:
+            template_path = join_relative(path, str(relative))
+            data = self.source.read_bytes(template_path, self.settings.template_max_bytes)
+        except SourceProblem as exc:
+            missing = exc.message == "file not found"
+            rule = "GOV-REG-002" if missing else "GOV-REG-001"
+            message = f"template file {relative!r} {'not found' if missing else exc.message}"
+            self.problems.append(LoadProblem(rule, message, path, **where))  # type: ignore[arg-type]
+            return record.doc, False
+        try:
+            text = decode_utf8(data)
+        except YamlProblem as problem:
+            self.problems.append(
+                LoadProblem(
+                    "GOV-REG-001", problem.message, template_path, problem.line, problem.column
+                )
+            )
+            return record.doc, False
+        new_spec = {k: v for k, v in spec.items() if k != "templateFile"}
+        new_spec["template"] = text
+        return {**record.doc, "spec": new_spec}, record.valid
+
+    def datasets(self, artifacts: Sequence[Artifact]) -> dict[str, DatasetInfo]:
+        out: dict[str, DatasetInfo] = {}
+        for suite in artifacts:
+            if suite.kind != "EvalSuite" or not isinstance(suite.spec.get("dataset"), str):
+                continue
+            out[suite.identity] = self._dataset(suite, suite.spec["dataset"])
+        return out
+
+    def _dataset(self, suite: Artifact, relative: str) -> DatasetInfo:
+        where = dict(ref=suite.identity, path="spec.dataset", doc_index=suite.index)
+        try:
+            path = join_relative(suite.path, relative)
+            data = self.source.read_bytes(path, self.settings.dataset_max_bytes)
+        except SourceProblem as exc:
+            missing = exc.message == "file not found"
+            rule = "GOV-REG-002" if missing else "GOV-REG-001"
+            message = f"dataset {relative!r} {'not found' if missing else exc.message}"
+            self.problems.append(LoadProblem(rule, message, suite.path, **where))  # type: ignore[arg-type]
+            return DatasetInfo(relative, False, None, 0, {}, ())
+        sha = hashlib.sha256(data).hexdigest()
+        stats = self.cache.get_dataset(sha) if self.cache else None
+        if stats is None:
+            stats = measure_dataset(data)
+            if self.cache:
+                self.cache.put_dataset(sha, stats)
+        for line in stats.invalid_lines[:20]:
+            self.problems.append(
+                LoadProblem("GOV-REG-001", "dataset line is not a JSON object", path, line, 1)
+            )
+        return DatasetInfo(
+            path, True, stats.digest, stats.cases, dict(stats.tag_counts), stats.invalid_lines
+        )
+
+
+def load_registry(
+    source: FileSource,
+    config: Config,
+    settings: LoadSettings | None = None,
+    cache: ParseCache | None = None,
+) -> LoadResult:
+    settings = settings or LoadSettings()
+    loader = _Loader(source, config, settings, cache)
+    listing = source.list_yaml(config.roots)
+    for refused in listing.problems:
+        loader.problems.append(LoadProblem("GOV-REG-001", refused.message, refused.path))
+    records = loader.read_records(listing.files)
+    artifacts: list[Artifact] = []
+    for path in listing.files:
+        record = records.get(path)
+        if record is None:
+            continue
+        for problem in record.problems:
+            loader.note(problem, path)
+        for document in record.documents:
+            artifact = loader.artifact(path, document)
+            if artifact is not None:
+                artifacts.append(artifact)
+    datasets = loader.datasets(artifacts)
+    registry = build_registry(config, artifacts, datasets, listing.files)
+    return LoadResult(registry, tuple(loader.problems), loader.parsed)
+
+
+def problems_by_file(problems: Iterable[LoadProblem]) -> Mapping[str, list[LoadProblem]]:
+    out: dict[str, list[LoadProblem]] = {}
+    for problem in problems:
+        out.setdefault(problem.file, []).append(problem)
+    return out

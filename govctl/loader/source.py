@@ -1,0 +1,121 @@
+"""Where artifact files come from: the work tree, or (``govctl.gitio``) a git tree.
+
+A ``FileSource`` speaks repository-relative POSIX paths only, so findings, digests and caches do
+not depend on where the repository is checked out. Paths that would leave the repository
+(``..``, absolute paths, symlinks pointing outside) are refused with ``SourceProblem``.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class SourceProblem(Exception):
+    """A file cannot be used: outside the repository, too large, unreadable, missing."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Listing:
+    """YAML files found under the roots (sorted), and files refused while walking."""
+
+    files: tuple[str, ...]
+    problems: tuple[SourceProblem, ...]
+
+
+class FileSource(Protocol):
+    """Read-only view of a repository's files at one point in time."""
+
+    def list_yaml(self, roots: Sequence[str]) -> Listing: ...
+
+    def read_bytes(self, path: str, max_bytes: int) -> bytes: ...
+
+    def is_file(self, path: str) -> bool: ...
+
+
+def join_relative(base_file: str, relative: str) -> str:
+    """Resolve ``relative`` against the folder of ``base_file``; refuse paths leaving the repo."""
+    if relative.startswith("/") or "\\" in relative:
+        raise SourceProblem(relative, "must be a relative POSIX path inside the repository")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base_file), relative))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        raise SourceProblem(relative, "path leaves the repository")
+    return joined
+
+
+class WorkTreeSource:
+    """Files of a checked-out repository folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _inside(self, target: Path) -> bool:
+        try:
+            target.relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    def _absolute(self, path: str) -> Path:
+        if path.startswith("/") or path == ".." or path.startswith("../"):
+            raise SourceProblem(path, "path leaves the repository")
+        full = self.root / path
+        if not self._inside(full.resolve()):
+            raise SourceProblem(path, f"symlink points outside the repository ({full.resolve()})")
+        return full
+
+    def list_yaml(self, roots: Sequence[str]) -> Listing:
+        files: list[str] = []
+        problems: list[SourceProblem] = []
+        for root in roots:
+            top = self.root / root
+            if not top.is_dir() or not self._inside(top.resolve()):
+                continue
+            for folder, dirs, names in os.walk(top, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in names:
+                    if not name.endswith(YAML_SUFFIXES):
+                        continue
+                    full = Path(folder) / name
+                    rel = full.relative_to(self.root).as_posix()
+                    if full.is_symlink() and not self._inside(full.resolve()):
+                        problems.append(
+                            SourceProblem(
+                                rel, f"symlink points outside the repository ({os.readlink(full)})"
+                            )
+                        )
+                        continue
+                    files.append(rel)
+        return Listing(tuple(sorted(set(files))), tuple(problems))
+
+    def read_bytes(self, path: str, max_bytes: int) -> bytes:
+        full = self._absolute(path)
+        try:
+            size = full.stat().st_size
+            if size > max_bytes:
+                raise SourceProblem(path, f"file is {size} bytes, over the {max_bytes}-byte bound")
+            with full.open("rb") as handle:
+                return handle.read(max_bytes + 1)
+        except FileNotFoundError:
+            raise SourceProblem(path, "file not found") from None
+        except IsADirectoryError:
+            raise SourceProblem(path, "is a folder, not a file") from None
+        except OSError as exc:
+            raise SourceProblem(path, f"cannot read: {exc.strerror}") from None
+
+    def is_file(self, path: str) -> bool:
+        try:
+            return self._absolute(path).is_file()
+        except SourceProblem:
+            return False

@@ -1,0 +1,160 @@
+"""Schema validation of artifact documents with jsonschema, against the shipped JSON Schemas.
+
+jsonschema's own messages are written for schema authors ("Additional properties are not
+allowed"); these are rewritten for the person editing the YAML: the field path, what is wrong,
+and what would be accepted (with a did-you-mean for misspelt field names).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from govctl.models.kinds import KINDS
+from govctl.schema import load_packaged
+
+MAX_ERRORS_PER_DOCUMENT = 20
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    path: tuple[str | int, ...]
+    message: str
+
+
+def render_path(path: Iterable[str | int]) -> str:
+    """``("spec", "fallbacks", 0)`` → ``spec.fallbacks[0]`` (odd keys as ``["a.b"]``)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENT.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
+    return out
+
+
+@functools.cache
+def validator_for(kind: str) -> jsonschema.protocols.Validator:
+    schema = load_packaged(kind)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)  # type: ignore[no-any-return]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) < 60 else "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+
+
+def _pick_branch(error: ValidationError) -> ValidationError:
+    """For ``anyOf [X, null]`` (optional fields) report why X failed, not the union."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        non_null = [e for e in error.context if e.schema != {"type": "null"}]
+        if non_null:
+            deepest = max(non_null, key=lambda e: len(e.absolute_path))
+            return _pick_branch(deepest)
+    return error
+
+
+def _violations(error: ValidationError) -> list[SchemaViolation]:
+    error = _pick_branch(error)
+    path = tuple(error.absolute_path)
+    kind, value, schema = error.validator, error.instance, error.schema
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        out = []
+        for key in sorted(set(value) - set(allowed)):
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            out.append(
+                SchemaViolation(
+                    (*path, key),
+                    f"unknown field {key!r}{suggestion}; allowed here: {', '.join(allowed)}",
+                )
+            )
+        return out
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in value]
+        return [SchemaViolation(path, f"missing required field {k!r}") for k in missing]
+    where = render_path(path) or "document"
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        want = " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+        return [SchemaViolation(path, f"{where} must be {want}, not {_describe(value)}")]
+    if kind == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return [SchemaViolation(path, f"{where} must be one of {options}, not {_describe(value)}")]
+    if kind == "const":
+        return [
+            SchemaViolation(
+                path, f"{where} must be {error.validator_value!r}, not {_describe(value)}"
+            )
+        ]
+    if kind == "pattern":
+        what = schema.get("description") or f"text matching {error.validator_value}"
+        return [SchemaViolation(path, f"{where}: {_describe(value)} is not a valid {what}")]
+    if kind in ("minItems", "maxItems"):
+        bound = "at least" if kind == "minItems" else "at most"
+        n = error.validator_value
+        return [SchemaViolation(path, f"{where} must have {bound} {n} item{'s' if n != 1 else ''}")]
+    if kind == "minLength":
+        return [SchemaViolation(path, f"{where} must not be empty")]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+        return [
+            SchemaViolation(
+                path, f"{where} must be {sign[kind]} {error.validator_value}, not {value}"
+            )
+        ]
+    if kind == "oneOf" and isinstance(value, dict):
+        options = [next(iter(s.get("required", ["?"]))) for s in error.validator_value]
+        if all(isinstance(o, str) for o in options):
+            return [SchemaViolation(path, f"{where} needs exactly one of: {', '.join(options)}")]
+    return [SchemaViolation(path, f"{where}: {error.message}")]
+
+
+def validate_document(kind: str, document: Any) -> list[SchemaViolation]:
+    """Every schema violation of ``document`` (an artifact of ``kind``), sorted by path."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    errors = sorted(
+        validator_for(kind).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+    )
+    out: list[SchemaViolation] = []
+    for error in errors:
+        out.extend(_violations(error))
+        if len(out) >= MAX_ERRORS_PER_DOCUMENT:
+            break
+    return out[:MAX_ERRORS_PER_DOCUMENT]

@@ -1,0 +1,239 @@
+"""The embedded engine: regopy (rego-cpp) in a pool of worker processes.
+
+Why processes: regopy is native code, and some Rego constructs abort or crash the whole process
+(see NOTES.md). govctl's own process therefore never loads regopy: workers compile the bundle once
+each and evaluate subjects in chunks. Each worker publishes the index of the subject it is
+evaluating in shared memory, so when a worker dies govctl can re-run the suspects one at a time
+in a fresh process and name the subject that kills the engine (exit 3, never a silent pass).
+
+Policy runtime errors (builtin errors are strict, as on the OPA engine) are diagnosed in the
+worker by querying each candidate rule on its own, so the error names the package and rule.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from importlib.metadata import version as package_version
+from typing import Any
+
+from govctl.errors import EngineError, PolicyError
+from govctl.loader.load import worker_count
+from govctl.models.kinds import KINDS
+from govctl.policy.bundle import PolicyBundle
+from govctl.policy.engine import (
+    EngineFinding,
+    EngineSettings,
+    EvalRequest,
+    entrypoint,
+    parse_triples,
+)
+
+CHUNK = 32
+NAME = "embedded"
+
+# Worker-process state, set once by ``_init_worker`` in each worker (never in govctl's process).
+_WORKER: dict[str, Any] = {}
+
+_ERROR_LOCATION = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|(\d+)")
+_ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
+
+
+def _init_worker(slots: Any, counter: Any, sources: dict[str, str]) -> None:
+    with counter.get_lock():
+        _WORKER["slot"] = counter.value
+        counter.value += 1
+    _WORKER["slots"] = slots
+    _WORKER["sources"] = sources
+
+
+def _compile() -> str | None:
+    """Compile the bundle in this worker, once. Returns the compiler's error text on failure."""
+    if "bundle" in _WORKER:
+        return None
+    from regopy import Interpreter, LogLevel, RegoError
+
+    interpreter = Interpreter()
+    interpreter.log_level = LogLevel.NONE
+    interpreter.strict_built_in_errors = True
+    try:
+        for path, source in _WORKER["sources"].items():
+            interpreter.add_module(path, source)
+        bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
+    except RegoError as exc:
+        return str(exc)
+    _WORKER.update(interpreter=interpreter, bundle=bundle)
+    return None
+
+
+def _diagnose(input_json: str, kind: str) -> str:
+    """Find the package.rule whose evaluation fails for this input."""
+    interpreter = _WORKER["interpreter"]
+    entry = _WORKER["sources"].get("govctl_entry.rego", "")
+    wanted = f"_{kind.lower()} contains"
+    for line in entry.splitlines():
+        if not line.startswith(wanted):
+            continue
+        ref = line.rsplit(" in ", 1)[1].strip()
+        interpreter.set_input_term(input_json)
+        if not interpreter.query(f"x := {ref}").ok():
+            return ref.removeprefix("data.")
+    return ""
+
+
+def _evaluate_chunk(chunk: list[tuple[int, str, str]]) -> tuple[str, Any]:
+    """Evaluate (index, kind, input_json) items; ("ok", [(index, json)]) or an error tuple."""
+    failed = _compile()
+    if failed:
+        return ("syntax", failed)
+    interpreter, bundle, slots = _WORKER["interpreter"], _WORKER["bundle"], _WORKER["slots"]
+    slot = _WORKER["slot"]
+    results = []
+    for index, kind, input_json in chunk:
+        slots[slot] = index
+        interpreter.set_input_term(input_json)
+        output = interpreter.query_bundle_entrypoint(bundle, entrypoint(kind))
+        if not output.ok():
+            slots[slot] = -1
+            return ("runtime", (index, _diagnose(input_json, kind)))
+        results.append((index, str(output)))
+    slots[slot] = -1
+    return ("ok", results)
+
+
+def _syntax_error(message: str, sources: dict[str, str]) -> PolicyError:
+    location = _ERROR_LOCATION.search(message)
+    detail = _ERROR_MESSAGE.search(message)
+    text = detail.group(1).strip() if detail else message.strip().splitlines()[0]
+    if not location:
+        return PolicyError(f"Rego compile error: {text}")
+    path, offset = location.group(1), int(location.group(2))
+    source = sources.get(path, "").encode("utf-8")
+    before = source[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return PolicyError(f"Rego compile error: {text}", file=path, line=line, column=column)
+
+
+def _decode(raw: str, subject: str) -> list[EngineFinding]:
+    try:
+        data = json.loads(raw)
+        value = data["expressions"][0]
+        return parse_triples(value)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise EngineError(
+            f"unexpected engine output: {exc}", engine=NAME, subject=subject
+        ) from None
+
+
+class EmbeddedEngine:
+    name = NAME
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.workers = worker_count(settings.workers)
+
+    def version(self) -> str:
+        return f"regopy {package_version('regopy')}"
+
+    def close(self) -> None:
+        return None
+
+    def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
+        context = multiprocessing.get_context("fork")
+        slots = context.Array("i", [-1] * workers, lock=False)
+        counter = context.Value("i", 0)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(slots, counter, sources),
+        )
+        return pool, slots
+
+    def evaluate(
+        self, bundle: PolicyBundle, requests: Sequence[EvalRequest]
+    ) -> dict[str, list[EngineFinding]]:
+        if not requests:
+            return {}
+        sources = bundle.sources()
+        items = [(i, r.kind, r.input_json) for i, r in enumerate(requests)]
+        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+        workers = max(1, min(self.workers, len(chunks)))
+        pool, slots = self._pool(workers, sources)
+        suspects: list[int] = []
+        try:
+            outcomes = list(pool.map(_evaluate_chunk, chunks))
+        except BrokenProcessPool:
+            suspects = sorted({i for i in slots if i >= 0})
+            outcomes = []
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if suspects or not outcomes:
+            raise self._crash(bundle, requests, suspects)
+        return self._collect(outcomes, requests, bundle, sources)
+
+    def _collect(
+        self,
+        outcomes: list[tuple[str, Any]],
+        requests: Sequence[EvalRequest],
+        bundle: PolicyBundle,
+        sources: dict[str, str],
+    ) -> dict[str, list[EngineFinding]]:
+        out: dict[str, list[EngineFinding]] = {}
+        for status, payload in outcomes:
+            if status == "syntax":
+                raise _syntax_error(payload, sources)
+            if status == "runtime":
+                index, ref = payload
+                package, _, rule = ref.rpartition(".")
+                raise EngineError(
+                    f"policy evaluation failed in {ref or 'the entry rule'} "
+                    "(a builtin error, a conflicting rule value or a type error)",
+                    engine=NAME,
+                    subject=requests[index].subject,
+                    rule=bundle.default_rule_id(package) if package else None,
+                )
+            for index, raw in payload:
+                subject = requests[index].subject
+                out[subject] = _decode(raw, subject)
+        return out
+
+    def _crash(
+        self, bundle: PolicyBundle, requests: Sequence[EvalRequest], suspects: list[int]
+    ) -> EngineError:
+        """Re-run each suspect alone in a fresh worker to name the subject that crashes."""
+        sources = bundle.sources()
+        if not suspects:
+            culprit = None
+        else:
+            culprit = next((i for i in suspects if self._crashes_alone(sources, requests[i])), None)
+        if culprit is None and not suspects:
+            return EngineError(
+                "the regopy worker process crashed while compiling the policy bundle "
+                "(run `govctl policy lint` to find constructs regopy cannot handle)",
+                engine=NAME,
+            )
+        subject = (
+            requests[culprit].subject
+            if culprit is not None
+            else ", ".join(requests[i].subject for i in suspects)
+        )
+        return EngineError(
+            "the regopy worker process crashed (native failure); no result was reported",
+            engine=NAME,
+            subject=subject,
+        )
+
+    def _crashes_alone(self, sources: dict[str, str], request: EvalRequest) -> bool:
+        pool, _ = self._pool(1, sources)
+        try:
+            pool.submit(_evaluate_chunk, [(0, request.kind, request.input_json)]).result()
+        except BrokenProcessPool:
+            return True
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return False

@@ -1,0 +1,128 @@
+"""The policy engine contract and the explicit registry of engines.
+
+An engine evaluates the bundle's entry rule for a subject kind against one input document per
+subject and returns the raw ``[package, set, finding]`` triples. Normalising those into findings
+(rule id, severity, message, ref, path) happens once, here, for every engine, so engines can only
+differ in what Rego evaluates to — which is what the parity suite compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from govctl.errors import UsageError
+from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
+from govctl.policy.modules import severity_of
+
+
+@dataclass(frozen=True, slots=True)
+class EvalRequest:
+    subject: str  # identity
+    kind: str
+    input_json: str  # the SPEC §3 input document, serialised once
+
+
+@dataclass(frozen=True, slots=True)
+class EngineFinding:
+    """One element of a finding set as the policy produced it."""
+
+    package: str
+    set_name: str  # deny, warn, info, violation, deny_xxx ...
+    value: Any  # an object {"rule","msg","path","ref"} or a plain string
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFinding:
+    rule: str
+    severity: str
+    message: str
+    ref: str
+    path: str
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    workers: int = 0  # 0: one per CPU
+    opa_url: str = "http://127.0.0.1:8181"
+    opa_timeout_seconds: float = 10.0
+
+
+class PolicyEngine(Protocol):
+    name: str
+
+    def version(self) -> str: ...
+
+    def evaluate(
+        self, bundle: PolicyBundle, requests: Sequence[EvalRequest]
+    ) -> dict[str, list[EngineFinding]]:
+        """Subject identity → raw findings. Raises EngineError; never returns partial results."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def entrypoint(kind: str) -> str:
+    """``Deployment`` → ``govctl_entry/deployment`` (bundle entrypoint path form)."""
+    return f"{ENTRY_PACKAGE}/{entrypoint_rule(kind)}"
+
+
+def parse_triples(result: Any) -> list[EngineFinding]:
+    """Turn the entry rule's value (a list of [package, set, finding]) into EngineFindings."""
+    if not isinstance(result, list):
+        raise ValueError(f"entry rule returned {type(result).__name__}, expected a list")
+    out = []
+    for item in result:
+        if not (
+            isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item[:2])
+        ):
+            raise ValueError(f"malformed finding triple {item!r:.120}")
+        out.append(EngineFinding(item[0], item[1], item[2]))
+    return out
+
+
+def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyFinding:
+    """Apply the finding contract of SPEC §3 to one raw finding."""
+    value = raw.value
+    default_rule = bundle.default_rule_id(raw.package)
+    if isinstance(value, dict):
+        rule = value.get("rule") if isinstance(value.get("rule"), str) else default_rule
+        message = value.get("msg", value.get("message", ""))
+        ref = value.get("ref") if isinstance(value.get("ref"), str) else subject
+        path = value.get("path") if isinstance(value.get("path"), str) else ""
+    else:
+        rule, message, ref, path = default_rule, value, subject, ""
+    return PolicyFinding(
+        rule=str(rule),
+        severity=severity_of(raw.set_name),
+        message=message if isinstance(message, str) else str(message),
+        ref=str(ref),
+        path=str(path),
+    )
+
+
+EngineFactory = Callable[[EngineSettings], PolicyEngine]
+
+
+def _embedded(settings: EngineSettings) -> PolicyEngine:
+    from govctl.policy.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(settings)
+
+
+def _opa(settings: EngineSettings) -> PolicyEngine:
+    from govctl.policy.opa_engine import OpaEngine
+
+    return OpaEngine(settings)
+
+
+# The explicit registry: adding an engine means adding a line here, nothing else.
+ENGINES: Mapping[str, EngineFactory] = {"embedded": _embedded, "opa": _opa}
+
+
+def create_engine(name: str, settings: EngineSettings) -> PolicyEngine:
+    factory = ENGINES.get(name)
+    if factory is None:
+        raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return factory(settings)
