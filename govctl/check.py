@@ -72,6 +72,7 @@ class CheckResult:
     rules: Mapping[str, RuleMeta]
     evaluated: int  # subjects evaluated by the engine this run (cache misses)
     cached: int  # subjects answered from the cache
+    evaluated_subjects: frozenset[str] = frozenset()
     timings: Mapping[str, float] = field(default_factory=dict)
     govctl_version: str = __version__
 
@@ -121,7 +122,7 @@ def subjects_in_scope(registry: Registry, graph: DependencyGraph, scope: tuple[s
 @dataclass
 class _Evaluation:
     findings: list[RawFinding]
-    evaluated: int
+    evaluated: frozenset[str]
     cached: int
 
 
@@ -171,7 +172,8 @@ def evaluate_policies(
         for identity in sorted(results)
         for f in results[identity]
     ]
-    return _Evaluation(findings, len(requests), len(results) - len(requests)), engine_version
+    evaluated = frozenset(r.subject for r in requests)
+    return _Evaluation(findings, evaluated, len(results) - len(requests)), engine_version
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
@@ -274,7 +276,8 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         findings=tuple(findings),
         summary=summarise(findings, len(registry)),
         rules=rules,
-        evaluated=evaluation.evaluated,
+        evaluated=len(evaluation.evaluated),
         cached=evaluation.cached,
+        evaluated_subjects=evaluation.evaluated,
         timings=timings,
     )

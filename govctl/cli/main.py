@@ -41,9 +41,10 @@ def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None
 
 def _register() -> None:
     # Explicit registry of commands: no registration by import side effect.
-    from govctl.cli.commands import check
+    from govctl.cli.commands import audit, check
 
     cli.add_command(check.check_command)
+    cli.add_command(audit.audit_group)
 
 
 _register()

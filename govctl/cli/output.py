@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -20,5 +21,6 @@ def emit(text: str, output: Path | None) -> None:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, output)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise InfraError(f"cannot write {output}: {exc.strerror}") from None

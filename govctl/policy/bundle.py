@@ -98,8 +98,13 @@ class PolicyBundle:
     digest: str
 
     def evaluates(self, kind: str) -> bool:
-        """Whether any package applies to subjects of ``kind``."""
-        return any(kinds is None or kind in kinds for kinds in self.kinds_by_package.values())
+        """Whether any package with finding rules applies to subjects of ``kind``."""
+        return any(
+            m.finding_rules
+            and (self.kinds_by_package.get(m.package) is None
+                 or kind in (self.kinds_by_package[m.package] or ()))
+            for m in self.modules
+        )
 
     def default_rule_id(self, package: str) -> str:
         ids = self.package_ids.get(package, ())

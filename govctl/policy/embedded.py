@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +45,12 @@ _ERROR_LOCATION = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|(\d+)")
 _ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
 
 
-def _init_worker(slots: Any, counter: Any, sources: dict[str, str]) -> None:
+def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path: str) -> None:
+    # Native code writes crash reports to fd 2; keep them out of govctl's own stderr and
+    # quote them in the one-line error instead.
+    fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
     with counter.get_lock():
         _WORKER["slot"] = counter.value
         counter.value += 1
@@ -79,8 +86,12 @@ def _diagnose(input_json: str, kind: str) -> str:
         if not line.startswith(wanted):
             continue
         ref = line.rsplit(" in ", 1)[1].strip()
-        interpreter.set_input_term(input_json)
-        if not interpreter.query(f"x := {ref}").ok():
+        try:
+            interpreter.set_input_term(input_json)
+            failed = not interpreter.query(f"x := {ref}").ok()
+        except Exception:
+            failed = True
+        if failed:
             return ref.removeprefix("data.")
     return ""
 
@@ -95,12 +106,17 @@ def _evaluate_chunk(chunk: list[tuple[int, str, str]]) -> tuple[str, Any]:
     results = []
     for index, kind, input_json in chunk:
         slots[slot] = index
-        interpreter.set_input_term(input_json)
-        output = interpreter.query_bundle_entrypoint(bundle, entrypoint(kind))
-        if not output.ok():
+        try:
+            interpreter.set_input_term(input_json)
+            output = interpreter.query_bundle_entrypoint(bundle, entrypoint(kind))
+            ok = output.ok()
+            text = str(output) if ok else ""
+        except Exception:  # regopy raises bare errors (e.g. JSONDecodeError on odd output)
+            ok = False
+        if not ok:
             slots[slot] = -1
             return ("runtime", (index, _diagnose(input_json, kind)))
-        results.append((index, str(output)))
+        results.append((index, text))
     slots[slot] = -1
     return ("ok", results)
 
@@ -135,12 +151,17 @@ class EmbeddedEngine:
 
     def __init__(self, settings: EngineSettings) -> None:
         self.workers = worker_count(settings.workers)
+        handle, self._stderr_path = tempfile.mkstemp(prefix="govctl-regopy-", suffix=".log")
+        os.close(handle)
 
     def version(self) -> str:
         return f"regopy {package_version('regopy')}"
 
     def close(self) -> None:
-        return None
+        try:
+            os.unlink(self._stderr_path)
+        except OSError:
+            pass
 
     def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
         context = multiprocessing.get_context("fork")
@@ -150,9 +171,18 @@ class EmbeddedEngine:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(slots, counter, sources),
+            initargs=(slots, counter, sources, self._stderr_path),
         )
         return pool, slots
+
+    def _native_message(self) -> str:
+        """The last line native code wrote before dying (e.g. a std::runtime_error text)."""
+        try:
+            with open(self._stderr_path, encoding="utf-8", errors="replace") as handle:
+                lines = [line.strip() for line in handle if line.strip()]
+        except OSError:
+            return ""
+        return f": {lines[-1][:200]}" if lines else ""
 
     def evaluate(
         self, bundle: PolicyBundle, requests: Sequence[EvalRequest]
@@ -213,8 +243,9 @@ class EmbeddedEngine:
             culprit = next((i for i in suspects if self._crashes_alone(sources, requests[i])), None)
         if culprit is None and not suspects:
             return EngineError(
-                "the regopy worker process crashed while compiling the policy bundle "
-                "(run `govctl policy lint` to find constructs regopy cannot handle)",
+                f"the regopy worker process crashed while compiling the policy bundle"
+                f"{self._native_message()} (run `govctl policy lint` to find constructs regopy "
+                "cannot handle)",
                 engine=NAME,
             )
         subject = (
@@ -223,7 +254,7 @@ class EmbeddedEngine:
             else ", ".join(requests[i].subject for i in suspects)
         )
         return EngineError(
-            "the regopy worker process crashed (native failure); no result was reported",
+            f"the regopy worker process crashed{self._native_message()}; no result was reported",
             engine=NAME,
             subject=subject,
         )

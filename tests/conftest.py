@@ -1,0 +1,59 @@
+"""Shared test helpers: small real repositories on disk and running the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-22T00:00:00+00:00"
+
+CONFIG = """\
+apiVersion: govctl/v1
+kind: Config
+teams: [team-a, ml-platform, compliance, security]
+environments: [dev, staging, prod]
+roots: [registry, prompts]
+policy: {engine: embedded, paths: [policies], failOn: error, builtin: false}
+"""
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path):
+    """make_repo({"registry/x.yaml": "..."}) → a repository folder with govctl.yaml and policies/."""
+
+    def make(files: Mapping[str, str | bytes], config: str = CONFIG) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir(exist_ok=True)
+        (root / "policies").mkdir(exist_ok=True)
+        write_tree(root, {"govctl.yaml": config, **files})
+        return root
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real ``govctl`` in a subprocess (what users run)."""
+    return subprocess.run(
+        [sys.executable, "-m", "govctl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
