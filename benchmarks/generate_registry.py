@@ -76,8 +76,9 @@ class Generator:
         path.write_text("\n---\n".join(emit(d) for d in docs) + "\n", encoding="utf-8")
         self.count += len(docs)
 
-    def envelope(self, kind: str, name: str, owner: str, spec: dict[str, Any],
-                 version: str | None = None) -> dict[str, Any]:
+    def envelope(
+        self, kind: str, name: str, owner: str, spec: dict[str, Any], version: str | None = None
+    ) -> dict[str, Any]:
         meta: dict[str, Any] = {"name": name}
         if version:
             meta["version"] = version
@@ -110,15 +111,20 @@ class Generator:
             "sunset": f"{2027 + i % 3}-06-30",
             "hosting": {"regions": [self.rng.choice(REGIONS[zone])], "jurisdictions": [zone]},
             "dataHandling": {"trainsOnInputs": False, "retentionDays": 0},
-            "pricing": {"currency": "USD", "inputPer1M": round(0.15 + i % 7 * 0.5, 2),
-                        "outputPer1M": round(0.6 + i % 7 * 2.0, 2)},
+            "pricing": {
+                "currency": "USD",
+                "inputPer1M": round(0.15 + i % 7 * 0.5, 2),
+                "outputPer1M": round(0.6 + i % 7 * 2.0, 2),
+            },
             "limits": {"contextWindow": 128000, "maxOutputTokens": 16384},
             "latency": {"p95Ms": 800 + 100 * (i % 12)},
             "tier": ["small", "medium", "large"][i % 3],
         }
         self.models.append({"ref": f"{name}@{version}", "zone": zone})
-        self.write(f"registry/models/{name}.yaml",
-                   [self.envelope("Model", name, "ml-platform", spec, version)])
+        self.write(
+            f"registry/models/{name}.yaml",
+            [self.envelope("Model", name, "ml-platform", spec, version)],
+        )
 
     def residency(self, i: int) -> None:
         zone = ["EU", "KZ", "UK", "CH", "US"][i % 5]
@@ -127,19 +133,26 @@ class Generator:
             "dataClasses": classes,
             "userJurisdictions": [zone],
             "allowedJurisdictions": [zone],
-            "allowedRegions": ["westeurope", "swedencentral", "eu-*", "europe-*"] if zone == "EU"
+            "allowedRegions": ["westeurope", "swedencentral", "eu-*", "europe-*"]
+            if zone == "EU"
             else [f"{zone.lower()}-*"],
             "legalBasis": f"{zone} data protection law",
         }
-        self.write(f"registry/residency/rule-{i:03d}.yaml",
-                   [self.envelope("ResidencyRule", f"rule-{i:03d}", "compliance", spec)])
+        self.write(
+            f"registry/residency/rule-{i:03d}.yaml",
+            [self.envelope("ResidencyRule", f"rule-{i:03d}", "compliance", spec)],
+        )
 
     def guardrail(self, i: int) -> None:
         spec = {
             "input": [
                 {"type": "prompt_injection", "threshold": 0.8, "action": "block"},
                 {"type": "pii_detection", "action": "redact"},
-                {"type": "topic_filter", "allowedTopics": ["billing", "accounts"], "action": "block"},
+                {
+                    "type": "topic_filter",
+                    "allowedTopics": ["billing", "accounts"],
+                    "action": "block",
+                },
             ],
             "output": [
                 {"type": "pii_redaction", "action": "redact"},
@@ -150,8 +163,10 @@ class Generator:
             "onError": "block",
             "timeoutMs": 300,
         }
-        self.write(f"registry/guardrails/guard-{i:03d}.yaml",
-                   [self.envelope("GuardrailPolicy", f"guard-{i:03d}", "security", spec)])
+        self.write(
+            f"registry/guardrails/guard-{i:03d}.yaml",
+            [self.envelope("GuardrailPolicy", f"guard-{i:03d}", "security", spec)],
+        )
 
     def suite(self, i: int) -> None:
         name = f"suite-{i:04d}"
@@ -162,10 +177,17 @@ class Generator:
                 tags.append("edge_case")
             if case % 7 == 0:
                 tags.append("adversarial")
-            lines.append(json.dumps({"id": f"{name}-{case}", "input": f"Question {case} about "
-                                     f"account fees and card limits for case {i}?",
-                                     "expected": "A grounded answer citing the fee schedule.",
-                                     "tags": tags}))
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"{name}-{case}",
+                        "input": f"Question {case} about "
+                        f"account fees and card limits for case {i}?",
+                        "expected": "A grounded answer citing the fee schedule.",
+                        "tags": tags,
+                    }
+                )
+            )
         data = ("\n".join(lines) + "\n").encode()
         dataset = self.out / f"registry/evals/datasets/{name}.jsonl"
         dataset.parent.mkdir(parents=True, exist_ok=True)
@@ -173,12 +195,15 @@ class Generator:
         spec = {
             "dataset": f"datasets/{name}.jsonl",
             "tags": ["edge_case", "adversarial", "regression"],
-            "metrics": [{"name": "factual_accuracy", "threshold": 0.9},
-                        {"name": "p95_latency_ms", "threshold": 2000, "direction": "lower"}],
+            "metrics": [
+                {"name": "factual_accuracy", "threshold": 0.9},
+                {"name": "p95_latency_ms", "threshold": 2000, "direction": "lower"},
+            ],
         }
         self.suites.append((name, digest_bytes(data)))
-        self.write(f"registry/evals/{name}.yaml",
-                   [self.envelope("EvalSuite", name, "ml-platform", spec)])
+        self.write(
+            f"registry/evals/{name}.yaml", [self.envelope("EvalSuite", name, "ml-platform", spec)]
+        )
 
     def prompt(self, i: int, versions: int) -> list[tuple[str, str, str]]:
         """Writes the versions of one prompt; returns (ref, digest, model ref) per version."""
@@ -189,8 +214,10 @@ class Generator:
         for v in range(versions):
             version = f"1.{v}.0"
             base_spec: dict[str, Any] = {
-                "variables": [{"name": "question", "source": "user"},
-                              {"name": "policy_excerpt", "source": "retrieval"}],
+                "variables": [
+                    {"name": "question", "source": "user"},
+                    {"name": "policy_excerpt", "source": "retrieval"},
+                ],
                 "parameters": {"temperature": 0.2, "maxTokens": 800},
                 "model": model["ref"],
                 "riskTier": ["high", "limited", "minimal"][i % 3],
@@ -198,9 +225,11 @@ class Generator:
                 "changelog": f"Release {version}: refined tone and refusal wording.",
             }
             if i % 5 == 0:
-                template = (f"Answer the customer's question using only the policy excerpt.\n"
-                            f"Policy: {{{{policy_excerpt}}}}\nQuestion: {{{{question}}}}\n"
-                            f"Version {version}.\n")
+                template = (
+                    f"Answer the customer's question using only the policy excerpt.\n"
+                    f"Policy: {{{{policy_excerpt}}}}\nQuestion: {{{{question}}}}\n"
+                    f"Version {version}.\n"
+                )
                 tfile = f"{name}.{version}.md"
                 tpath = self.out / f"prompts/{name}/{tfile}"
                 tpath.parent.mkdir(parents=True, exist_ok=True)
@@ -210,8 +239,11 @@ class Generator:
             else:
                 spec = {
                     "messages": [
-                        {"role": "system", "content": f"You are a careful banking assistant "
-                         f"(v{version}). Policy context: {{{{policy_excerpt}}}}"},
+                        {
+                            "role": "system",
+                            "content": f"You are a careful banking assistant "
+                            f"(v{version}). Policy context: {{{{policy_excerpt}}}}",
+                        },
                         {"role": "user", "content": "{{question}}"},
                     ],
                     **base_spec,
@@ -233,8 +265,10 @@ class Generator:
             "completedAt": "2026-11-10T10:00:00Z",
             "results": {"factual_accuracy": 0.93, "p95_latency_ms": 1650},
         }
-        self.write(f"registry/evals/runs/{name}.yaml",
-                   [self.envelope("EvalRun", name, "ml-platform", spec)])
+        self.write(
+            f"registry/evals/runs/{name}.yaml",
+            [self.envelope("EvalRun", name, "ml-platform", spec)],
+        )
 
     def deployment(self, i: int, prompt: tuple[str, str, str], suite: str) -> None:
         env = ["dev", "staging", "prod"][i % 3]
@@ -252,28 +286,47 @@ class Generator:
             "guardrails": f"guard-{i % max(1, self.total // 100):03d}",
             "evalSuite": suite,
             "rollout": {"strategy": "all-at-once"},
-            "budget": {"maxInputTokens": 6000, "maxOutputTokens": 800,
-                       "expectedRequestsPerDay": 10000, "avgInputTokens": 1500,
-                       "avgOutputTokens": 300, "monthlyCeilingUSD": 5000},
+            "budget": {
+                "maxInputTokens": 6000,
+                "maxOutputTokens": 800,
+                "expectedRequestsPerDay": 10000,
+                "avgInputTokens": 1500,
+                "avgOutputTokens": 300,
+                "monthlyCeilingUSD": 5000,
+            },
             "latency": {"p95Ms": 2500, "streaming": True},
             "reliability": {"retries": 3, "backoff": "exponential", "timeoutMs": 10000},
             "humanOversight": {"mode": "sampled", "escalation": "support-leads", "feedback": True},
-            "monitoring": {"alerts": {"p95LatencyMs": 3000, "errorRate": 0.02,
-                                      "costPerRequestUSD": 0.05}},
-            "logging": {"enabled": True, "region": "westeurope", "retentionDays": 365,
-                        "redactPII": True},
+            "monitoring": {
+                "alerts": {"p95LatencyMs": 3000, "errorRate": 0.02, "costPerRequestUSD": 0.05}
+            },
+            "logging": {
+                "enabled": True,
+                "region": "westeurope",
+                "retentionDays": 365,
+                "redactPII": True,
+            },
             "auth": {"required": True, "rbac": True},
             "rateLimit": {"requestsPerMinute": 600},
         }
-        self.write(f"registry/deployments/dep-{i:05d}.yaml",
-                   [self.envelope("Deployment", f"dep-{i:05d}", TEAMS[i % 3], spec)])
+        self.write(
+            f"registry/deployments/dep-{i:05d}.yaml",
+            [self.envelope("Deployment", f"dep-{i:05d}", TEAMS[i % 3], spec)],
+        )
 
     def waiver(self, i: int) -> None:
-        spec = {"rule": "GOV-LAT-001", "target": f"Deployment/dep-{i:05d}",
-                "justification": "Latency budget under review with the vendor",
-                "approvedBy": "head-of-compliance", "expires": "2027-01-31", "ticket": f"COMP-{i}"}
-        self.write(f"registry/waivers/waiver-{i:04d}.yaml",
-                   [self.envelope("Waiver", f"waiver-{i:04d}", "compliance", spec)])
+        spec = {
+            "rule": "GOV-LAT-001",
+            "target": f"Deployment/dep-{i:05d}",
+            "justification": "Latency budget under review with the vendor",
+            "approvedBy": "head-of-compliance",
+            "expires": "2027-01-31",
+            "ticket": f"COMP-{i}",
+        }
+        self.write(
+            f"registry/waivers/waiver-{i:04d}.yaml",
+            [self.envelope("Waiver", f"waiver-{i:04d}", "compliance", spec)],
+        )
 
     def generate(self) -> None:
         n = self.total

@@ -50,7 +50,9 @@ def _decode_record(data: tuple[Any, ...]) -> FileRecord:
     return FileRecord(
         sha,
         tuple(
-            DocumentRecord(i, line, kind, name, version, doc, digest, tuple(Problem(*p) for p in probs))
+            DocumentRecord(
+                i, line, kind, name, version, doc, digest, tuple(Problem(*p) for p in probs)
+            )
             for i, line, kind, name, version, doc, digest, probs in docs
         ),
         tuple(Problem(*p) for p in problems),
@@ -121,17 +123,25 @@ class Cache:
 
     def get_dataset(self, sha256: str) -> DatasetStats | None:
         data = self._parse.get("d" + sha256)
-        return DatasetStats(data[0], data[1], tuple(map(tuple, data[2])), tuple(data[3])) if data else None  # type: ignore[arg-type]
+        return (
+            DatasetStats(data[0], data[1], tuple(map(tuple, data[2])), tuple(data[3]))
+            if data
+            else None
+        )
 
     def put_dataset(self, sha256: str, stats: DatasetStats) -> None:
-        self._parse.put("d" + sha256, (stats.digest, stats.cases, stats.tag_counts, stats.invalid_lines))
+        self._parse.put(
+            "d" + sha256, (stats.digest, stats.cases, stats.tag_counts, stats.invalid_lines)
+        )
 
     def get_result(self, key: str) -> list[PolicyFinding] | None:
         data = self._results.get(key)
         return [PolicyFinding(*f) for f in data] if data is not None else None
 
     def put_result(self, key: str, findings: list[PolicyFinding]) -> None:
-        self._results.put(key, tuple((f.rule, f.severity, f.message, f.ref, f.path) for f in findings))
+        self._results.put(
+            key, tuple((f.rule, f.severity, f.message, f.ref, f.path) for f in findings)
+        )
 
     def save(self) -> None:
         try:

@@ -26,7 +26,13 @@ from govctl.models.config import Config
 from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle, RuleMeta
 from govctl.policy.catalog import load_policies, rule_catalog
-from govctl.policy.engine import EngineSettings, EvalRequest, PolicyFinding, create_engine, normalise
+from govctl.policy.engine import (
+    EngineSettings,
+    EvalRequest,
+    PolicyFinding,
+    create_engine,
+    normalise,
+)
 from govctl.policy.inputs import InputBuilder
 from govctl.registry import Registry
 from govctl.waivers import apply_waivers, review_waivers
@@ -75,6 +81,7 @@ class CheckResult:
     evaluated_subjects: frozenset[str] = frozenset()
     timings: Mapping[str, float] = field(default_factory=dict)
     govctl_version: str = __version__
+    registry: Registry | None = field(default=None, repr=False, compare=False)
 
     @property
     def exit_code(self) -> int:
@@ -106,12 +113,12 @@ def _in_scope(path: str | None, scope: tuple[str, ...]) -> bool:
     return any(pure == PurePosixPath(s) or PurePosixPath(s) in pure.parents for s in scope)
 
 
-def subjects_in_scope(registry: Registry, graph: DependencyGraph, scope: tuple[str, ...]) -> set[str]:
+def subjects_in_scope(
+    registry: Registry, graph: DependencyGraph, scope: tuple[str, ...]
+) -> set[str]:
     """Artifacts declared in the scoped files, and every artifact that depends on them."""
     touched = {a.identity for a in registry if _in_scope(a.path, scope)}
-    touched |= {
-        i for i in registry.datasets if _in_scope(registry.datasets[i].path, scope)
-    }
+    touched |= {i for i in registry.datasets if _in_scope(registry.datasets[i].path, scope)}
     dependents: set[str] = set()
     for artifact in registry:
         if artifact.identity in touched or touched & graph.closure(artifact.identity).keys():
@@ -156,7 +163,9 @@ def evaluate_policies(
                 continue
             keys[subject.identity] = key
             requests.append(
-                EvalRequest(subject.identity, subject.kind, builder.document_json(subject, derived, change))
+                EvalRequest(
+                    subject.identity, subject.kind, builder.document_json(subject, derived, change)
+                )
             )
         raw = engine.evaluate(bundle, requests) if requests else {}
     finally:
@@ -210,9 +219,12 @@ def config_json(config: Config) -> dict[str, Any]:
     return config.model_dump(mode="json")
 
 
-def load(root: Path, config: Config, source: FileSource | None, cache: Cache | None,
-         workers: int) -> LoadResult:
-    return load_registry(source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache)
+def load(
+    root: Path, config: Config, source: FileSource | None, cache: Cache | None, workers: int
+) -> LoadResult:
+    return load_registry(
+        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache
+    )
 
 
 def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:
@@ -226,8 +238,10 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         clock = now_t
 
     root = options.root.resolve()
-    config = load_config(options.config_path or root / CONFIG_FILENAME,
-                         None if options.config_path else CONFIG_FILENAME)
+    config = load_config(
+        options.config_path or root / CONFIG_FILENAME,
+        None if options.config_path else CONFIG_FILENAME,
+    )
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
@@ -255,13 +269,13 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     )
     lap("evaluate")
     disabled = set(config.policy.disabled)
-    raws = [
-        r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled
-    ]
+    raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
     locator = Locator(WorkTreeSource(root), registry, LoadSettings().limits)
     findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
     if options.paths:
-        findings = [f for f in findings if (f.ref in (scope or set())) or _in_scope(f.file, options.paths)]
+        findings = [
+            f for f in findings if (f.ref in (scope or set())) or _in_scope(f.file, options.paths)
+        ]
     findings.sort(key=sort_key)
     lap("locate")
     if cache:
@@ -280,4 +294,5 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         cached=evaluation.cached,
         evaluated_subjects=evaluation.evaluated,
         timings=timings,
+        registry=registry,
     )

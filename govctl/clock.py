@@ -21,7 +21,9 @@ def normalise_now(value: str | None, clock: dt.datetime | None = None) -> str:
                 day = dt.date.fromisoformat(text)
                 moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
             else:
-                moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+                moment = dt.datetime.fromisoformat(
+                    text.replace("Z", "+00:00").replace("z", "+00:00")
+                )
         except ValueError:
             raise UsageError(
                 f"--now {value!r} is not a date or RFC 3339 timestamp (e.g. 2026-11-22T09:30:00Z)"

@@ -167,9 +167,11 @@ class Deriver:
 
     def run_metrics(self, run: Artifact) -> tuple[list[dict[str, Any]], bool, str | None]:
         suite = self.registry.resolve("EvalSuite", run.spec.get("suite"))
-        results = run.spec.get("results") if isinstance(run.spec.get("results"), dict) else {}
+        reported = run.spec.get("results")
+        results: dict[str, Any] = reported if isinstance(reported, dict) else {}
         metrics = []
-        for metric in (suite.spec.get("metrics") or []) if suite else []:
+        declared = suite.spec.get("metrics") if suite else None
+        for metric in declared if isinstance(declared, list) else []:
             if not isinstance(metric, dict):
                 continue
             value, threshold = (
@@ -211,7 +213,8 @@ class Deriver:
             primary = [(prompt.spec.get("model"), "spec.prompt", "primary")]
         else:
             primary = []
-        fallbacks = spec.get("fallbacks") if isinstance(spec.get("fallbacks"), list) else []
+        listed = spec.get("fallbacks")
+        fallbacks: list[Any] = listed if isinstance(listed, list) else []
         entries = primary + [
             (ref, f"spec.fallbacks[{i}]", "fallback") for i, ref in enumerate(fallbacks)
         ]

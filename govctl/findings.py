@@ -87,7 +87,7 @@ class Finding:
 
 
 def fingerprint(rule: str, ref: str | None, path: str, file: str | None = None) -> str:
-    """Stable across line moves: rule, identity and field path (the file only without an identity)."""
+    """Stable across line moves: rule, identity and field path (file only without identity)."""
     anchor = ref if ref is not None else f"file:{file}"
     return hashlib.sha256(f"{rule}|{anchor}|{path}".encode()).hexdigest()[:32]
 

@@ -59,7 +59,8 @@ NATIVE_RULES: Mapping[str, RuleMeta] = {
             "GOV-REG-003",
             "Two files declare the same identity",
             ("ISO-42001:A.6.2.7", "NIST-AI-RMF:GOVERN-1.6"),
-            "Keep one declaration per identity; release a changed prompt or model as a new version.",
+            "Keep one declaration per identity; release a changed prompt or model as a new "
+            "version.",
         ),
         _native(
             "GOV-REG-004",
@@ -155,7 +156,8 @@ def duplicate_identities(registry: Registry) -> list[RawFinding]:
                 "GOV-REG-003",
                 "error",
                 f"{duplicate.identity} is already declared in {first.path} (document "
-                f"{first.index + 1}); each identity is declared once — release a new version instead",
+                f"{first.index + 1}); each identity is declared once — release a new version "
+                "instead",
                 duplicate.identity,
                 "metadata.name",
                 duplicate.path,

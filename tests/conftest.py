@@ -48,7 +48,9 @@ def make_repo(tmp_path: Path):
     return make
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``govctl`` in a subprocess (what users run)."""
     return subprocess.run(
         [sys.executable, "-m", "govctl", *args],

@@ -41,10 +41,17 @@ def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None
 
 def _register() -> None:
     # Explicit registry of commands: no registration by import side effect.
-    from govctl.cli.commands import audit, check
+    from govctl.cli.commands import audit, check, impact, opa, policy, registry, reports, schema
 
     cli.add_command(check.check_command)
+    cli.add_command(impact.impact_command)
+    cli.add_command(schema.schema_group)
+    cli.add_command(registry.registry_group)
+    cli.add_command(policy.policy_group)
+    cli.add_command(reports.readiness_command)
+    cli.add_command(reports.cost_command)
     cli.add_command(audit.audit_group)
+    cli.add_command(opa.opa_group)
 
 
 _register()

@@ -142,9 +142,9 @@ def process_file(data: bytes, limits: YamlLimits) -> FileRecord:
     problems: list[Problem] = []
     documents: list[DocumentRecord] = []
     for parsed in result.documents:
-        kind, problem, field = _classify(parsed.value)
-        if problem:
-            problems.append(Problem(problem, parsed.line, 1, field, parsed.index))
+        kind, complaint, field = _classify(parsed.value)
+        if complaint:
+            problems.append(Problem(complaint, parsed.line, 1, field, parsed.index))
         if kind is not None:
             documents.append(_document(parsed.index, parsed.line, kind, parsed.value))
     if result.problem:

@@ -47,7 +47,7 @@ def render_path(path: Iterable[str | int]) -> str:
 def validator_for(kind: str) -> jsonschema.protocols.Validator:
     schema = load_packaged(kind)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)  # type: ignore[no-any-return]
+    return cls(schema)
 
 
 def _describe(value: Any) -> str:
@@ -87,7 +87,25 @@ def _pick_branch(error: ValidationError) -> ValidationError:
     return error
 
 
+def _one_of_required(error: ValidationError) -> list[str] | None:
+    """Field names when the failing schema is ``oneOf: [{required: [a]}, {required: [b]}]``."""
+    branches = error.validator_value if error.validator == "oneOf" else None
+    if not isinstance(branches, list) or not all(
+        isinstance(b, dict) and list(b) == ["required"] for b in branches
+    ):
+        return None
+    return [str(b["required"][0]) for b in branches]
+
+
 def _violations(error: ValidationError) -> list[SchemaViolation]:
+    exclusive = _one_of_required(error)
+    if exclusive:
+        where = render_path(error.absolute_path) or "document"
+        return [
+            SchemaViolation(
+                tuple(error.absolute_path), f"{where} needs exactly one of: {', '.join(exclusive)}"
+            )
+        ]
     error = _pick_branch(error)
     path = tuple(error.absolute_path)
     kind, value, schema = error.validator, error.instance, error.schema
@@ -138,10 +156,6 @@ def _violations(error: ValidationError) -> list[SchemaViolation]:
                 path, f"{where} must be {sign[kind]} {error.validator_value}, not {value}"
             )
         ]
-    if kind == "oneOf" and isinstance(value, dict):
-        options = [next(iter(s.get("required", ["?"]))) for s in error.validator_value]
-        if all(isinstance(o, str) for o in options):
-            return [SchemaViolation(path, f"{where} needs exactly one of: {', '.join(options)}")]
     return [SchemaViolation(path, f"{where}: {error.message}")]
 
 

@@ -77,6 +77,12 @@ _TIMESTAMP = re.compile(
     r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?\Z"
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": (int, float),
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:null": type(None),
+}
 _KNOWN_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
 )
@@ -151,19 +157,16 @@ def _scalar_value(event: Any) -> Any:
     if tag not in _KNOWN_TAGS:
         raise ValueError(f"unsupported tag {tag!r}")
     value = resolve_plain(event.value) if event.value else None
-    expected = {
-        "tag:yaml.org,2002:int": int,
-        "tag:yaml.org,2002:float": (int, float),
-        "tag:yaml.org,2002:bool": bool,
-        "tag:yaml.org,2002:null": type(None),
-    }.get(tag)
+    expected = _TAG_TYPES.get(tag)
     if (
         expected is None
         or not isinstance(value, expected)
         or (tag == "tag:yaml.org,2002:int" and isinstance(value, bool))
     ):
         raise ValueError(f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}")
-    return float(value) if tag == "tag:yaml.org,2002:float" else value
+    if tag == "tag:yaml.org,2002:float" and isinstance(value, (int, float)):
+        return float(value)
+    return value
 
 
 class _Builder:

@@ -36,7 +36,7 @@ Action = Literal["block", "redact", "escalate", "retry", "log"]
 
 # --- Model -----------------------------------------------------------------------------------
 class ModelMetadata(Metadata):
-    version: Annotated[str, Field(pattern=MODEL_VERSION_PATTERN)]  # type: ignore[assignment]
+    version: Annotated[str, Field(pattern=MODEL_VERSION_PATTERN)]
 
 
 class Hosting(Strict):
@@ -86,7 +86,7 @@ class ModelArtifact(Strict):
 
 # --- Prompt ----------------------------------------------------------------------------------
 class PromptMetadata(Metadata):
-    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]  # type: ignore[assignment]
+    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
 
 
 class Message(Strict):

@@ -24,19 +24,15 @@ class SummaryJSON(TypedDict):
     waived: int
 
 
-CheckJSON = TypedDict(
-    "CheckJSON",
-    {
-        "version": int,
-        "govctl": str,
-        "now": str,
-        "registryDigest": str,
-        "policyDigest": str,
-        "engine": EngineJSON,
-        "summary": SummaryJSON,
-        "findings": list[FindingJSON],
-    },
-)
+class CheckJSON(TypedDict):
+    version: int
+    govctl: str
+    now: str
+    registryDigest: str
+    policyDigest: str
+    engine: EngineJSON
+    summary: SummaryJSON
+    findings: list[FindingJSON]
 
 
 def to_json(result: CheckResult) -> CheckJSON:

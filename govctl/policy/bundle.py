@@ -101,8 +101,10 @@ class PolicyBundle:
         """Whether any package with finding rules applies to subjects of ``kind``."""
         return any(
             m.finding_rules
-            and (self.kinds_by_package.get(m.package) is None
-                 or kind in (self.kinds_by_package[m.package] or ()))
+            and (
+                self.kinds_by_package.get(m.package) is None
+                or kind in (self.kinds_by_package[m.package] or ())
+            )
             for m in self.modules
         )
 

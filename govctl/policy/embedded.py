@@ -12,6 +12,7 @@ worker by querying each candidate rule on its own, so the error names the packag
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -92,7 +93,7 @@ def _diagnose(input_json: str, kind: str) -> str:
         except Exception:
             failed = True
         if failed:
-            return ref.removeprefix("data.")
+            return str(ref).removeprefix("data.")
     return ""
 
 
@@ -121,7 +122,7 @@ def _evaluate_chunk(chunk: list[tuple[int, str, str]]) -> tuple[str, Any]:
     return ("ok", results)
 
 
-def _syntax_error(message: str, sources: dict[str, str]) -> PolicyError:
+def syntax_error(message: str, sources: dict[str, str]) -> PolicyError:
     location = _ERROR_LOCATION.search(message)
     detail = _ERROR_MESSAGE.search(message)
     text = detail.group(1).strip() if detail else message.strip().splitlines()[0]
@@ -158,10 +159,8 @@ class EmbeddedEngine:
         return f"regopy {package_version('regopy')}"
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self._stderr_path)
-        except OSError:
-            pass
 
     def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
         context = multiprocessing.get_context("fork")
@@ -216,10 +215,10 @@ class EmbeddedEngine:
         out: dict[str, list[EngineFinding]] = {}
         for status, payload in outcomes:
             if status == "syntax":
-                raise _syntax_error(payload, sources)
+                raise syntax_error(payload, sources)
             if status == "runtime":
                 index, ref = payload
-                package, _, rule = ref.rpartition(".")
+                package = ref.rpartition(".")[0]
                 raise EngineError(
                     f"policy evaluation failed in {ref or 'the entry rule'} "
                     "(a builtin error, a conflicting rule value or a type error)",

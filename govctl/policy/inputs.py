@@ -80,12 +80,16 @@ class InputBuilder:
         if self.change is not None:
             members = (subject.identity, *closure)
             change = {i: self.change[i] for i in members if i in self.change}
-        related = ",".join(
-            f"{i}={self.registry.artifacts[i].digest}" for i in sorted(closure)
-        )
+        related = ",".join(f"{i}={self.registry.artifacts[i].digest}" for i in sorted(closure))
         text = "|".join(
-            (self._static_key, subject.identity, subject.digest, related, _dumps(derived),
-             _dumps(change))
+            (
+                self._static_key,
+                subject.identity,
+                subject.digest,
+                related,
+                _dumps(derived),
+                _dumps(change),
+            )
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest(), derived, change
 
@@ -95,9 +99,7 @@ class InputBuilder:
         closure = self.graph.closure(subject.identity)
         return {
             "subject": self.artifact_view(subject),
-            "related": {
-                i: self.artifact_view(self.registry.artifacts[i]) for i in sorted(closure)
-            },
+            "related": {i: self.artifact_view(self.registry.artifacts[i]) for i in sorted(closure)},
             "derived": derived,
             "config": self.config_json,
             "now": self.now,

@@ -63,7 +63,8 @@ def _annotation(block: list[str], start_line: int, next_line: str, path: str) ->
     head = RULE_HEAD.match(next_line)
     default_scope = "package" if next_line.startswith("package ") else "rule"
     scope = str(data.get("scope") or default_scope)
-    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    declared = data.get("custom")
+    custom: dict[str, Any] = declared if isinstance(declared, dict) else {}
     return Annotation(
         scope=scope,
         rule=head.group(1) if head and scope == "rule" else None,

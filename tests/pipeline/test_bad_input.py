@@ -27,8 +27,18 @@ spec:
 
 
 def check_json(root: Path, *extra: str) -> tuple[int, dict, str]:
-    proc = run_cli("-C", str(root), "check", "--format", "json", "--now", NOW, "--no-cache",
-                   "--no-audit", *extra)
+    proc = run_cli(
+        "-C",
+        str(root),
+        "check",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        "--no-cache",
+        "--no-audit",
+        *extra,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     data = json.loads(proc.stdout) if proc.stdout.strip() else {}
     return proc.returncode, data, proc.stderr
@@ -38,7 +48,9 @@ def only(data: dict, rule: str) -> list[dict]:
     return [f for f in data["findings"] if f["rule"] == rule]
 
 
-def assert_one_finding(root: Path, file: str, line: int, text: str, rule: str = "GOV-REG-001") -> dict:
+def assert_one_finding(
+    root: Path, file: str, line: int, text: str, rule: str = "GOV-REG-001"
+) -> dict:
     code, data, _ = check_json(root)
     assert code == 1
     found = [f for f in only(data, rule) if f["file"] == file]
@@ -51,16 +63,20 @@ def assert_one_finding(root: Path, file: str, line: int, text: str, rule: str = 
 
 
 def test_invalid_yaml_is_located_and_run_goes_on(make_repo):
-    root = make_repo({
-        "registry/good.yaml": GOOD_MODEL,
-        "registry/bad.yaml": "apiVersion: govctl/v1\nkind: Model\nmetadata: {name: x\nspec: [\n",
-    })
+    root = make_repo(
+        {
+            "registry/good.yaml": GOOD_MODEL,
+            "registry/bad.yaml": "apiVersion: govctl/v1\nkind: Model\nmetadata: {name: x\nspec: [\n",
+        }
+    )
     assert_one_finding(root, "registry/bad.yaml", 4, "invalid YAML")
 
 
 def test_duplicate_key_names_the_second_occurrence(make_repo):
     bad = GOOD_MODEL.replace("  status: approved\n", "  status: approved\n  status: blocked\n")
-    root = make_repo({"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/bad.yaml": bad})
+    root = make_repo(
+        {"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/bad.yaml": bad}
+    )
     finding = assert_one_finding(root, "registry/bad.yaml", 8, "duplicate key 'status'")
     assert finding["column"] == 3
 
@@ -85,7 +101,9 @@ def test_deep_nesting_is_refused(make_repo):
 
 def test_file_over_size_bound(make_repo):
     big = GOOD_MODEL + "# " + "x" * (3 * 1024 * 1024) + "\n"
-    root = make_repo({"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/big.yaml": big})
+    root = make_repo(
+        {"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/big.yaml": big}
+    )
     code, data, _ = check_json(root)
     found = [f for f in only(data, "GOV-REG-001") if f["file"] == "registry/big.yaml"]
     assert code == 1 and len(found) == 1
@@ -94,7 +112,9 @@ def test_file_over_size_bound(make_repo):
 
 def test_non_utf8_bytes_name_the_line(make_repo):
     bad = GOOD_MODEL.replace("provider: openai", "provider: op\xe9nai").encode("latin-1")
-    root = make_repo({"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/latin1.yaml": bad})
+    root = make_repo(
+        {"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/latin1.yaml": bad}
+    )
     assert_one_finding(root, "registry/latin1.yaml", 5, "not valid UTF-8")
 
 
@@ -124,14 +144,17 @@ def test_unknown_api_version(make_repo):
 
 
 def test_other_tools_yaml_is_ignored(make_repo):
-    root = make_repo({"registry/good.yaml": GOOD_MODEL,
-                      "registry/k8s.yaml": "apiVersion: v1\nkind: ConfigMap\n"})
+    root = make_repo(
+        {"registry/good.yaml": GOOD_MODEL, "registry/k8s.yaml": "apiVersion: v1\nkind: ConfigMap\n"}
+    )
     code, data, _ = check_json(root)
     assert code == 0 and data["findings"] == [] and data["summary"]["artifacts"] == 1
 
 
 def test_schema_violations_name_field_and_line(make_repo):
-    bad = GOOD_MODEL.replace("  status: approved\n", "  status: retired\n  tier: huge\n  colour: red\n")
+    bad = GOOD_MODEL.replace(
+        "  status: approved\n", "  status: retired\n  tier: huge\n  colour: red\n"
+    )
     root = make_repo({"registry/bad.yaml": bad})
     code, data, _ = check_json(root)
     by_path = {f["path"]: f for f in only(data, "GOV-REG-001")}
@@ -139,7 +162,10 @@ def test_schema_violations_name_field_and_line(make_repo):
     assert set(by_path) == {"spec.status", "spec.tier", "spec.colour"}
     assert by_path["spec.status"]["line"] == 7
     assert "approved, preview, deprecated, blocked" in by_path["spec.status"]["message"]
-    assert by_path["spec.colour"]["line"] == 9 and "unknown field 'colour'" in by_path["spec.colour"]["message"]
+    assert (
+        by_path["spec.colour"]["line"] == 9
+        and "unknown field 'colour'" in by_path["spec.colour"]["message"]
+    )
 
 
 def test_missing_required_field_points_at_parent(make_repo):
@@ -153,10 +179,12 @@ def test_missing_required_field_points_at_parent(make_repo):
 
 
 def test_rego_syntax_error_names_file_and_line(make_repo):
-    root = make_repo({
-        "registry/good.yaml": GOOD_MODEL,
-        "policies/broken.rego": "package broken\n\nimport rego.v1\n\ndeny contains msg if {\n  msg := \n}\n",
-    })
+    root = make_repo(
+        {
+            "registry/good.yaml": GOOD_MODEL,
+            "policies/broken.rego": "package broken\n\nimport rego.v1\n\ndeny contains msg if {\n  msg := \n}\n",
+        }
+    )
     proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -171,7 +199,9 @@ def test_missing_config_is_a_usage_error(tmp_path):
 
 
 def test_invalid_config_names_the_line(make_repo):
-    root = make_repo({}, config="apiVersion: govctl/v1\nkind: Config\nteams: [a]\npolicy: {engine: fast}\n")
+    root = make_repo(
+        {}, config="apiVersion: govctl/v1\nkind: Config\nteams: [a]\npolicy: {engine: fast}\n"
+    )
     proc = run_cli("-C", str(root), "check")
     assert proc.returncode == 2
     assert proc.stderr.startswith("govctl: error: govctl.yaml:4: policy.engine")
@@ -203,8 +233,12 @@ def test_missing_template_file_is_a_dangling_reference(make_repo):
 
 
 def test_template_that_is_not_utf8(make_repo):
-    root = make_repo({"prompts/tpl/1.0.0.yaml": PROMPT_WITH_TEMPLATE,
-                      "prompts/tpl/tpl.md": b"Hello\n{{question}} \xff\n"})
+    root = make_repo(
+        {
+            "prompts/tpl/1.0.0.yaml": PROMPT_WITH_TEMPLATE,
+            "prompts/tpl/tpl.md": b"Hello\n{{question}} \xff\n",
+        }
+    )
     code, data, _ = check_json(root)
     found = only(data, "GOV-REG-001")
     assert code == 1 and found[0]["file"] == "prompts/tpl/tpl.md" and found[0]["line"] == 2
@@ -229,10 +263,16 @@ spec:
 
 
 def test_dataset_lines_that_are_not_json(make_repo):
-    root = make_repo({"registry/evals/suite.yaml": SUITE,
-                      "registry/evals/cases.jsonl": '{"q": 1}\nnot json\n{"q": 2}\n[1]\n'})
+    root = make_repo(
+        {
+            "registry/evals/suite.yaml": SUITE,
+            "registry/evals/cases.jsonl": '{"q": 1}\nnot json\n{"q": 2}\n[1]\n',
+        }
+    )
     code, data, _ = check_json(root)
-    lines = sorted(f["line"] for f in only(data, "GOV-REG-001") if f["file"] == "registry/evals/cases.jsonl")
+    lines = sorted(
+        f["line"] for f in only(data, "GOV-REG-001") if f["file"] == "registry/evals/cases.jsonl"
+    )
     assert lines == [2, 4]
 
 
@@ -248,8 +288,18 @@ def test_output_to_an_unwritable_place_is_one_line(make_repo, fmt):
     root = make_repo({"registry/good.yaml": GOOD_MODEL})
     (root / "blocker").write_text("a file, not a folder")
     target = root / "blocker" / "report.out"
-    proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit", "--format", fmt,
-                   "--output", str(target))
+    proc = run_cli(
+        "-C",
+        str(root),
+        "check",
+        "--now",
+        NOW,
+        "--no-audit",
+        "--format",
+        fmt,
+        "--output",
+        str(target),
+    )
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "cannot write" in proc.stderr and not target.exists()

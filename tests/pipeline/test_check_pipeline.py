@@ -108,7 +108,9 @@ def repo_files(**overrides: str) -> dict[str, str]:
         "registry/models/beta.yaml": MODEL.format(name="beta", status="deprecated"),
         "prompts/p1/1.0.0.yaml": PROMPT.format(name="p1", model="alpha", risk="high"),
         "prompts/p2/1.0.0.yaml": PROMPT.format(name="p2", model="beta", risk="minimal"),
-        "registry/deployments/d1.yaml": DEPLOYMENT.format(name="d1", env="prod", prompt="p1", extra=""),
+        "registry/deployments/d1.yaml": DEPLOYMENT.format(
+            name="d1", env="prod", prompt="p1", extra=""
+        ),
         "registry/deployments/d2.yaml": DEPLOYMENT.format(
             name="d2", env="dev", prompt="p2", extra="  auth: {required: true}\n"
         ),
@@ -127,7 +129,14 @@ def test_findings_severities_and_locations(make_repo):
     got = {(f.rule, f.severity, f.ref, f.path, f.file, f.line) for f in result.findings}
     assert got == {
         ("TST-SEC-001", "error", "Deployment/d1", "spec.auth", "registry/deployments/d1.yaml", 4),
-        ("TST-MDL-001", "warning", "Deployment/d2", "spec.prompt", "registry/deployments/d2.yaml", 10),
+        (
+            "TST-MDL-001",
+            "warning",
+            "Deployment/d2",
+            "spec.prompt",
+            "registry/deployments/d2.yaml",
+            10,
+        ),
         ("TST-PRM-001", "info", "Prompt/p1@1.0.0", "spec.riskTier", "prompts/p1/1.0.0.yaml", 8),
     }
     assert result.exit_code == 1
@@ -141,7 +150,9 @@ def test_fail_on(make_repo, fail_on, expected):
 
 
 def test_fail_on_warning_fails_on_warnings_only(make_repo):
-    fixed = DEPLOYMENT.format(name="d1", env="prod", prompt="p1", extra="  auth: {required: true}\n")
+    fixed = DEPLOYMENT.format(
+        name="d1", env="prod", prompt="p1", extra="  auth: {required: true}\n"
+    )
     root = make_repo(repo_files(**{"registry/deployments/d1.yaml": fixed}))
     assert run(root, use_cache=False, fail_on="error").exit_code == 0
     assert run(root, use_cache=False, fail_on="warning").exit_code == 1
@@ -159,7 +170,9 @@ def test_output_is_byte_identical_with_now(make_repo):
     root = make_repo(repo_files())
     outputs = set()
     for extra in ([], ["--no-cache"], [], ["--workers", "1"]):
-        proc = run_cli("-C", str(root), "check", "--format", "json", "--now", NOW, "--no-audit", *extra)
+        proc = run_cli(
+            "-C", str(root), "check", "--format", "json", "--now", NOW, "--no-audit", *extra
+        )
         assert proc.returncode == 1
         outputs.add(proc.stdout)
     assert len(outputs) == 1
@@ -169,7 +182,12 @@ def test_output_is_byte_identical_with_now(make_repo):
 def test_cache_reevaluates_only_what_a_change_touches(make_repo):
     root = make_repo(repo_files())
     first = run(root)
-    assert first.evaluated_subjects == {"Deployment/d1", "Deployment/d2", "Prompt/p1@1.0.0", "Prompt/p2@1.0.0"}
+    assert first.evaluated_subjects == {
+        "Deployment/d1",
+        "Deployment/d2",
+        "Prompt/p1@1.0.0",
+        "Prompt/p2@1.0.0",
+    }
     unchanged = run(root)
     assert unchanged.evaluated_subjects == frozenset() and unchanged.cached == 4
     assert unchanged.findings == first.findings
@@ -206,8 +224,10 @@ def test_cache_survives_a_corrupt_cache_file(make_repo):
 
 
 def test_native_crash_while_compiling_is_exit_3(make_repo):
-    crashing = "package crash\n\nimport rego.v1\n\nbase := input.v\n\nchain := base\n\n" \
-               'deny contains "c" if { chain with input as base }\n'
+    crashing = (
+        "package crash\n\nimport rego.v1\n\nbase := input.v\n\nchain := base\n\n"
+        'deny contains "c" if { chain with input as base }\n'
+    )
     root = make_repo(repo_files(**{"policies/crash.rego": crashing}))
     proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit", "--no-cache")
     assert proc.returncode == 3, proc.stderr
@@ -263,9 +283,23 @@ deny contains {"rule": "TST-SLOW-001", "msg": "slow", "path": ""} if {
     files = repo_files(**{"policies/slow.rego": slow})
     root = make_repo(files)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "govctl", "-C", str(root), "check", "--now", NOW, "--no-audit",
-         "--no-cache", "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "govctl",
+            "-C",
+            str(root),
+            "check",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--no-cache",
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     killed = False

@@ -31,14 +31,20 @@ def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", metavar="REF", help="Git ref to compare against (feeds input.change).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
 @click.option("--engine", type=click.Choice(["embedded", "opa"]), help="Default: govctl.yaml.")
 @click.option("--opa-url", metavar="URL", help="OPA server for --engine opa.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), help="Default: govctl.yaml.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "never"]), help="Default: govctl.yaml."
+)
 @click.option("--now", metavar="TIME", help="Evaluate as of TIME (RFC 3339 or YYYY-MM-DD).")
 @click.option("--no-audit", is_flag=True, help="Do not append an event to the audit trail.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .govctl-cache.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU).")
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU)."
+)
 @click.option("--stats", is_flag=True, help="Print stage timings to stderr.")
 @click.pass_obj
 def check_command(
@@ -70,11 +76,15 @@ def check_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
-        actor=os.environ.get("GOVCTL_ACTOR") or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER"),
+        actor=os.environ.get("GOVCTL_ACTOR")
+        or os.environ.get("GITHUB_ACTOR")
+        or os.environ.get("USER"),
     )
     result = api.check(options)
     emit(render(result, fmt), output)
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
-        click.echo(f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True)
+        click.echo(
+            f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True
+        )
     return result.exit_code

@@ -1,0 +1,184 @@
+"""Benchmark ``govctl check`` on generated registries (issue 2 targets).
+
+For each size it prints medians of: load+validate (cold, no cache), cold check, warm check
+(unchanged registry), one-file-change check, and the stage split (policies / load / resolve /
+evaluate / locate) of the cold run, plus the peak proportional resident memory (PSS) of the checking process tree (govctl and its workers, sampled
+every 50 ms).
+
+    python benchmarks/bench_check.py --sizes 1000 10000 --repeat 3
+    python benchmarks/bench_check.py --sizes 50000 --repeat 1      # memory bound at 50k
+
+Each measurement runs the real CLI in a fresh process (what users run), so imports and process
+start-up are included. The machine is noisy: compare figures from one run, not across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.generate_registry import generate
+
+NOW = "2026-11-22T00:00:00+00:00"
+POLICIES = Path(__file__).resolve().parent.parent / "policies"
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Proportional resident memory (PSS) of a process and its descendants (Linux /proc).
+
+    PSS, not RSS: forked workers share the parent's pages, and RSS would count them twice.
+    """
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+PEAK_KIB = [0]
+
+
+def govctl(root: Path, *args: str) -> tuple[float, dict[str, float], int]:
+    """Run one check; return wall seconds, stage timings and the exit code."""
+    start = time.perf_counter()
+    proc_handle = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "govctl",
+            "-C",
+            str(root),
+            "check",
+            "--now",
+            NOW,
+            "--no-audit",
+            "--format",
+            "json",
+            "--output",
+            str(root / "out.json"),
+            "--stats",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            PEAK_KIB[0] = max(PEAK_KIB[0], _tree_rss_kib(proc_handle.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc_handle.communicate()
+    stop.set()
+    sampler.join()
+    proc = subprocess.CompletedProcess(proc_handle.args, proc_handle.returncode, stdout, stderr)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"govctl failed ({proc.returncode}): {proc.stderr.strip()}")
+    stages: dict[str, float] = {}
+    for line in proc.stderr.splitlines():
+        if line.startswith("govctl: ") and " evaluated " in line:
+            for part in line[8:].split(";")[0].split(", "):
+                name, value = part.rsplit(" ", 1)
+                stages[name] = float(value.rstrip("s"))
+    return wall, stages, proc.returncode
+
+
+def load_only(root: Path) -> float:
+    code = (
+        "import time; from pathlib import Path; t=time.perf_counter();"
+        "from govctl.config import load_config; from govctl.loader.load import load_registry,"
+        " LoadSettings; from govctl.loader.source import WorkTreeSource;"
+        f"r=Path({str(root)!r}); c=load_config(r/'govctl.yaml');"
+        "res=load_registry(WorkTreeSource(r), c, LoadSettings());"
+        "print(time.perf_counter()-t, len(res.registry))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(proc.stdout.split()[0])
+
+
+def touch_one(root: Path) -> None:
+    """A one-file change: a deployment's rate limit moves (its own closure only)."""
+    file = sorted((root / "registry" / "deployments").glob("*.yaml"))[0]
+    text = file.read_text()
+    if "requestsPerMinute: 600" in text:
+        file.write_text(text.replace("requestsPerMinute: 600", "requestsPerMinute: 601"))
+    else:
+        file.write_text(text.replace("requestsPerMinute: 601", "requestsPerMinute: 600"))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def bench(size: int, repeat: int, workdir: Path) -> dict[str, object]:
+    root = workdir / f"reg{size}"
+    count = generate(root, size, POLICIES)
+    results: dict[str, list[float]] = {"load": [], "cold": [], "warm": [], "one_file": []}
+    split: list[dict[str, float]] = []
+    for _ in range(repeat):
+        results["load"].append(load_only(root))
+        shutil.rmtree(root / ".govctl-cache", ignore_errors=True)
+        wall, stages, _ = govctl(root)
+        results["cold"].append(wall)
+        split.append(stages)
+        wall, _, _ = govctl(root)
+        results["warm"].append(wall)
+        touch_one(root)
+        wall, _, _ = govctl(root)
+        results["one_file"].append(wall)
+    peak_mib = PEAK_KIB[0] / 1024
+    PEAK_KIB[0] = 0
+    stage_medians = {k: median([s.get(k, 0.0) for s in split]) for k in split[0]} if split else {}
+    return {
+        "artifacts": count,
+        **{k: round(median(v), 3) for k, v in results.items()},
+        "cold_split": {k: round(v, 3) for k, v in stage_medians.items()},
+        "peak_pss_mib_tree": round(peak_mib, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
+    rows = []
+    for size in args.sizes:
+        row = bench(size, args.repeat, workdir)
+        rows.append(row)
+        print(
+            f"{row['artifacts']:>6} artifacts | load+validate {row['load']:.2f}s | cold "
+            f"{row['cold']:.2f}s | warm {row['warm']:.2f}s | one-file {row['one_file']:.2f}s | "
+            f"peak PSS {row['peak_pss_mib_tree']:.0f} MiB | cold split "
+            + ", ".join(f"{k} {v:.2f}s" for k, v in row["cold_split"].items()),  # type: ignore[union-attr]
+            flush=True,
+        )
+    print(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""``govctl readiness [DEPLOYMENT]`` and ``govctl cost [DEPLOYMENT]``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from govctl import api
+from govctl.cli.context import CliContext
+from govctl.reports import COMPONENTS, STAGES, CostReport, Scorecard
+
+MARK = {"pass": "pass", "fail": "FAIL", "waived": "waived", "not evaluated": "-"}
+
+
+def _readiness_text(cards: list[Scorecard]) -> str:
+    out = []
+    for card in cards:
+        verdict = "READY to go live" if card.ready else "NOT READY (a baseline cell fails)"
+        out.append(f"{card.deployment} ({card.environment}): {verdict}")
+        out.append(f"  {'component':17} {'baseline':9} {'full':9}")
+        cells = {(c.component, c.stage): c for c in card.cells}
+        for component in COMPONENTS:
+            row = [MARK[cells[(component, s)].status] for s in STAGES]
+            out.append(f"  {component:17} {row[0]:9} {row[1]:9}")
+        for cell in card.cells:
+            for finding in cell.findings:
+                out.append(f"    {cell.component}/{cell.stage}: {finding}")
+        out.append("")
+    ready = sum(c.ready for c in cards)
+    out.append(f"{ready} of {len(cards)} deployments ready to go live")
+    return "\n".join(out) + "\n"
+
+
+def _readiness_markdown(cards: list[Scorecard]) -> str:
+    out = [
+        "| deployment | env | ready | "
+        + " | ".join(f"{c} ({s})" for c in COMPONENTS for s in STAGES)
+        + " |"
+    ]
+    out.append("|" + "---|" * (3 + len(COMPONENTS) * len(STAGES)))
+    for card in cards:
+        cells = {(c.component, c.stage): c for c in card.cells}
+        marks = [MARK[cells[(c, s)].status] for c in COMPONENTS for s in STAGES]
+        out.append(
+            f"| {card.deployment} | {card.environment} | {'yes' if card.ready else 'no'} | "
+            + " | ".join(marks)
+            + " |"
+        )
+    return "\n".join(out) + "\n"
+
+
+@click.command("readiness")
+@click.argument("deployment", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--now", metavar="TIME", help="Evaluate as of TIME.")
+@click.option("--engine", type=click.Choice(["embedded", "opa"]))
+@click.pass_obj
+def readiness_command(
+    ctx: CliContext, deployment: str | None, fmt: str, now: str | None, engine: str | None
+) -> int:
+    """Per-deployment scorecard: production components × baseline/full stage.
+
+    Exit 0 when every selected deployment is ready to go live (all baseline cells pass), 1 if not.
+    """
+    options = api.CheckOptions(
+        root=ctx.root(), now=now, engine=engine, audit=False, config_path=ctx.config_option
+    )
+    cards = api.readiness(options, deployment)
+    if fmt == "json":
+        click.echo(json.dumps([c.as_json() for c in cards], indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(_readiness_markdown(cards), nl=False)
+    else:
+        click.echo(_readiness_text(cards), nl=False)
+    return 0 if all(c.ready for c in cards) else 1
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f}"
+
+
+def _cost_rows(report: CostReport) -> list[list[str]]:
+    return [
+        [
+            line.ref or "-",
+            line.role,
+            line.currency,
+            *[_money(line.monthly.get(v)) for v in ("x1", "x10", "x50", "x100")],
+            line.reason or "",
+        ]
+        for line in report.lines
+    ]
+
+
+@click.command("cost")
+@click.argument("deployment", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.pass_obj
+def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
+    """Projected monthly cost at x1, x10, x50, x100 volume for primary and fallback models.
+
+    cost = 30 × expectedRequestsPerDay × (avgInputTokens × inputPer1M + avgOutputTokens ×
+    outputPer1M) / 1e6. Exit 1 when a primary model's x1 projection exceeds the ceiling.
+    """
+    reports = api.cost(ctx.root(), deployment)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_json() for r in reports], indent=2))
+        return 1 if any(r.over_ceiling for r in reports) else 0
+    header = ["model", "role", "currency", "x1", "x10", "x50", "x100", "note"]
+    for report in reports:
+        ceiling = _money(report.ceiling) if report.ceiling is not None else "none"
+        flag = "  OVER CEILING" if report.over_ceiling else ""
+        if fmt == "markdown":
+            click.echo(
+                f"**{report.deployment}** ({report.environment}) — "
+                f"monthly ceiling {ceiling} USD{flag}\n"
+            )
+            click.echo("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
+            for row in _cost_rows(report):
+                click.echo("| " + " | ".join(row) + " |")
+            click.echo("")
+        else:
+            click.echo(
+                f"{report.deployment} ({report.environment}): monthly ceiling {ceiling} USD{flag}"
+            )
+            for row in _cost_rows(report):
+                click.echo(
+                    f"  {row[0]:32} {row[1]:8} {row[2]:4} "
+                    + " ".join(f"{v:>14}" for v in row[3:7])
+                    + (f"  ({row[7]})" if row[7] else "")
+                )
+    return 1 if any(r.over_ceiling for r in reports) else 0

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install govctl with its development dependencies and run the whole test suite.
+#   bash scripts/test.sh [pytest args...]
+# OPA: the OPA engine tests need a real OPA. This script uses `opa` from PATH, or builds the
+# pinned version with Go (scripts/install-opa.sh). Without Go or OPA those tests are skipped
+# loudly — unless GOVCTL_REQUIRE_OPA=1 (CI), which turns a missing OPA into a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+
+if opa_bin=$(bash scripts/install-opa.sh 2>/tmp/govctl-install-opa.log); then
+  export GOVCTL_OPA_BIN="$opa_bin"
+  echo "OPA: $opa_bin ($("$opa_bin" version 2>/dev/null | head -1))"
+else
+  echo "WARNING: no OPA available (see /tmp/govctl-install-opa.log); OPA engine tests will be SKIPPED" >&2
+  if [ "${GOVCTL_REQUIRE_OPA:-0}" = "1" ]; then
+    echo "GOVCTL_REQUIRE_OPA=1: a missing OPA is a failure" >&2
+    exit 1
+  fi
+fi
+
+exec .venv/bin/python -m pytest -n "${GOVCTL_TEST_WORKERS:-2}" -q "$@"
