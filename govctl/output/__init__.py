@@ -21,5 +21,8 @@ RENDERERS: Mapping[str, Renderer] = {
 FORMATS = tuple(RENDERERS)
 
 
-def render(result: CheckResult, fmt: str) -> str:
+def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
+    """Render ``result``; ``color`` only affects the text format (ANSI colours for a terminal)."""
+    if fmt == "text":
+        return text.render(result, color=color)
     return RENDERERS[fmt](result)

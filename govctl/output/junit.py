@@ -1,14 +1,156 @@
-"""The ``junit``format (placeholder: being written)."""
+"""The ``junit`` format: JUnit XML for CI test-report views (Jenkins, GitLab, test-report actions).
+
+One ``<testsuite name="govctl check">`` inside ``<testsuites>``, holding one ``<testcase>`` per
+rule and artifact that has findings (``classname`` = rule id, ``name`` = artifact identity, or the
+file for findings without one), in the order the result gives them, then one passing testcase
+per catalog rule with no finding (``name="all artifacts"``), in rule-id order.
+
+Why rule id as classname: CI views group by classname and split it at dots into packages; rule
+ids have no dots while identities do (``support-reply@1.4.0``), and grouping by rule reads as
+"which control fails, and where".
+
+Outcome of a testcase mirrors the exit code: it has a ``<failure>`` exactly when one of its
+findings fails the run under ``--fail-on`` (so warnings fail only with ``--fail-on warning``, and
+nothing fails with ``never``). A testcase whose findings are all waived is ``<skipped>`` with the
+waiver. Findings below the bar leave the testcase passing and are listed in its
+``<system-out>``, where CI views show them without failing the build. Errors (``<error>``: the
+test could not run) never occur — an engine failure produces no result at all (exit 3).
+
+The document validates against the Jenkins xunit-plugin JUnit schema (junit-10.xsd); times are
+0 and there is no hostname, so the same result always renders the same bytes.
+"""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from govctl.check import CheckResult
+from govctl.findings import Finding
+from govctl.output.text import failing, location, one_line, printable, remediation, summary_line
+
+SUITE_NAME = "govctl check"
+ALL_ARTIFACTS = "all artifacts"
+MESSAGE_LIMIT = 500  # characters in a failure/skipped ``message`` attribute
+
+
+@dataclass
+class TestCase:
+    rule: str
+    subject: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _subject(finding: Finding) -> str:
+    return finding.ref or finding.file or "(repository)"
+
+
+def group_cases(result: CheckResult) -> list[TestCase]:
+    cases: dict[tuple[str, str], TestCase] = {}
+    for finding in result.findings:
+        key = (finding.rule, _subject(finding))
+        cases.setdefault(key, TestCase(*key)).findings.append(finding)
+    covered = {rule for rule, _ in cases}
+    passing = [TestCase(r, ALL_ARTIFACTS) for r in sorted(result.rules) if r not in covered]
+    return [*cases.values(), *passing]
+
+
+def _finding_text(result: CheckResult, finding: Finding) -> str:
+    lines = [f"{location(finding)}: {finding.severity} {finding.rule}: {finding.message}"]
+    if finding.path:
+        lines.append(f"  path: {finding.ref + ' ' if finding.ref else ''}{finding.path}")
+    if finding.waived:
+        lines.append(f"  waived by {finding.waiver}")
+    fix = remediation(result, finding.rule)
+    if fix:
+        lines.append(f"  fix: {fix}")
+    return printable("\n".join(lines))
+
+
+def _body(result: CheckResult, findings: Iterable[Finding]) -> str:
+    return "\n".join(_finding_text(result, f) for f in findings) + "\n"
+
+
+def _short(text: str) -> str:
+    text = one_line(text)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+def _outcome(result: CheckResult, case: TestCase, element: ET.Element) -> str:
+    """Fill the testcase element; return its outcome: failed, skipped or passed."""
+    if not case.findings:
+        return "passed"
+    failed = [f for f in case.findings if failing(f, result.fail_on)]
+    if failed:
+        first = failed[0]
+        message = f"{location(first)}: {first.message}"
+        if len(failed) > 1:
+            message = f"{len(failed)} findings; first: {message}"
+        node = ET.SubElement(
+            element, "failure", {"type": first.severity, "message": _short(message)}
+        )
+        node.text = _body(result, case.findings)
+        return "failed"
+    if all(f.waived for f in case.findings):
+        waivers = ", ".join(dict.fromkeys(str(f.waiver) for f in case.findings))
+        node = ET.SubElement(element, "skipped", {"message": _short(f"waived by {waivers}")})
+        node.text = _body(result, case.findings)
+        return "skipped"
+    ET.SubElement(element, "system-out").text = _body(result, case.findings)
+    return "passed"
+
+
+def _properties(result: CheckResult) -> ET.Element:
+    props = ET.Element("properties")
+    for name, value in (
+        ("govctl.version", result.govctl_version),
+        ("engine", result.engine),
+        ("engine.version", result.engine_version),
+        ("now", result.now),
+        ("registryDigest", result.registry_digest),
+        ("policyDigest", result.policy_digest),
+        ("failOn", result.fail_on),
+        ("artifacts", str(result.summary.artifacts)),
+    ):
+        ET.SubElement(props, "property", {"name": name, "value": value})
+    return props
+
+
+def to_xml(result: CheckResult) -> ET.Element:
+    cases = []
+    outcomes = []
+    for case in group_cases(result):
+        element = ET.Element(
+            "testcase",
+            {"classname": printable(case.rule), "name": one_line(case.subject), "time": "0"},
+        )
+        outcomes.append(_outcome(result, case, element))
+        cases.append(element)
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(outcomes.count("failed")),
+        "errors": "0",
+    }
+    root = ET.Element("testsuites", {"name": SUITE_NAME, **counts, "time": "0"})
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        {
+            "name": SUITE_NAME,
+            **counts,
+            "skipped": str(outcomes.count("skipped")),
+            "time": "0",
+            "timestamp": result.now[:19],
+        },
+    )
+    suite.append(_properties(result))
+    suite.extend(cases)
+    ET.SubElement(suite, "system-out").text = summary_line(result) + "\n"
+    return root
 
 
 def render(result: CheckResult) -> str:
-    lines = [
-        f"{x.file}:{x.line}:{x.column}: {x.severity} {x.rule} {x.message}" for x in result.findings
-    ]
-    s = result.summary
-    lines.append(f"{s.artifacts} artifacts: {s.errors} errors, {s.warnings} warnings, {s.waived} waived")
-    return "\n".join(lines) + "\n"
+    root = to_xml(result)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -81,7 +82,8 @@ def check_command(
         or os.environ.get("USER"),
     )
     result = api.check(options)
-    emit(render(result, fmt), output)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    emit(render(result, fmt, color=color), output)
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
         click.echo(
