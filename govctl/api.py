@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from govctl.audit.api import EventDraft, RecordResult, record_events
 from govctl.check import CheckOptions, CheckResult, run_check
 from govctl.config import CONFIG_FILENAME, load_config
+from govctl.errors import GitError
+from govctl.gitio import GitRepository
+from govctl.impact.changes import change_provider
 from govctl.loader.load import LoadSettings
 from govctl.loader.load import load_registry as _load_registry
 from govctl.loader.source import WorkTreeSource
@@ -29,8 +33,61 @@ __all__ = [
 
 
 def check(options: CheckOptions) -> CheckResult:
-    """Run ``govctl check``: validate the registry against the policy library."""
-    return run_check(options)
+    """Run ``govctl check``: validate the registry against the policy library.
+
+    With ``options.base`` the head registry is compared with that git ref (``input.change``).
+    With ``options.audit`` one ``check`` event is appended to the audit trail — only after the
+    run succeeded: a run that fails (engine down, bad input) writes nothing.
+    """
+    provider = (
+        change_provider(options.root, options.base, config_path=options.config_path)
+        if options.base
+        else None
+    )
+    result = run_check(options, provider)
+    if options.audit:
+        record_check(options, result)
+    return result
+
+
+def _git_position(root: Path) -> tuple[str | None, str | None]:
+    try:
+        with GitRepository(root) as repository:
+            return repository.head_sha(), repository.head_ref()
+    except GitError:
+        return None, None
+
+
+def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
+    """Append the ``check`` event of a finished run (SPEC §6)."""
+    assert result.registry is not None
+    commit, ref = _git_position(options.root)
+    summary = result.summary
+    event = EventDraft(
+        type="check",
+        actor=options.actor or "unknown",
+        commit=commit,
+        ref=ref,
+        registry_digest=result.registry_digest,
+        policy_digest=result.policy_digest,
+        engine_name=result.engine,
+        engine_version=result.engine_version,
+        now=result.now,
+        decision={
+            "exitCode": result.exit_code,
+            "failOn": result.fail_on,
+            "base": options.base,
+            "summary": {
+                "artifacts": summary.artifacts,
+                "errors": summary.errors,
+                "warnings": summary.warnings,
+                "infos": summary.infos,
+                "waived": summary.waived,
+            },
+        },
+        findings=[dict(f.as_json()) for f in result.findings],
+    )
+    return record_events(result.registry.config.audit, options.root.resolve(), [event])
 
 
 def load_registry(root: Path, config: Config | None = None) -> Registry:

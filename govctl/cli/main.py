@@ -41,7 +41,18 @@ def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None
 
 def _register() -> None:
     # Explicit registry of commands: no registration by import side effect.
-    from govctl.cli.commands import audit, check, impact, opa, policy, registry, reports, schema
+    from govctl.cli.commands import (
+        audit,
+        check,
+        codeowners,
+        impact,
+        init,
+        opa,
+        policy,
+        registry,
+        reports,
+        schema,
+    )
 
     cli.add_command(check.check_command)
     cli.add_command(impact.impact_command)
@@ -52,6 +63,8 @@ def _register() -> None:
     cli.add_command(reports.cost_command)
     cli.add_command(audit.audit_group)
     cli.add_command(opa.opa_group)
+    cli.add_command(init.init_command)
+    cli.add_command(codeowners.codeowners_command)
 
 
 _register()

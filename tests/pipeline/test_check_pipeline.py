@@ -376,3 +376,37 @@ def test_disabled_rules_are_not_reported(make_repo):
     config = CONFIG.replace("failOn: error,", "failOn: error, disabled: [TST-SEC-001],")
     root = make_repo(repo_files(), config=config)
     assert "TST-SEC-001" not in {f.rule for f in run(root, use_cache=False).findings}
+
+
+def _git_init(root: Path) -> None:
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e.x", *args], cwd=root,
+                       check=True, capture_output=True)
+
+
+def test_check_appends_one_audit_event(make_repo):
+    root = make_repo(repo_files())
+    _git_init(root)
+    proc = run_cli("-C", str(root), "check", "--now", NOW, "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    log = run_cli("-C", str(root), "audit", "log", "--format", "json")
+    events = json.loads(log.stdout)
+    events = events["events"] if isinstance(events, dict) else events
+    assert len(events) == 1
+    event = events[0]
+    assert event["type"] == "check"
+    payload = json.dumps(event)
+    assert report["registryDigest"] in payload and report["policyDigest"] in payload
+    assert "TST-SEC-001" in payload and NOW in payload
+    assert run_cli("-C", str(root), "audit", "verify").returncode == 0
+
+
+def test_a_failed_run_writes_no_audit_event(make_repo):
+    crashing = "package crash\n\nimport rego.v1\n\nbase := input.v\n\nchain := base\n\n" \
+               'deny contains "c" if { chain with input as base }\n'
+    root = make_repo(repo_files(**{"policies/crash.rego": crashing}))
+    proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-cache")
+    assert proc.returncode == 3
+    assert not (root / "audits" / "govctl.duckdb").exists()
+    assert list(root.glob("audits/**/*.json")) == []

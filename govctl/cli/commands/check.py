@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from govctl import api
+from govctl.cli.commands.audit import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import UsageError
@@ -77,9 +78,7 @@ def check_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
-        actor=os.environ.get("GOVCTL_ACTOR")
-        or os.environ.get("GITHUB_ACTOR")
-        or os.environ.get("USER"),
+        actor=default_actor(),
     )
     result = api.check(options)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -80,6 +80,20 @@ def _money(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
 
 
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """Aligned plain-text columns; numbers right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    numeric = {3, 4, 5, 6}
+    lines = []
+    for row in [header, *rows]:
+        cells = [
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
 def _cost_rows(report: CostReport) -> list[list[str]]:
     return [
         [
@@ -124,10 +138,5 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
             click.echo(
                 f"{report.deployment} ({report.environment}): monthly ceiling {ceiling} USD{flag}"
             )
-            for row in _cost_rows(report):
-                click.echo(
-                    f"  {row[0]:32} {row[1]:8} {row[2]:4} "
-                    + " ".join(f"{v:>14}" for v in row[3:7])
-                    + (f"  ({row[7]})" if row[7] else "")
-                )
+            click.echo(_table(header, _cost_rows(report)))
     return 1 if any(r.over_ceiling for r in reports) else 0

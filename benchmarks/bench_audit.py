@@ -1,0 +1,136 @@
+"""Audit store benchmarks (issue 6). Prints medians; nothing here is asserted.
+
+    .venv/bin/python benchmarks/bench_audit.py [--events 1000000] [--repeat 3] [--keep DIR]
+
+Builds a store of N realistic check events (~750-byte payloads: digests, engine, decision,
+one finding) through the library's own append path in 100k-event transactions, then measures:
+SQL verify, Python verify, appending a 100-event run (record_events, checkpoint file included),
+storage per 1M events, and a Parquet export. Targets (2 cores): ≤ 3 s, ≤ 10 s, ≤ 250 ms,
+≤ 300 MiB, ≤ 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from govctl.audit.api import EventDraft, record_events
+from govctl.audit.chain import scan_python, scan_sql
+from govctl.audit.export import export_events
+from govctl.audit.payload import build_payload, format_time, payload_text
+from govctl.audit.store import open_writer
+from govctl.models.config import AuditSettings
+
+CHUNK = 100_000
+
+
+def draft(i: int) -> EventDraft:
+    return EventDraft(
+        type="check", actor=f"user{i % 17}@example.com",
+        commit=hashlib.sha1(str(i).encode()).hexdigest(), ref="refs/heads/main",
+        registry_digest="sha256:" + hashlib.sha256(str(i // 100).encode()).hexdigest(),
+        policy_digest="sha256:" + hashlib.sha256(b"policies").hexdigest(),
+        engine_name="embedded", engine_version="1.5.2", now="2026-11-22T00:00:00+00:00",
+        decision={"exitCode": 1 if i % 3 == 0 else 0,
+                  "summary": {"artifacts": 42, "errors": i % 3, "warnings": 2, "infos": 0,
+                              "waived": 0}},
+        findings=[{"rule": "GOV-EVL-003", "severity": "warning",
+                   "ref": "Deployment/support-eu-prod", "path": "spec.evalSuite", "line": 12,
+                   "column": 3, "waived": False,
+                   "fingerprint": hashlib.md5(str(i % 50).encode()).hexdigest()}],
+    )
+
+
+def payload_texts(start: int, count: int, base: datetime) -> list[str]:
+    # Building every payload through rfc8785 would take minutes: canonicalise one template
+    # per run and substitute fixed-width fields (the result is still canonical JSON).
+    template = payload_text(build_payload(draft(0), time="T" * 27, run="R" * 32))
+    out = []
+    for i in range(start, start + count):
+        text = template.replace("T" * 27, format_time(base + timedelta(seconds=i)))
+        text = text.replace("R" * 32, f"{i // 100:032x}")
+        commit = hashlib.sha1(str(i).encode()).hexdigest()
+        text = text.replace(hashlib.sha1(b"0").hexdigest(), commit)
+        text = text.replace('"user0@example.com"', f'"user{i % 17}@example.com"')
+        out.append(text)
+    return out
+
+
+def build(root: Path, events: int) -> AuditSettings:
+    settings = AuditSettings(lockTimeoutSeconds=60)
+    db = root / settings.path
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    with open_writer(db, shown=settings.path, timeout=60, origin="bench", now=base) as session:
+        for start in range(0, events, CHUNK):
+            with session.transaction() as tx:
+                tx.append(payload_texts(start, min(CHUNK, events - start), base))
+    print(f"built {events} events in {time.perf_counter() - started:.1f} s")
+    return settings
+
+
+def median_seconds(func: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
+    try:
+        settings = build(root, args.events)
+        db = root / settings.path
+        size_mib = db.stat().st_size / 2**20
+        sample = duckdb.connect(str(db), read_only=True)
+        avg = sample.execute("SELECT avg(strlen(payload)) FROM event_log").fetchall()[0][0]
+        sql_s = median_seconds(lambda: scan_sql(sample), args.repeat)
+        py_s = median_seconds(lambda: scan_python(sample), args.repeat)
+        assert scan_sql(sample) == scan_python(sample)
+        sample.close()
+        run = [draft(i) for i in range(100)]
+        append_times = []
+        for _ in range(max(args.repeat, 9)):
+            started = time.perf_counter()
+            record_events(settings, root, run)
+            append_times.append(time.perf_counter() - started)
+        out = root / "exports"
+
+        def export() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+            export_events(db, shown="db", timeout=60, out_dir=out, fmt="parquet", since=None,
+                          until=None, created_at="now")
+
+        export_s = median_seconds(export, args.repeat)
+        per_million = size_mib * 1_000_000 / args.events
+        print(f"payload average: {avg:.0f} bytes")
+        print(f"verify SQL ({args.events} events):     {sql_s:6.2f} s   (target <= 3 s)")
+        print(f"verify Python ({args.events} events):  {py_s:6.2f} s   (target <= 10 s)")
+        print(f"append 100-event run (median of {len(append_times)}): "
+              f"{statistics.median(append_times) * 1000:6.0f} ms  (target <= 250 ms)")
+        print(f"storage: {size_mib:.0f} MiB = {per_million:.0f} MiB per 1M events "
+              "(target <= 300 MiB)")
+        print(f"export Parquet ({args.events} events): {export_s:6.2f} s   (target <= 5 s)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""``govctl audit verify``: the chain, checked twice, and every checkpoint.
+
+Problems found (each with the first bad sequence number where one applies):
+
+- chain damage, named by ``govctl.audit.diagnose`` (modified, rehashed, deleted, ...);
+- ``verifier-disagreement``: the SQL and Python verifiers did not agree (never expected);
+- ``truncated``: the database's own checkpoint records more events than it holds;
+- ``rolled-back``: a checkpoint file records more events than the database holds (an older copy
+  was restored, or the tail was cut together with its checkpoint records);
+- ``replaced``: the database's event at a checkpoint's size has another hash than the checkpoint
+  (the database was rewritten or replaced by a re-chained forgery);
+- ``forked``: two checkpoints of the same origin and size disagree on the head;
+- ``foreign-checkpoint`` / ``origin-mismatch``: checkpoints or configuration name another origin;
+- ``unsigned``, ``wrong-key``, ``bad-signature``: signature problems (a public key is configured);
+- ``malformed-checkpoint``, ``missing``: an unreadable checkpoint file; a store that is gone
+  while checkpoints of it exist.
+
+A file DuckDB cannot open or read raises ``AuditCorruptError`` instead: corruption, not tampering.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from govctl.audit.chain import GENESIS_PREV_HASH, ChainScan, scan_python, scan_sql
+from govctl.audit.checkpoints import (
+    Checkpoint,
+    CheckpointFile,
+    load_checkpoint_files,
+    signature_problem,
+)
+from govctl.audit.diagnose import Row, diagnose
+from govctl.audit.sqlutil import fetch_first
+from govctl.audit.store import reading
+from govctl.errors import AuditIntegrityError
+
+# At one sequence number, the kind that explains the most comes first: damage to the rows
+# themselves, then the database's own checkpoint records, then published checkpoint files.
+KIND_ORDER = ("modified", "rehashed", "deleted", "renumbered", "swapped", "inserted",
+              "duplicated", "truncated", "forked", "rolled-back", "replaced", "bad-signature",
+              "wrong-key", "unsigned")
+
+
+def _rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    seq: int | None
+    message: str
+    source: str = "chain"
+
+    def describe(self) -> str:
+        at = f"seq {self.seq}: " if self.seq is not None else ""
+        return f"{self.kind}: {at}{self.message} [{self.source}]"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    store: str
+    origin: str | None
+    size: int
+    head: str | None
+    sql: ChainScan | None
+    python: ChainScan | None
+    checkpoints_checked: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first_problem(self) -> Problem | None:
+        """The problem at the lowest sequence number; at equal ones, the most specific."""
+        if not self.problems:
+            return None
+        return min(self.problems, key=lambda p: (p.seq is None, p.seq or 0, _rank(p.kind)))
+
+    def raise_if_failed(self) -> None:
+        first = self.first_problem()
+        if first is None:
+            return
+        where = f"seq {first.seq}" if first.seq is not None else "checkpoints"
+        more = len(self.problems) - 1
+        raise AuditIntegrityError(
+            f"audit store {self.store} failed verification at {where} ({first.kind}): "
+            f"{first.message}" + (f" (and {more} more problem(s))" if more else ""),
+            first_bad_seq=first.seq, kind=first.kind,
+        )
+
+
+@dataclass(frozen=True)
+class CheckpointSource:
+    checkpoint: Checkpoint
+    source: str
+    signed_copy: bool  # a file (checked for signatures) or the database's own record
+
+
+def rows_at(con: duckdb.DuckDBPyConnection, positions: Iterable[int], table: str) -> dict[int, Row]:
+    wanted = sorted({p for p in positions if p >= 1})
+    if not wanted:
+        return {}
+    rows = con.execute(
+        f"""SELECT pos, seq, prev_hash, hash, payload FROM (
+              SELECT row_number() OVER (ORDER BY seq NULLS LAST, rowid) AS pos, *
+              FROM {table}) WHERE list_contains(?, pos)""",
+        [wanted],
+    ).fetchall()
+    return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def chain_problems(
+    con: duckdb.DuckDBPyConnection, table: str = "event_log", *, start_seq: int = 1,
+    start_prev: str = GENESIS_PREV_HASH,
+) -> tuple[ChainScan, ChainScan, list[Problem]]:
+    sql = scan_sql(con, table, start_seq=start_seq, start_prev=start_prev)
+    py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
+    problems: list[Problem] = []
+    if sql != py:
+        problems.append(Problem("verifier-disagreement", None,
+                                f"SQL verifier found {sql}, Python verifier found {py}"))
+    brk = sql.first_break or py.first_break
+    if brk is not None:
+        window = range(brk.position - 1, brk.position + 2)
+        cache = rows_at(con, window, table)
+
+        def row_at(position: int) -> Row | None:
+            if position not in cache:
+                cache.update(rows_at(con, [position], table))
+            return cache.get(position)
+
+        damage = diagnose(brk, row_at, start_seq=start_seq)
+        problems.append(Problem(damage.kind, damage.seq, damage.message))
+    return sql, py, problems
+
+
+def hashes_at(con: duckdb.DuckDBPyConnection, sizes: Iterable[int], table: str) -> dict[int, str]:
+    wanted = sorted({s for s in sizes if s > 0})
+    found: dict[int, str] = {0: GENESIS_PREV_HASH}
+    if wanted:
+        rows = con.execute(
+            f"SELECT seq, hash FROM {table} WHERE list_contains(?, seq) ORDER BY rowid DESC",
+            [wanted],
+        ).fetchall()
+        found.update({int(seq): str(h) for seq, h in rows})
+    return found
+
+
+def _file_problems(
+    files: list[CheckpointFile], origin: str | None, public_key: Ed25519PublicKey | None,
+    shown: Any,
+) -> tuple[list[CheckpointSource], list[Problem]]:
+    sources: list[CheckpointSource] = []
+    problems: list[Problem] = []
+    for item in files:
+        name = shown(item.path)
+        if item.checkpoint is None:
+            problems.append(Problem("malformed-checkpoint", None, item.error or "", name))
+            continue
+        cp = item.checkpoint
+        if origin is not None and cp.origin != origin:
+            problems.append(Problem(
+                "foreign-checkpoint", None,
+                f"checkpoint of origin {cp.origin!r}, but the database is {origin!r}: the "
+                "database was replaced, or another store writes to this checkpoints folder",
+                name))
+            continue
+        if public_key is not None and (bad := signature_problem(cp, public_key)):
+            problems.append(Problem(bad[0], cp.size, bad[1], name))
+        sources.append(CheckpointSource(cp, name, True))
+    return sources, problems
+
+
+def fork_problems(sources: list[CheckpointSource]) -> list[Problem]:
+    """Published checkpoints (files) that disagree; the database's own rows are compared with
+    them by ``consistency_problems`` instead (a database that disagrees was replaced)."""
+    by_size: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
+    for src in (s for s in sources if s.signed_copy):
+        by_size[(src.checkpoint.origin, src.checkpoint.size)].setdefault(src.checkpoint.head,
+                                                                           src.source)
+    problems = []
+    for (_, size), heads in sorted(by_size.items()):
+        if len(heads) > 1:
+            shown = ", ".join(f"{h[:12]}… in {s}" for h, s in sorted(heads.items()))
+            problems.append(Problem("forked", size,
+                                    f"checkpoints of size {size} disagree: {shown}",
+                                    "checkpoints"))
+    return problems
+
+
+def consistency_problems(
+    sources: list[CheckpointSource], size: int, hashes: dict[int, str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    good = sorted(s.checkpoint.size for s in sources if s.checkpoint.size <= size
+                  and hashes.get(s.checkpoint.size) == s.checkpoint.head)
+    for src in sorted(sources, key=lambda s: s.checkpoint.size):
+        cp = src.checkpoint
+        if cp.size > size:
+            kind = "rolled-back" if src.signed_copy else "truncated"
+            problems.append(Problem(
+                kind, size + 1,
+                f"the database ends at seq {size} but this checkpoint records {cp.size} events"
+                + (": an older copy was restored, or the tail was cut" if src.signed_copy
+                   else ": events were cut from the tail"), src.source))
+        elif hashes.get(cp.size) != cp.head:
+            below = max((g for g in good if g < cp.size), default=0)
+            problems.append(Problem(
+                "replaced", cp.size,
+                f"the database's event {cp.size} has another hash than this checkpoint "
+                f"({cp.head[:12]}…): events {below + 1}..{cp.size} were rewritten or the "
+                "database replaced", src.source))
+    return problems
+
+
+def verify_open_store(
+    con: duckdb.DuckDBPyConnection, *, store: str, files: list[CheckpointFile],
+    public_key: Ed25519PublicKey | None, expected_origin: str | None, shown: Any,
+) -> VerifyReport:
+    origin_row = fetch_first(con, "SELECT value FROM audit_meta WHERE key = 'origin'")
+    origin = str(origin_row[0]) if origin_row else None
+    sql, py, problems = chain_problems(con)
+    if expected_origin is not None and origin != expected_origin:
+        problems.append(Problem("origin-mismatch", None,
+                                f"the database's origin is {origin!r}, the configuration says "
+                                f"{expected_origin!r}: the database was replaced", "audit_meta"))
+    sources, file_problems = _file_problems(files, origin, public_key, shown)
+    problems += file_problems
+    db_rows = con.execute("SELECT origin, size, head, time FROM checkpoints").fetchall()
+    sources += [CheckpointSource(Checkpoint(str(o), int(s), str(h), str(t)),
+                                 "database checkpoints", False) for o, s, h, t in db_rows]
+    size = sql.last_seq or 0
+    hashes = hashes_at(con, (s.checkpoint.size for s in sources), "event_log")
+    problems += consistency_problems(sources, size, hashes)
+    problems += fork_problems(sources)
+    return VerifyReport(store, origin, size, sql.head, sql, py, len(files), tuple(problems))
+
+
+def verify_store(
+    db_path: Path, *, shown: str, checkpoints_dir: Path, public_key: Ed25519PublicKey | None,
+    expected_origin: str | None, timeout: float, root: Path | None = None,
+) -> VerifyReport:
+    """Verify the store at ``db_path`` against itself and every checkpoint file."""
+
+    def show(path: Path) -> str:
+        try:
+            return str(path.relative_to(root)) if root else str(path)
+        except ValueError:
+            return str(path)
+
+    files = load_checkpoint_files(checkpoints_dir)
+    if not db_path.exists():
+        problems: tuple[Problem, ...] = ()
+        if files:
+            problems = (Problem("missing", None, f"the database is gone but {len(files)} "
+                                "checkpoint file(s) record events", show(checkpoints_dir)),)
+        return VerifyReport(shown, None, 0, None, None, None, len(files), problems)
+    with reading(db_path, shown=shown, timeout=timeout) as con:
+        return verify_open_store(con, store=shown, files=files, public_key=public_key,
+                                 expected_origin=expected_origin, shown=show)

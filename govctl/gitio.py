@@ -1,0 +1,266 @@
+"""The only module that touches git: resolve refs, and read a commit's files straight from objects.
+
+Nothing here checks anything out or writes to the repository, so it works with a dirty work tree,
+inside a ``git worktree`` and in a shallow clone (as long as the commit asked for was fetched).
+``GitTreeSource`` is a ``FileSource`` over one commit: ``load_registry(GitTreeSource(...), ...)``
+loads the registry as it was at that commit.
+
+Paths are relative to the govctl root, which may be a folder inside the git repository; symlink
+blobs are followed inside that root only, exactly like ``WorkTreeSource`` does on disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import git
+
+from govctl.errors import GitError
+from govctl.loader.source import YAML_SUFFIXES, Listing, SourceProblem
+
+MODE_SYMLINK = "120000"
+MODE_SUBMODULE = "160000"
+MAX_SYMLINK_HOPS = 8
+_HEX_SHA = re.compile(r"[0-9a-fA-F]{7,40}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    mode: str
+    sha: str
+    size: int
+
+
+class GitRepository:
+    """A git repository seen from a govctl root (the repository's top level or a folder in it)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        try:
+            self.repo = git.Repo(self.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(
+                f"{self.root} is not inside a git repository (impact and --base read git history)"
+            ) from None
+        if self.repo.working_tree_dir is None:
+            raise GitError(f"{self.root} is a bare git repository; run govctl in a checkout")
+        self.toplevel = Path(self.repo.working_tree_dir).resolve()
+        relative = self.root.relative_to(self.toplevel).as_posix()
+        self.prefix = "" if relative == "." else relative
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> GitRepository:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def is_shallow(self) -> bool:
+        return (Path(self.repo.common_dir) / "shallow").is_file()
+
+    def resolve(self, ref: str, role: str = "base") -> str:
+        """The commit SHA ``ref`` names; a ``GitError`` that says how to fetch it otherwise."""
+        if not ref or ref.startswith("-") or any(c.isspace() or ord(c) < 32 for c in ref):
+            raise GitError(f"{role} ref {ref!r} is not a valid git revision")
+        try:
+            return str(self.repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")).strip()
+        except git.GitCommandError:
+            raise GitError(self._missing_message(ref, role)) from None
+
+    def head_sha(self) -> str | None:
+        """The commit checked out here (None in a repository without commits)."""
+        try:
+            return str(self.repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")).strip()
+        except git.GitCommandError:
+            return None
+
+    def head_ref(self) -> str | None:
+        """The symbolic ref checked out (``refs/heads/main``), None when HEAD is detached."""
+        try:
+            return str(self.repo.git.symbolic_ref("-q", "HEAD")).strip() or None
+        except git.GitCommandError:
+            return None
+
+    def _remote_names(self) -> list[str]:
+        return [remote.name for remote in self.repo.remotes]
+
+    def _missing_message(self, ref: str, role: str) -> str:
+        remotes = self._remote_names()
+        remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
+        shallow = self.is_shallow()
+        where = "this shallow clone" if shallow else "this clone"
+        head = f"{role} ref {ref!r} is not in {where}"
+        if remote is None:
+            return f"{head}, which has no remote; check the name with `git branch -a` or `git log`"
+        depth = "--depth=1 " if shallow else ""
+        owner, slash, branch = ref.partition("/")
+        if slash and owner in remotes and branch:
+            # An explicit refspec: single-branch and shallow CI clones track no other branch,
+            # so a plain `git fetch origin main` would not create origin/main.
+            refspec = f"+refs/heads/{branch}:refs/remotes/{owner}/{branch}"
+            return f"{head}; run `git fetch {depth}{owner} {refspec}`"
+        if _HEX_SHA.match(ref):
+            deeper = " (or `git fetch --unshallow`)" if shallow else ""
+            return f"{head}; run `git fetch {remote} {ref}`{deeper}"
+        if any(c in ref for c in "~^@{:"):
+            if shallow:
+                return f"{head}: its history is cut off here; run `git fetch --unshallow {remote}`"
+            return f"{head}; check the revision with `git log --oneline`"
+        return f"{head}; run `git fetch {remote} {ref}` and pass --base {remote}/{ref}"
+
+    def has_uncommitted_changes(self, paths: Sequence[str]) -> bool:
+        """Whether any of these root-relative paths differ from HEAD in the work tree."""
+        specs = [posixpath.join(self.prefix, p) if self.prefix else p for p in paths]
+        try:
+            out = self.repo.git.status("--porcelain", "--untracked-files=all", "--", *specs)
+        except git.GitCommandError as exc:
+            raise GitError(f"git status failed: {exc.stderr.strip() or exc}") from None
+        return bool(str(out).strip())
+
+    def tree_source(self, commit: str) -> GitTreeSource:
+        return GitTreeSource(self.root, commit, repository=self)
+
+    def list_tree(self, commit: str) -> dict[str, TreeEntry]:
+        """Every blob and symlink under the root at ``commit``, by root-relative path."""
+        args = ["-r", "-l", "-z", "--full-tree", commit]
+        if self.prefix:
+            args += ["--", self.prefix + "/"]
+        try:
+            out = self.repo.git.ls_tree(*args, strip_newline_in_stdout=False)
+        except git.GitCommandError as exc:
+            raise GitError(
+                f"cannot read the tree of commit {commit[:12]}: {exc.stderr.strip()}"
+            ) from None
+        entries: dict[str, TreeEntry] = {}
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        for record in str(out).split("\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition("\t")
+            mode, _kind, sha, size = meta.split(None, 3)
+            if mode == MODE_SUBMODULE:
+                continue
+            entries[path[cut:]] = TreeEntry(mode, sha, int(size) if size.strip().isdigit() else 0)
+        return entries
+
+    def blob(self, sha: str) -> bytes:
+        try:
+            _, _, _, data = self.repo.git.get_object_data(sha)
+        except (git.GitCommandError, ValueError) as exc:
+            raise GitError(f"cannot read git object {sha[:12]}: {exc}") from None
+        return bytes(data)
+
+
+class GitTreeSource:
+    """``FileSource`` over the tree of one commit, read from git objects (no checkout)."""
+
+    def __init__(
+        self, repo_root: Path, commit: str, repository: GitRepository | None = None
+    ) -> None:
+        self.repository = repository or GitRepository(repo_root)
+        self.commit = commit
+        self._entries = self.repository.list_tree(commit)
+        self._folders = {
+            posixpath.dirname(path) for path in self._entries
+        }
+        for folder in list(self._folders):
+            while folder:
+                folder = posixpath.dirname(folder)
+                self._folders.add(folder)
+
+    # --- path resolution -------------------------------------------------------------------
+
+    def _target(self, entry: TreeEntry) -> str:
+        return self.repository.blob(entry.sha).decode("utf-8", "surrogateescape")
+
+    def _resolve(self, path: str) -> str:
+        """Follow symlinks in every component; refuse anything that leaves the root."""
+        if path.startswith("/") or "\\" in path:
+            raise SourceProblem(path, "must be a relative POSIX path inside the repository")
+        normal = posixpath.normpath(path)
+        if normal == ".." or normal.startswith("../"):
+            raise SourceProblem(path, "path leaves the repository")
+        parts = [] if normal == "." else normal.split("/")
+        hops, index = 0, 0
+        while index < len(parts):
+            current = "/".join(parts[: index + 1])
+            entry = self._entries.get(current)
+            if entry is None or entry.mode != MODE_SYMLINK:
+                index += 1
+                continue
+            hops += 1
+            if hops > MAX_SYMLINK_HOPS:
+                raise SourceProblem(path, "too many levels of symbolic links")
+            target = self._target(entry)
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+            if target.startswith("/") or joined == ".." or joined.startswith("../"):
+                raise SourceProblem(path, f"symlink points outside the repository ({target})")
+            parts = ([] if joined == "." else joined.split("/")) + parts[index + 1 :]
+            index = 0
+        return "/".join(parts)
+
+    # --- FileSource --------------------------------------------------------------------------
+
+    def list_yaml(self, roots: Sequence[str]) -> Listing:
+        files: set[str] = set()
+        problems: list[SourceProblem] = []
+        for root in roots:
+            top = posixpath.normpath(root.strip("/") or ".")
+            if top == ".." or top.startswith("../") or root.startswith("/"):
+                continue
+            try:
+                real_top = self._resolve(top)
+            except SourceProblem:
+                continue
+            if real_top and real_top not in self._folders:
+                continue
+            lead = f"{real_top}/" if real_top else ""
+            for path, entry in self._entries.items():
+                if not path.startswith(lead) or not path.endswith(YAML_SUFFIXES):
+                    continue
+                inner = path[len(lead) :].split("/")
+                if any(part.startswith(".") for part in inner[:-1]):
+                    continue  # hidden folders are skipped, as on disk
+                shown = f"{top}/{path[len(lead):]}" if top != "." else path
+                if entry.mode == MODE_SYMLINK:
+                    try:
+                        self._resolve(path)
+                    except SourceProblem as exc:
+                        problems.append(SourceProblem(shown, exc.message))
+                        continue
+                files.add(shown)
+        return Listing(tuple(sorted(files)), tuple(problems))
+
+    def read_bytes(self, path: str, max_bytes: int) -> bytes:
+        real = self._resolve(path)
+        entry = self._entries.get(real)
+        if entry is None:
+            if real in self._folders:
+                raise SourceProblem(path, "is a folder, not a file")
+            raise SourceProblem(path, "file not found")
+        if entry.size > max_bytes:
+            raise SourceProblem(
+                path, f"file is {entry.size} bytes, over the {max_bytes}-byte bound"
+            )
+        try:
+            return self.repository.blob(entry.sha)
+        except GitError as exc:
+            raise SourceProblem(path, f"cannot read: {exc}") from None
+
+    def is_file(self, path: str) -> bool:
+        try:
+            return self._resolve(path) in self._entries
+        except SourceProblem:
+            return False
