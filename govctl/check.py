@@ -113,11 +113,21 @@ def _in_scope(path: str | None, scope: tuple[str, ...]) -> bool:
     return any(pure == PurePosixPath(s) or PurePosixPath(s) in pure.parents for s in scope)
 
 
+def scope_is_everything(scope: tuple[str, ...], config: Config, config_file: str) -> bool:
+    """A change to govctl.yaml or to a policy can change any finding: check everything."""
+    global_paths = (config_file, *(p.rstrip("/") for p in config.policy.paths))
+    return any(_in_scope(s, global_paths) for s in scope)
+
+
 def subjects_in_scope(
     registry: Registry, graph: DependencyGraph, scope: tuple[str, ...]
 ) -> set[str]:
-    """Artifacts declared in the scoped files, and every artifact that depends on them."""
-    touched = {a.identity for a in registry if _in_scope(a.path, scope)}
+    """Artifacts declared in the scoped files (or whose template or dataset is), and every
+    artifact that depends on them."""
+    touched = {
+        a.identity for a in registry
+        if _in_scope(a.path, scope) or (a.template_path and _in_scope(a.template_path, scope))
+    }
     touched |= {i for i in registry.datasets if _in_scope(registry.datasets[i].path, scope)}
     dependents: set[str] = set()
     for artifact in registry:
@@ -253,7 +263,10 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     registry = loaded.registry
     lap("load")
     graph = DependencyGraph(registry)
-    scope = subjects_in_scope(registry, graph, options.paths) if options.paths else None
+    paths = options.paths
+    if paths and scope_is_everything(paths, config, CONFIG_FILENAME):
+        paths = ()
+    scope = subjects_in_scope(registry, graph, paths) if paths else None
     change = change_provider(registry) if change_provider else None
     native = registry_findings(registry, loaded.problems)
     review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
@@ -272,10 +285,8 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
     locator = Locator(WorkTreeSource(root), registry, LoadSettings().limits)
     findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
-    if options.paths:
-        findings = [
-            f for f in findings if (f.ref in (scope or set())) or _in_scope(f.file, options.paths)
-        ]
+    if scope is not None:
+        findings = [f for f in findings if f.ref in scope or _in_scope(f.file, paths)]
     findings.sort(key=sort_key)
     lap("locate")
     if cache:

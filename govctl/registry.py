@@ -27,6 +27,7 @@ class Artifact:
     doc: dict[str, Any]  # the JSON form that is hashed (template text substituted)
     digest: str
     valid: bool  # passed schema validation; invalid artifacts resolve but are not evaluated
+    template_path: str | None = None  # the template file a Prompt's digest covers
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -174,9 +174,14 @@ class _Loader:
         if identity is None:
             return None
         doc, digest, ok = record.doc, record.digest, record.valid
+        template_path = None
         if digest is None:  # a Prompt using templateFile
             doc, ok = self._with_template(path, record)
             digest = digest_json(doc)
+            try:
+                template_path = join_relative(path, str(record.doc["spec"].get("templateFile")))
+            except SourceProblem:
+                template_path = None
         return Artifact(
             identity=identity,
             kind=record.kind,
@@ -188,6 +193,7 @@ class _Loader:
             doc=doc,
             digest=digest,
             valid=ok,
+            template_path=template_path,
         )
 
     def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool]:

@@ -68,6 +68,16 @@ class AuditSettings(Strict):
     )
 
 
+class CodeownersSettings(Strict):
+    org: NonEmpty | None = Field(
+        default=None, description="GitHub organisation: team T becomes @org/T"
+    )
+    teams: dict[NonEmpty, NonEmpty] = Field(
+        default_factory=dict, description='explicit handles, e.g. {"compliance": "@acme/grc"}'
+    )
+    path: NonEmpty = ".github/CODEOWNERS"
+
+
 class CacheSettings(Strict):
     path: NonEmpty = ".govctl-cache"
     enabled: bool = True
@@ -86,3 +96,4 @@ class Config(Strict):
     approvals: list[ApprovalRule] = Field(default_factory=list)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    codeowners: CodeownersSettings = Field(default_factory=CodeownersSettings)

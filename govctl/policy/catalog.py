@@ -19,8 +19,16 @@ BUILTIN_PREFIX = "govctl:catalog"
 
 
 def builtin_catalog_dir() -> Path | None:
-    folder = Path(__file__).resolve().parent.parent / "catalog"
-    return folder if folder.is_dir() else None
+    """``govctl/catalog`` in an installed package; in a source checkout it links to ``policies/``
+    (a checkout without symlink support gets the folder itself)."""
+    package = Path(__file__).resolve().parent.parent
+    bundled = package / "catalog"
+    if bundled.is_dir():
+        return bundled
+    source = package.parent / "policies"
+    if source.is_dir() and (package.parent / "pyproject.toml").is_file():
+        return source
+    return None
 
 
 def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:

@@ -410,3 +410,20 @@ def test_a_failed_run_writes_no_audit_event(make_repo):
     assert proc.returncode == 3
     assert not (root / "audits" / "govctl.duckdb").exists()
     assert list(root.glob("audits/**/*.json")) == []
+
+
+def test_paths_naming_config_or_a_policy_check_everything(make_repo):
+    root = make_repo(repo_files())
+    for scope in (("govctl.yaml",), ("policies/test.rego",)):
+        result = run(root, use_cache=False, paths=scope)
+        assert len(result.evaluated_subjects) == 4, scope
+
+
+def test_paths_naming_a_template_reach_its_prompt(make_repo):
+    template_prompt = PROMPT.format(name="p3", model="alpha", risk="high").replace(
+        '  messages: [{role: user, content: "{{question}}"}]\n', "  templateFile: p3.md\n"
+    )
+    root = make_repo(repo_files(**{"prompts/p3/1.0.0.yaml": template_prompt,
+                                   "prompts/p3/p3.md": "Q: {{question}}\n"}))
+    result = run(root, use_cache=False, paths=("prompts/p3/p3.md",))
+    assert result.evaluated_subjects == {"Prompt/p3@1.0.0"}

@@ -1,0 +1,78 @@
+"""``govctl codeowners [--check]``: write (or check) ``.github/CODEOWNERS`` from the registry."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from govctl import api
+from govctl.cli.context import CliContext
+from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, codeowners_text
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, InfraError
+from govctl.loader.source import WorkTreeSource
+
+
+def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
+    # ``codeowners: {org, teams, path}`` in govctl.yaml is read when the Config model has it;
+    # the GitHub organisation otherwise comes from --org or, in GitHub Actions, the repository's
+    # owner ($GITHUB_REPOSITORY_OWNER).
+    configured: Any = getattr(ctx.config(), "codeowners", None)
+    handles = dict(getattr(configured, "teams", None) or {})
+    path = getattr(configured, "path", None) or DEFAULT_PATH
+    org = org or getattr(configured, "org", None) or os.environ.get("GITHUB_REPOSITORY_OWNER")
+    return CodeownersSettings(org=org or None, handles=handles, path=path)
+
+
+def _show_diff(current: str, wanted: str, shown: str) -> None:
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True), wanted.splitlines(keepends=True),
+        fromfile=f"{shown} (committed)", tofile=f"{shown} (from the registry)",
+    )
+    click.echo("".join(diff), err=True, nl=False)
+
+
+@click.command("codeowners")
+@click.option("--check", is_flag=True,
+              help="Do not write: exit 1 when the file differs from what the registry gives.")
+@click.option("--org", metavar="ORG",
+              help="GitHub organisation: team T → @ORG/T (default: $GITHUB_REPOSITORY_OWNER).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"File to write or check (default: {DEFAULT_PATH}).")
+@click.pass_obj
+def codeowners_command(ctx: CliContext, check: bool, org: str | None,
+                       output: Path | None) -> int:
+    """Write .github/CODEOWNERS from artifact owners and govctl.yaml approvals."""
+    root = ctx.root()
+    settings = _settings(ctx, org)
+    registry = api.load_registry(root, ctx.config())
+    wanted = codeowners_text(registry, WorkTreeSource(root), settings)
+    target = output.resolve() if output else root / settings.path
+    shown = str(output) if output else settings.path
+    try:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InfraError(f"cannot read {shown}: {exc}") from None
+    if check:
+        if current == wanted:
+            click.echo(f"{shown} is up to date")
+            return EXIT_CLEAN
+        if current is None:
+            click.echo(f"{shown} is missing: run `govctl codeowners`", err=True)
+        else:
+            _show_diff(current, wanted, shown)
+            click.echo(f"{shown} is stale: run `govctl codeowners` and commit it", err=True)
+        return EXIT_FINDINGS
+    if current == wanted:
+        click.echo(f"{shown} is up to date")
+        return EXIT_CLEAN
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(wanted, encoding="utf-8")
+    except OSError as exc:
+        raise InfraError(f"cannot write {shown}: {exc}") from None
+    click.echo(f"wrote {shown}")
+    return EXIT_CLEAN

@@ -1,0 +1,151 @@
+"""The wheel ships the built-in catalog, the JSON Schemas and the init templates, and works."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from govctl.config import load_config
+from govctl.policy.catalog import builtin_catalog_dir, policy_folders
+from tests.delivery.conftest import REPO_ROOT, Installed, run
+
+pytestmark = pytest.mark.slow
+
+
+def test_source_checkout_finds_the_catalog_through_the_package() -> None:
+    # Editable installs and source checkouts see govctl/catalog -> ../policies.
+    folder = builtin_catalog_dir()
+    assert folder is not None
+    assert folder.resolve() == (REPO_ROOT / "policies").resolve()
+    assert sorted(folder.rglob("*.rego"))
+
+
+def test_this_repository_loads_its_policies_once() -> None:
+    config = load_config(REPO_ROOT / "govctl.yaml", "govctl.yaml")
+    folders = policy_folders(REPO_ROOT, config)
+    assert [f.resolve() for f, _ in folders].count((REPO_ROOT / "policies").resolve()) == 1
+
+
+def test_wheel_contains_catalog_schemas_and_templates(installed: Installed) -> None:
+    names = set(zipfile.ZipFile(installed.wheel).namelist())
+    rego = {p.relative_to(REPO_ROOT / "policies").as_posix()
+            for p in (REPO_ROOT / "policies").rglob("*.rego")}
+    assert rego, "the catalog has no policies"
+    shipped = {n.removeprefix("govctl/catalog/") for n in names if n.startswith("govctl/catalog/")}
+    assert shipped == rego  # every policy and its tests, nothing else
+    assert any(n.endswith("_test.rego") for n in shipped)
+    schemas = {p.name for p in (REPO_ROOT / "govctl/schemas").glob("*.json")}
+    assert {n.removeprefix("govctl/schemas/") for n in names
+            if n.startswith("govctl/schemas/")} == schemas
+    templates = {p.relative_to(REPO_ROOT).as_posix()
+                 for p in (REPO_ROOT / "govctl/templates").rglob("*") if p.is_file()}
+    assert templates <= names
+    assert "govctl/templates/repo/dot-github/workflows/govctl-pr.yml" in names
+    assert "govctl/py.typed" in names
+
+
+def _repo(tmp_path: Path, policy: str, files: dict[str, str]) -> Path:
+    root = tmp_path / "repo"
+    for rel, text in {
+        "govctl.yaml": f"""\
+            apiVersion: govctl/v1
+            kind: Config
+            teams: [team-a]
+            roots: [registry]
+            policy: {policy}
+            """,
+        **files,
+    }.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+MODEL = """\
+    apiVersion: govctl/v1
+    kind: Model
+    metadata: {name: m, version: "2024-01-01", owner: team-a}
+    spec:
+      provider: openai
+      providerModelId: m-2024-01-01
+      status: blocked
+      hosting: {regions: [westeurope], jurisdictions: [EU]}
+      dataHandling: {trainsOnInputs: true}
+      pricing: {inputPer1M: 1, outputPer1M: 2}
+      limits: {contextWindow: 8000, maxOutputTokens: 1000}
+    """
+PROMPT = """\
+    apiVersion: govctl/v1
+    kind: Prompt
+    metadata: {name: p, version: 1.0.0, owner: team-a}
+    spec:
+      messages: [{role: user, content: "{{q}}"}]
+      variables: [{name: q, source: user}]
+      model: m@2024-01-01
+      riskTier: minimal
+    """
+DEPLOYMENT = """\
+    apiVersion: govctl/v1
+    kind: Deployment
+    metadata: {name: d, owner: team-a}
+    spec:
+      environment: dev
+      riskTier: minimal
+      userFacing: false
+      userJurisdictions: [EU]
+      dataClasses: [public]
+      prompt: p@1.0.0
+    """
+ORG_RULE = """\
+    # METADATA
+    # title: Deployments say what they are for
+    # custom:
+    #   id: ORG-001
+    #   severity: error
+    #   kinds: [Deployment]
+    package org.usecase
+
+    import rego.v1
+
+    deny contains {"rule": "ORG-001", "msg": "no useCase", "path": "spec"} if {
+        not input.subject.spec.useCase
+    }
+    """
+
+
+def _rules(installed: Installed, root: Path) -> set[str]:
+    result = run([installed.govctl, "check", "--no-audit", "--no-cache", "--format", "json",
+                  "--now", "2026-11-22"], cwd=root, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_installed_wheel_checks_with_builtin_catalog_own_policies_and_disabled_rules(
+    installed: Installed, tmp_path: Path
+) -> None:
+    files = {"registry/m.yaml": MODEL, "registry/p.yaml": PROMPT, "registry/d.yaml": DEPLOYMENT,
+             "policies/org.rego": ORG_RULE}
+    root = _repo(tmp_path, "{paths: [policies], disabled: [GOV-MDL-004]}", files)
+    rules = _rules(installed, root)
+    assert "GOV-MDL-001" in rules  # the built-in catalog ran from site-packages (blocked model)
+    assert "ORG-001" in rules  # the organisation's own policy ran beside it
+    assert "GOV-MDL-004" not in rules  # disabled by id
+    listed = run([installed.govctl, "policy", "list"], cwd=root).stdout
+    assert "GOV-MDL-001" in listed and "ORG-001" in listed
+
+    (root / "govctl.yaml").write_text(
+        "apiVersion: govctl/v1\nkind: Config\nteams: [team-a]\nroots: [registry]\n"
+        "policy: {paths: [policies], builtin: false}\n", encoding="utf-8")
+    assert _rules(installed, root) == {"ORG-001"}  # builtin: false drops the catalog
+
+
+def test_installed_wheel_runs_the_catalog_unit_tests(installed: Installed, tmp_path: Path) -> None:
+    root = _repo(tmp_path, "{paths: []}", {})
+    result = run([installed.govctl, "policy", "test"], cwd=root, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passed" in (result.stdout + result.stderr).lower()
