@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +27,8 @@ from govctl.loader.source import YAML_SUFFIXES, Listing, SourceProblem
 MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
 MAX_SYMLINK_HOPS = 8
+PREFETCH_MAX_BYTES = 1024 * 1024  # per blob: larger ones are read on demand
+PREFETCH_TOTAL_BYTES = 128 * 1024 * 1024  # per listing: bounds memory on huge trees
 _HEX_SHA = re.compile(r"[0-9a-fA-F]{7,40}\Z")
 
 
@@ -52,6 +55,10 @@ class GitRepository:
         self.toplevel = Path(self.repo.working_tree_dir).resolve()
         relative = self.root.relative_to(self.toplevel).as_posix()
         self.prefix = "" if relative == "." else relative
+        # Blob contents by object id, shared by every tree read through this repository: the
+        # base and head of a change share almost all of their files.
+        self._blobs: dict[str, bytes] = {}
+        self._trees: dict[str, GitTreeSource] = {}
 
     def close(self) -> None:
         self.repo.close()
@@ -130,7 +137,10 @@ class GitRepository:
         return bool(str(out).strip())
 
     def tree_source(self, commit: str) -> GitTreeSource:
-        return GitTreeSource(self.root, commit, repository=self)
+        """The files of ``commit`` (one listing per commit and repository)."""
+        if commit not in self._trees:
+            self._trees[commit] = GitTreeSource(self.root, commit, repository=self)
+        return self._trees[commit]
 
     def list_tree(self, commit: str) -> dict[str, TreeEntry]:
         """Every blob and symlink under the root at ``commit``, by root-relative path."""
@@ -156,11 +166,47 @@ class GitRepository:
         return entries
 
     def blob(self, sha: str) -> bytes:
+        cached = self._blobs.get(sha)
+        if cached is not None:
+            return cached
         try:
             _, _, _, data = self.repo.git.get_object_data(sha)
         except (git.GitCommandError, ValueError) as exc:
             raise GitError(f"cannot read git object {sha[:12]}: {exc}") from None
         return bytes(data)
+
+    def prefetch(self, shas: Iterable[str]) -> None:
+        """Read many blobs with one ``git cat-file --batch`` (one round trip per blob is slow)."""
+        wanted = sorted({sha for sha in shas if sha not in self._blobs})
+        if not wanted:
+            return
+        with tempfile.TemporaryFile() as names:
+            names.write(("\n".join(wanted) + "\n").encode("ascii"))
+            names.seek(0)
+            try:
+                out = self.repo.git.cat_file(
+                    "--batch", istream=names, stdout_as_string=False, strip_newline_in_stdout=False
+                )
+            except git.GitCommandError as exc:
+                raise GitError(f"cannot read git objects: {exc.stderr.strip()}") from None
+        self._blobs.update(_parse_batch(bytes(out)))
+
+
+def _parse_batch(out: bytes) -> dict[str, bytes]:
+    """``<sha> <type> <size>\\n<content>\\n`` records (``<sha> missing`` ones are skipped)."""
+    found: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[header[0].decode("ascii")] = out[pos : pos + size]
+        pos += size + 1
+    return found
 
 
 class GitTreeSource:
@@ -172,9 +218,8 @@ class GitTreeSource:
         self.repository = repository or GitRepository(repo_root)
         self.commit = commit
         self._entries = self.repository.list_tree(commit)
-        self._folders = {
-            posixpath.dirname(path) for path in self._entries
-        }
+        self._symlinks = any(e.mode == MODE_SYMLINK for e in self._entries.values())
+        self._folders = {posixpath.dirname(path) for path in self._entries}
         for folder in list(self._folders):
             while folder:
                 folder = posixpath.dirname(folder)
@@ -192,6 +237,8 @@ class GitTreeSource:
         normal = posixpath.normpath(path)
         if normal == ".." or normal.startswith("../"):
             raise SourceProblem(path, "path leaves the repository")
+        if not self._symlinks:
+            return "" if normal == "." else normal
         parts = [] if normal == "." else normal.split("/")
         hops, index = 0, 0
         while index < len(parts):
@@ -216,6 +263,7 @@ class GitTreeSource:
     def list_yaml(self, roots: Sequence[str]) -> Listing:
         files: set[str] = set()
         problems: list[SourceProblem] = []
+        prefetch: list[TreeEntry] = []
         for root in roots:
             top = posixpath.normpath(root.strip("/") or ".")
             if top == ".." or top.startswith("../") or root.startswith("/"):
@@ -228,7 +276,11 @@ class GitTreeSource:
                 continue
             lead = f"{real_top}/" if real_top else ""
             for path, entry in self._entries.items():
-                if not path.startswith(lead) or not path.endswith(YAML_SUFFIXES):
+                if not path.startswith(lead):
+                    continue
+                if entry.mode != MODE_SYMLINK:
+                    prefetch.append(entry)  # YAML, and the templates and datasets they name
+                if not path.endswith(YAML_SUFFIXES):
                     continue
                 inner = path[len(lead) :].split("/")
                 if any(part.startswith(".") for part in inner[:-1]):
@@ -241,7 +293,16 @@ class GitTreeSource:
                         problems.append(SourceProblem(shown, exc.message))
                         continue
                 files.add(shown)
+        self._prefetch(prefetch)
         return Listing(tuple(sorted(files)), tuple(problems))
+
+    def _prefetch(self, entries: Iterable[TreeEntry]) -> None:
+        shas, total = [], 0
+        for entry in entries:
+            if entry.size <= PREFETCH_MAX_BYTES and total + entry.size <= PREFETCH_TOTAL_BYTES:
+                shas.append(entry.sha)
+                total += entry.size
+        self.repository.prefetch(shas)
 
     def read_bytes(self, path: str, max_bytes: int) -> bytes:
         real = self._resolve(path)

@@ -1,0 +1,80 @@
+"""``govctl impact``: what a change does, for the pull request (SPEC §5, docs/impact.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from govctl.cli.context import CliContext
+from govctl.cli.output import emit
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
+from govctl.impact.render import FORMATS, render
+from govctl.impact.report import ImpactOptions, run_impact
+
+
+@click.command("impact")
+@click.option(
+    "--base", required=True, metavar="REF", help="Git ref the change is compared against."
+)
+@click.option(
+    "--head",
+    metavar="REF",
+    help="Git ref of the change (default: the work tree, uncommitted edits included).",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.option("--now", metavar="TIME", help="Evaluate as of TIME (RFC 3339 or YYYY-MM-DD).")
+@click.option("--engine", type=click.Choice(["embedded", "opa"]), help="Default: govctl.yaml.")
+@click.option("--opa-url", metavar="URL", help="OPA server for --engine opa.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when the change introduces unwaived findings at or above this severity.",
+)
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .govctl-cache.")
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU)."
+)
+@click.option("--stats", is_flag=True, help="Print stage timings to stderr.")
+@click.pass_obj
+def impact_command(
+    ctx: CliContext,
+    base: str,
+    head: str | None,
+    fmt: str,
+    output: Path | None,
+    now: str | None,
+    engine: str | None,
+    opa_url: str | None,
+    fail_on: str,
+    no_cache: bool,
+    workers: int,
+    stats: bool,
+) -> int:
+    """Report what a change does: changed artifacts, affected deployments, findings delta, risk,
+    required approvals and cost (exit 0 when the report is produced)."""
+    options = ImpactOptions(
+        root=ctx.root(),
+        base=base,
+        head=head,
+        now=now,
+        engine=engine,
+        opa_url=opa_url,
+        use_cache=not no_cache,
+        workers=workers,
+        config_path=ctx.config_option,
+    )
+    report = run_impact(options)
+    emit(render(report, fmt), output)
+    if stats:
+        timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
+        evaluated = report.findings.evaluated
+        click.echo(f"govctl: {timing}; evaluated {evaluated} subjects", err=True)
+    if fail_on != "never" and report.introduced_at_least(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
