@@ -12,7 +12,8 @@ from govctl.check import CheckOptions, CheckResult, run_check
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.errors import GitError
 from govctl.gitio import GitRepository
-from govctl.impact.changes import change_provider
+from govctl.impact.render_json import to_json as impact_json
+from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
 from govctl.loader.load import LoadSettings
 from govctl.loader.load import load_registry as _load_registry
 from govctl.loader.source import WorkTreeSource
@@ -24,9 +25,12 @@ __all__ = [
     "CheckOptions",
     "CheckResult",
     "CostReport",
+    "ImpactOptions",
+    "ImpactReport",
     "Scorecard",
     "check",
     "cost",
+    "impact",
     "load_registry",
     "readiness",
 ]
@@ -39,15 +43,52 @@ def check(options: CheckOptions) -> CheckResult:
     With ``options.audit`` one ``check`` event is appended to the audit trail — only after the
     run succeeded: a run that fails (engine down, bad input) writes nothing.
     """
-    provider = (
-        change_provider(options.root, options.base, config_path=options.config_path)
-        if options.base
-        else None
-    )
-    result = run_check(options, provider)
+    result = run_check(options)
     if options.audit:
         record_check(options, result)
     return result
+
+
+def impact(options: ImpactOptions, *, audit: bool = True, actor: str | None = None) -> ImpactReport:
+    """Run ``govctl impact``; with ``audit``, append one ``impact`` event after it succeeded."""
+    report = run_impact(options)
+    if audit:
+        record_impact(options, report, actor or "unknown")
+    return report
+
+
+def record_impact(options: ImpactOptions, report: ImpactReport, actor: str) -> RecordResult:
+    """Append the ``impact`` event (decision: risk, approvals, findings delta) (SPEC §6)."""
+    data = impact_json(report)
+    config = load_config(options.config_path or options.root.resolve() / CONFIG_FILENAME)
+    _, ref = _git_position(options.root)
+    event = EventDraft(
+        type="impact",
+        actor=actor,
+        commit=report.head.sha,
+        ref=ref,
+        registry_digest=report.head.registry_digest,
+        policy_digest=report.policy_digest,
+        engine_name=report.engine,
+        engine_version=report.engine_version,
+        now=report.now,
+        decision={
+            "base": data["base"],
+            "head": data["head"],
+            "risk": data["risk"],
+            "approvals": data["approvals"],
+            "changes": [{"ref": c["ref"], "type": c["type"]} for c in data["changes"]],
+            "affected": [a["ref"] for a in data["affected"]],
+            "findings": {
+                "introduced": len(data["findings"]["introduced"]),
+                "resolved": len(data["findings"]["resolved"]),
+                "unchanged": data["findings"]["unchanged"],
+            },
+        },
+        findings=list(data["findings"]["introduced"]),
+        artifacts=[c["ref"] for c in data["changes"]],
+    )
+    return record_events(config.audit, options.root.resolve(), [event])
 
 
 def _git_position(root: Path) -> tuple[str | None, str | None]:

@@ -20,6 +20,7 @@ from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
 from govctl.graph import DependencyGraph
+from govctl.impact.changes import change_provider as base_changes
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
 from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
@@ -125,7 +126,8 @@ def subjects_in_scope(
     """Artifacts declared in the scoped files (or whose template or dataset is), and every
     artifact that depends on them."""
     touched = {
-        a.identity for a in registry
+        a.identity
+        for a in registry
         if _in_scope(a.path, scope) or (a.template_path and _in_scope(a.template_path, scope))
     }
     touched |= {i for i in registry.datasets if _in_scope(registry.datasets[i].path, scope)}
@@ -258,6 +260,15 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     bundle = load_policies(root, config)
     rules = rule_catalog(bundle)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
+    if change_provider is None and options.base:
+        # Resolved now, so a bad ref fails (exit 2) before any work is done.
+        change_provider = base_changes(
+            root,
+            options.base,
+            config_path=options.config_path,
+            cache=cache,
+            settings=LoadSettings(workers=options.workers),
+        )
     lap("policies")
     loaded = load(root, config, None, cache, options.workers)
     registry = loaded.registry

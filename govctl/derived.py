@@ -175,7 +175,7 @@ class Deriver:
             if not isinstance(metric, dict):
                 continue
             value, threshold = (
-                _number(results.get(metric.get("name"))),
+                _number(results.get(str(metric.get("name")))),
                 _number(metric.get("threshold")),
             )
             lower = metric.get("direction") == "lower"

@@ -79,7 +79,9 @@ class InputBuilder:
         change = None
         if self.change is not None:
             members = (subject.identity, *closure)
-            change = {i: self.change[i] for i in members if i in self.change}
+            # null, not {}, when nothing in the closure changed: results stay shareable with
+            # runs that have no base (the same cache key, the same decision).
+            change = {i: self.change[i] for i in members if i in self.change} or None
         related = ",".join(f"{i}={self.registry.artifacts[i].digest}" for i in sorted(closure))
         text = "|".join(
             (

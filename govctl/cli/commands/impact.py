@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from govctl import api
+from govctl.cli.commands.audit import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
-from govctl.impact.report import ImpactOptions, run_impact
+from govctl.impact.report import ImpactOptions
 
 
 @click.command("impact")
@@ -37,6 +39,7 @@ from govctl.impact.report import ImpactOptions, run_impact
     help="Exit 1 when the change introduces unwaived findings at or above this severity.",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .govctl-cache.")
+@click.option("--no-audit", is_flag=True, help="Do not append an event to the audit trail.")
 @click.option(
     "--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU)."
 )
@@ -53,6 +56,7 @@ def impact_command(
     opa_url: str | None,
     fail_on: str,
     no_cache: bool,
+    no_audit: bool,
     workers: int,
     stats: bool,
 ) -> int:
@@ -69,7 +73,7 @@ def impact_command(
         workers=workers,
         config_path=ctx.config_option,
     )
-    report = run_impact(options)
+    report = api.impact(options, audit=not no_audit, actor=default_actor())
     emit(render(report, fmt), output)
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
