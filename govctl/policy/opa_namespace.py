@@ -3,10 +3,10 @@
 OPA keeps one global package tree: modules uploaded under different policy ids but declaring the
 same package are merged (their ``deny`` sets union, their complete rules conflict). Two govctl
 runs sharing one OPA — two CI jobs, two repositories, a policy change under review next to main —
-would therefore see each other's rules. govctl evaluates every run under its own root instead:
+would therefore see each other's rules. govctl evaluates every bundle under its own root instead:
 ``package govctl.rules.x`` becomes ``package <ns>.govctl.rules.x`` and every reference to the
 ``data`` root becomes ``data.<ns>``, so the bundle sees exactly its own modules under ``data``,
-as on the embedded engine.
+as on the embedded engine (``opa_policies`` derives ``<ns>`` from the bundle's content).
 
 The rewrite is lexical and only inserts text: comments and strings are skipped, no line is added
 or removed, so OPA's row numbers are the file's; columns shift only after an insertion on the same
@@ -118,7 +118,8 @@ def relocate(source: str, namespace: str) -> RelocatedModule:
         if not inserts:
             out_lines.append(line)
             continue
-        pieces, last = [], 0
+        pieces: list[str] = []
+        last = 0
         for offset, text in inserts:
             pieces.extend((line[last:offset], text))
             last = offset

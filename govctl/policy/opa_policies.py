@@ -1,0 +1,253 @@
+"""Putting a policy bundle on an OPA server, under a name derived from its content.
+
+Naming. A bundle is uploaded under the package root ``govctl_<key>`` (see ``opa_namespace``)
+with policy ids ``govctl/<key>/<n>``, where ``key`` hashes every module path and source. Two runs
+with different bundles — two repositories, a policy change under review next to main — never see
+each other's rules; two runs with the same bundle share identical modules, so sharing cannot
+change a decision, and the second run skips the upload (each PUT recompiles every module on the
+server: uploading the catalog costs about a second, removing it again as much).
+
+State. ``data.govctl_namespaces[key]`` records ``{"complete", "lastUsed"}``. It is written
+(incomplete) before the first module goes up and marked complete after the last, so a namespace
+interrupted half-way is completed by the next run instead of being trusted. Concurrent uploads of
+the same bundle are idempotent PUTs of identical text.
+
+Order. OPA's REST API has no multi-module upload and compiles each module against what is already
+there, so modules go up dependencies first (a rejected module is retried while others still make
+progress), the generated entry modules last.
+
+Cleanup. Every run removes namespaces unused for ``STALE_AFTER_SECONDS``: the record first (so no
+run trusts it any more), then the modules newest first (OPA refuses to delete a module another one
+still needs; the entry modules go first, so a half-removed namespace can only answer "undefined",
+which govctl treats as a failure, never as a pass).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opa_client import OpaClient
+from opa_client.errors import PolicyNotFoundError, RegoParseError
+
+from govctl.errors import EngineError, PolicyError
+from govctl.policy.opa_errors import OpaProblem, opa_call, problems_of
+from govctl.policy.opa_namespace import RelocatedModule, relocate, unprefix
+
+ID_ROOT = "govctl"
+LAYOUT = "govctl-opa-layout-1"  # bump when relocation or the generated modules change
+RECORDS = "govctl_namespaces"
+STALE_AFTER_SECONDS = 24 * 3600
+_DATA_REF = re.compile(r"\bdata\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
+_PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
+_POLICY_ID = re.compile(rf"^{ID_ROOT}/([0-9a-f]+)/(\d+)$")
+
+
+def dependency_order(sources: Mapping[str, str]) -> list[str]:
+    """Module paths, each after the modules whose packages it references (when acyclic)."""
+    package_of = {path: m.group(1) for path, src in sources.items() if (m := _PACKAGE.search(src))}
+    providers: dict[str, set[str]] = {}
+    for path, package in package_of.items():
+        providers.setdefault(package, set()).add(path)
+    needs: dict[str, set[str]] = {}
+    for path, source in sources.items():
+        wanted: set[str] = set()
+        for ref in _DATA_REF.findall(source):
+            parts = ref.split(".")
+            for cut in range(len(parts), 0, -1):
+                wanted |= providers.get(".".join(parts[:cut]), set())
+        needs[path] = {p for p in wanted if package_of.get(p) != package_of.get(path)}
+    ordered: list[str] = []
+    remaining = list(sources)
+    while remaining:
+        placed = set(ordered)
+        ready = [p for p in remaining if needs[p] <= placed] or remaining[:1]
+        ordered.extend(ready)
+        remaining = [p for p in remaining if p not in ready]
+    return ordered
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a bundle lives on OPA: its key, package root, policy ids and relocated sources."""
+
+    key: str
+    namespace: str
+    order: tuple[str, ...]  # module paths in upload order
+    ids: Mapping[str, str]  # module path → policy id
+    relocated: Mapping[str, RelocatedModule]
+
+    @classmethod
+    def of(cls, sources: Mapping[str, str]) -> Layout:
+        digest = hashlib.sha256(LAYOUT.encode())
+        for path in sorted(sources):
+            for part in (path, sources[path]):
+                data = part.encode("utf-8")
+                digest.update(len(data).to_bytes(8, "big") + data)
+        key = digest.hexdigest()[:24]
+        namespace = f"{ID_ROOT}_{key}"
+        order = tuple(dependency_order(sources))
+        return cls(
+            key=key,
+            namespace=namespace,
+            order=order,
+            ids={path: f"{ID_ROOT}/{key}/{n}" for n, path in enumerate(order)},
+            relocated={path: relocate(sources[path], namespace) for path in order},
+        )
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """Policy id → module path."""
+        return {pid: path for path, pid in self.ids.items()}
+
+    def locate(self, problem: OpaProblem) -> str:
+        """``file:line[:column]`` in the author's source for a problem OPA reported, or ''."""
+        path = self.paths.get(problem.file or "")
+        if path is None or not problem.row:
+            return ""
+        column = problem.col
+        if column:
+            column = self.relocated[path].original_column(problem.row, column)
+        return f"{path}:{problem.row}" + (f":{column}" if column else "")
+
+    def rejection(self, rejected: Mapping[str, tuple[OpaProblem, ...]]) -> PolicyError:
+        """The most telling of OPA's rejections: a parse error first, else the first in order."""
+        found = [(path, p) for path, ps in rejected.items() for p in ps
+                 if p.message != "error limit reached"]
+        found.sort(key=lambda item: item[1].code != "rego_parse_error")
+        if not found:
+            return PolicyError("OPA rejected the policy module", file=next(iter(rejected)))
+        path, problem = found[0]
+        where = self.paths.get(problem.file or "", path)
+        line = problem.row or None
+        column = None
+        if line and problem.col:
+            column = self.relocated[where].original_column(line, problem.col) or None
+        message = " ".join(unprefix(problem.message, self.namespace).split())
+        return PolicyError(f"OPA rejected the policy: {problem.code}: {message}",
+                           file=where, line=line, column=column)
+
+
+class OpaPolicies:
+    """The bundle's namespace on one OPA server."""
+
+    def __init__(self, client: OpaClient, url: str, timeout: float, layout: Layout) -> None:
+        self.client = client
+        self.url = url
+        self.timeout = timeout
+        self.layout = layout
+
+    def ensure(self, now: float) -> bool:
+        """Make the namespace complete on the server; True when this run uploaded it."""
+        record = self._record(self.layout.key)
+        self._write_record(self.layout.key, complete=bool(record and record.get("complete")),
+                           now=now)
+        if record and record.get("complete") is True and self._intact():
+            return False
+        self._upload()
+        self._write_record(self.layout.key, complete=True, now=now)
+        return True
+
+    def _record(self, key: str) -> dict[str, Any] | None:
+        with opa_call(self.url, self.timeout, "reading govctl's namespace records"):
+            try:
+                body = self.client.get_data(f"{RECORDS}/{key}")
+            except PolicyNotFoundError as exc:
+                if exc.expression == "PolicyNotFoundError":  # the client's code for "undefined"
+                    return None
+                raise
+            value = body["result"]
+            return value if isinstance(value, dict) else None
+
+    def _write_record(self, key: str, *, complete: bool, now: float) -> None:
+        with opa_call(self.url, self.timeout, "writing govctl's namespace record"):
+            self.client.update_or_create_data({"complete": complete, "lastUsed": int(now)},
+                                              f"{RECORDS}/{key}")
+
+    def _intact(self) -> bool:
+        """Every module is on the server with exactly the expected text (nobody removed or
+        replaced one since the namespace was completed)."""
+        for path in self.layout.order:
+            with opa_call(self.url, self.timeout, "checking uploaded policies"):
+                try:
+                    policy = self.client.get_policy(self.layout.ids[path])
+                except PolicyNotFoundError:
+                    return False
+                if policy["result"]["raw"] != self.layout.relocated[path].source:
+                    return False
+        return True
+
+    def _upload(self) -> None:
+        pending = list(self.layout.order)
+        while pending:
+            rejected: dict[str, tuple[OpaProblem, ...]] = {}
+            for path in pending:
+                problems = self._put(self.layout.ids[path], self.layout.relocated[path].source)
+                if problems:
+                    rejected[path] = problems
+            if len(rejected) == len(pending):
+                raise self.layout.rejection(rejected)
+            pending = [p for p in pending if p in rejected]
+
+    def _put(self, policy_id: str, source: str) -> tuple[OpaProblem, ...]:
+        with opa_call(self.url, self.timeout, "uploading policies"):
+            try:
+                # rego_compat=False: the client must never rewrite what the author wrote.
+                self.client.update_policy_from_string(source, policy_id, rego_compat=False)
+            except RegoParseError as exc:
+                found = problems_of({"errors": exc.errors})
+                return found or (OpaProblem(str(exc.expression), str(exc.message), policy_id,
+                                            None, None),)
+        return ()
+
+    def remove_stale(self, now: float) -> list[str]:
+        """Remove namespaces unused for STALE_AFTER_SECONDS (never this one); their keys."""
+        with opa_call(self.url, self.timeout, "reading govctl's namespace records"):
+            try:
+                records = self.client.get_data(RECORDS)["result"]
+            except PolicyNotFoundError:
+                return []
+        if not isinstance(records, dict):
+            return []
+        stale = [
+            key for key, record in records.items()
+            if key != self.layout.key and isinstance(record, dict)
+            and isinstance(record.get("lastUsed"), int)
+            and now - record["lastUsed"] > STALE_AFTER_SECONDS
+        ]
+        if not stale:
+            return []
+        with opa_call(self.url, self.timeout, "listing policies"):
+            ids = [str(i) for i in self.client.get_policies_list()]
+        removed = []
+        for key in stale:
+            try:
+                self._remove_namespace(key, ids)
+                removed.append(key)
+            except EngineError:
+                continue  # best effort; the next run tries again
+        return removed
+
+    def _remove_namespace(self, key: str, ids: list[str]) -> None:
+        with opa_call(self.url, self.timeout, "removing a stale namespace record"):
+            self.client.delete_data(f"{RECORDS}/{key}")
+        mine = sorted(
+            ((int(m.group(2)), pid) for pid in ids
+             if (m := _POLICY_ID.match(pid)) and m.group(1) == key),
+            reverse=True,
+        )
+        pending = [pid for _, pid in mine]
+        while pending:
+            left = []
+            for policy_id in pending:
+                try:
+                    with opa_call(self.url, self.timeout, "removing stale policies"):
+                        self.client.delete_policy(policy_id)
+                except EngineError:
+                    left.append(policy_id)
+            if len(left) == len(pending):
+                raise EngineError(f"could not remove stale policies {left[0]}", engine="opa")
+            pending = left

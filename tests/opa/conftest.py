@@ -1,0 +1,69 @@
+"""Real OPA for the tests: find the binary, start servers on free loopback ports.
+
+OPA is looked up in: env ``GOVCTL_OPA_BIN``, ``opa`` on PATH, ``<repo>/.cache/opa/bin/opa``
+(``scripts/install-opa.sh``), ``/tmp/opacache/bin/opa``. When none exists the OPA tests are
+skipped loudly — unless ``GOVCTL_REQUIRE_OPA=1`` (CI), where a missing OPA fails them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govctl.opa_server import OpaServer, find_opa
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CANDIDATES = (REPO_ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa"))
+_MISSING: list[str] = []
+
+
+def _locate_opa() -> Path | None:
+    explicit = os.environ.get("GOVCTL_OPA_BIN")
+    if explicit:
+        return find_opa(Path(explicit))
+    return find_opa(None, CANDIDATES, os.environ.get("PATH", ""))
+
+
+def require_opa() -> Path:
+    binary = _locate_opa()
+    if binary is not None:
+        return binary
+    explicit = os.environ.get("GOVCTL_OPA_BIN")
+    reason = (
+        f"GOVCTL_OPA_BIN={explicit} is not an executable file" if explicit else
+        "no OPA binary (GOVCTL_OPA_BIN, PATH, .cache/opa/bin/opa, /tmp/opacache/bin/opa); "
+        "run scripts/install-opa.sh"
+    )
+    if os.environ.get("GOVCTL_REQUIRE_OPA") == "1":
+        pytest.fail(f"GOVCTL_REQUIRE_OPA=1 but {reason}", pytrace=False)
+    if not _MISSING:
+        _MISSING.append(reason)
+    pytest.skip(f"OPA TESTS SKIPPED: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _MISSING:
+        terminalreporter.write_sep("!", "OPA tests were SKIPPED: " + _MISSING[0], red=True)
+
+
+@pytest.fixture(scope="session")
+def opa_binary() -> Path:
+    return require_opa()
+
+
+@pytest.fixture(scope="session")
+def opa_url(opa_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One OPA for the session: govctl's namespaces keep tests that share it apart."""
+    log = tmp_path_factory.mktemp("opa") / "opa.log"
+    with OpaServer(opa_binary, log_file=log) as server:
+        yield server.url
+
+
+@pytest.fixture
+def fresh_opa(opa_binary: Path, tmp_path: Path) -> Iterator[OpaServer]:
+    """An OPA of the test's own, for tests that kill or inspect it."""
+    with OpaServer(opa_binary, log_file=tmp_path / "opa.log") as server:
+        yield server
