@@ -57,9 +57,13 @@ class ConfigError(GovctlError):
 
 
 class PolicyError(GovctlError):
-    """A policy file cannot be used (Rego syntax error, bad METADATA) (exit 2)."""
+    """A policy cannot be compiled (Rego syntax or type error, OPA rejected it, bad METADATA).
 
-    exit_code = EXIT_USAGE
+    Exit 3 on every engine: the engine cannot evaluate the library, so govctl fails closed
+    rather than report on the policies that did compile.
+    """
+
+    exit_code = EXIT_INFRA
 
     def __init__(
         self,

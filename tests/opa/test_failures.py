@@ -140,7 +140,7 @@ def test_rejected_policy_on_the_cli(tmp_path: Path, opa_url: str) -> None:
     root = small_repo(tmp_path / "repo", extra={"policies/bad.rego": bad})
     done = run_cli("-C", str(root), "check", "--engine", "opa", "--opa-url", opa_url,
                    "--now", NOW)
-    assert done.returncode == 2, done.stderr  # as on the embedded engine: the policy is wrong
+    assert done.returncode == 3, done.stderr  # as on the embedded engine: fail closed
     assert _one_line(done.stderr).startswith("govctl: error: policies/bad.rego:5:1: OPA rejected")
     assert done.stdout == ""
 

@@ -186,7 +186,7 @@ def test_rego_syntax_error_names_file_and_line(make_repo):
         }
     )
     proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit")
-    assert proc.returncode == 2
+    assert proc.returncode == 3  # the engine cannot evaluate the library: fail closed
     assert "Traceback" not in proc.stderr
     assert "policies/broken.rego:6:" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
