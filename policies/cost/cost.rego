@@ -1,0 +1,196 @@
+# METADATA
+# title: Cost and token budgets
+# description: >-
+#   Token limits, a monthly cost ceiling and a projection that stays under it. The projection is
+#   computed by govctl for the primary model (input.derived.cost): 30 x expectedRequestsPerDay x
+#   (avgInputTokens x inputPer1M + avgOutputTokens x outputPer1M) / 1e6.
+# custom:
+#   kinds: [Deployment]
+package govctl.rules.cost
+
+import rego.v1
+
+import data.govctl.lib
+
+budget := lib.get(lib.spec, "budget", {}) if lib.is_deployment
+
+# METADATA
+# title: Prod deployments cap tokens per request
+# description: A prod deployment must set budget.maxInputTokens and budget.maxOutputTokens.
+# custom:
+#   id: GOV-CST-001
+#   severity: error
+#   component: cost
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - OWASP-LLM-2025:LLM10
+#     - ISO-42001:A.4.5
+#     - NIST-AI-RMF:MANAGE-2.1
+#   remediation: Set spec.budget.maxInputTokens and spec.budget.maxOutputTokens.
+deny contains finding if {
+	lib.is_prod
+	some field in ["maxInputTokens", "maxOutputTokens"]
+	not lib.has(budget, field)
+	finding := {
+		"rule": "GOV-CST-001",
+		"path": concat("", ["spec.budget.", field]),
+		"msg": concat("", [
+			lib.deployment_label, " sets no budget.", field,
+			" — cap tokens per request so one request cannot run up unbounded cost",
+		]),
+	}
+}
+
+# METADATA
+# title: Projected monthly cost stays under the ceiling
+# description: >-
+#   A deployment must declare budget.monthlyCeilingUSD, and the projected monthly cost of its
+#   primary model at today's volume (x1) must not exceed it.
+# custom:
+#   id: GOV-CST-002
+#   severity: error
+#   component: cost
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - OWASP-LLM-2025:LLM10
+#     - ISO-42001:A.4.5
+#     - NIST-AI-RMF:MANAGE-2.1
+#   remediation: >-
+#     Declare spec.budget.monthlyCeilingUSD; if the projection exceeds it, lower the token
+#     budget or volume, choose a cheaper model, or raise the ceiling with approval.
+deny contains finding if {
+	lib.is_deployment
+	not lib.has(budget, "monthlyCeilingUSD")
+	finding := {
+		"rule": "GOV-CST-002",
+		"path": "spec.budget.monthlyCeilingUSD",
+		"msg": concat("", [
+			lib.deployment_label, " declares no budget.monthlyCeilingUSD", projection_note,
+			" — declare the monthly ceiling the owner has approved",
+		]),
+	}
+}
+
+deny contains finding if {
+	ceiling := lib.number(budget, "monthlyCeilingUSD")
+	x1 := projected_x1
+	lib.cents(x1) > lib.cents(ceiling)
+	finding := {
+		"rule": "GOV-CST-002",
+		"path": "spec.budget.monthlyCeilingUSD",
+		"msg": concat("", [
+			"projected monthly cost at x1 volume is ", lib.money(x1), " USD for ", primary_ref,
+			", above the ceiling of ", lib.num(ceiling), " USD — lower the token budget or volume,",
+			" choose a cheaper model, or raise the ceiling with approval",
+		]),
+	}
+}
+
+deny contains finding if {
+	lib.number(budget, "monthlyCeilingUSD")
+	count(lib.primary) > 0
+	not projected_x1
+	finding := {
+		"rule": "GOV-CST-002",
+		"path": "spec.budget.monthlyCeilingUSD",
+		"msg": concat("", [
+			"the monthly cost of ", primary_ref, " cannot be projected against the ceiling (",
+			cost_reason, ") — declare budget.expectedRequestsPerDay, avgInputTokens and",
+			" avgOutputTokens, and price the model in USD",
+		]),
+	}
+}
+
+cost := object.get(input.derived, "cost", null) if lib.is_deployment
+
+projected_x1 := x1 if {
+	cost.currency == "USD"
+	x1 := cost.monthlyUSD.x1
+	is_number(x1)
+}
+
+cost_reason := lib.get(cost, "reason", currency_reason) if is_object(cost)
+
+cost_reason := "no projection was computed" if not is_object(cost)
+
+currency_reason := concat("", ["the model is priced in ", currency]) if {
+	currency := cost.currency
+	is_string(currency)
+	currency != "USD"
+}
+
+currency_reason := "no projection was computed" if not non_usd
+
+non_usd if {
+	is_string(cost.currency)
+	cost.currency != "USD"
+}
+
+projection_note := concat("", [
+	" (projected at x1: ", lib.money(projected_x1), " USD)",
+]) if projected_x1
+
+projection_note := "" if not projected_x1
+
+primary_ref := entry.ref if some entry in lib.primary
+
+# METADATA
+# title: Token limits fit every model
+# description: >-
+#   budget.maxInputTokens + budget.maxOutputTokens must fit the context window, and
+#   budget.maxOutputTokens the maximum output, of the primary model and of every fallback.
+# custom:
+#   id: GOV-CST-003
+#   severity: error
+#   component: cost
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - OWASP-LLM-2025:LLM10
+#     - ISO-42001:A.6.2.2
+#     - ISO-42001:A.4.5
+#   remediation: Lower the token limits, or choose models with a larger context window / output.
+deny contains finding if {
+	max_in := lib.number(budget, "maxInputTokens")
+	max_out := lib.number(budget, "maxOutputTokens")
+	tokens := max_in + max_out
+	too_small := short_of("contextWindow", tokens)
+	count(too_small) > 0
+	finding := {
+		"rule": "GOV-CST-003",
+		"path": "spec.budget.maxInputTokens",
+		"msg": concat("", [
+			"maxInputTokens + maxOutputTokens = ", lib.num(tokens), " exceeds the context window of ",
+			lib.list(too_small), " — lower the token limits or choose models with a larger window",
+		]),
+	}
+}
+
+deny contains finding if {
+	max_out := lib.number(budget, "maxOutputTokens")
+	too_small := short_of("maxOutputTokens", max_out)
+	count(too_small) > 0
+	finding := {
+		"rule": "GOV-CST-003",
+		"path": "spec.budget.maxOutputTokens",
+		"msg": concat("", [
+			"maxOutputTokens ", lib.num(max_out), " exceeds the maximum output of ",
+			lib.list(too_small), " — lower it or choose models that can produce that much",
+		]),
+	}
+}
+
+# short_of(key, need): "gpt-4o-mini@2024-07-18 (16384)" for each model whose limits[key] < need.
+# regopy: inside a comprehension, indexing with a function argument (limits[key]) leaves the
+# argument unbound and iterates every key; object.get binds it.
+short_of(key, need) := {concat("", [entry.ref, " (", lib.num(limit), ")"]) |
+	some entry in lib.models
+	limit := object.get(entry.model.spec.limits, key, null)
+	is_number(limit)
+	limit < need
+}

@@ -1,0 +1,287 @@
+# METADATA
+# title: Evaluation gates
+# description: >-
+#   Evidence that what is deployed was evaluated: a golden dataset of at least 200 cases, a
+#   passing EvalRun for the exact prompt digest, primary model and dataset digest, kept fresh,
+#   and datasets that cover adversarial and edge cases. Case counts, tag counts and digests are
+#   computed by govctl (input.derived.dataset); declared numbers are not trusted.
+# custom:
+#   kinds: [Deployment, EvalSuite]
+package govctl.rules.evaluation
+
+import rego.v1
+
+import data.govctl.lib
+
+min_cases := 200
+
+max_age_days := 30
+
+# METADATA
+# title: Staging and prod deployments have an eval suite of 200+ cases
+# description: >-
+#   A staging or prod deployment must have an eval suite whose dataset holds at least 200 cases.
+# custom:
+#   id: GOV-EVL-001
+#   severity: error
+#   component: evaluation
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - EU-AI-ACT:Art.9
+#     - NIST-AI-RMF:MEASURE-2.3
+#     - ISO-42001:A.6.2.4
+#   remediation: >-
+#     Reference an eval suite (spec.evalSuite) whose JSONL dataset holds at least 200 cases.
+deny contains finding if {
+	lib.is_staging_or_prod
+	not lib.eval_suite
+	finding := {
+		"rule": "GOV-EVL-001",
+		"path": "spec.evalSuite",
+		"msg": concat("", [
+			lib.deployment_label, " has no eval suite — reference one whose dataset holds at least ",
+			lib.int_str(min_cases), " cases",
+		]),
+	}
+}
+
+deny contains finding if {
+	lib.is_staging_or_prod
+	suite := lib.eval_suite
+	dataset := input.derived.dataset
+	dataset_too_small(dataset)
+	finding := {
+		"rule": "GOV-EVL-001",
+		"path": "spec.evalSuite",
+		"msg": concat("", [
+			"eval suite ", suite.metadata.name, " ", dataset_state(dataset), "; a ",
+			lib.environment, " deployment needs at least ", lib.int_str(min_cases),
+			" cases — add cases to the dataset",
+		]),
+	}
+}
+
+dataset_too_small(dataset) if dataset == null
+
+dataset_too_small(dataset) if dataset.exists != true
+
+dataset_too_small(dataset) if {
+	dataset.exists == true
+	not enough_cases(dataset)
+}
+
+enough_cases(dataset) if {
+	is_number(dataset.cases)
+	dataset.cases >= min_cases
+}
+
+dataset_state(dataset) := "has no dataset" if dataset == null
+
+dataset_state(dataset) := concat("", ["dataset ", dataset.path, " does not exist"]) if {
+	dataset != null
+	dataset.exists != true
+}
+
+dataset_state(dataset) := concat("", [
+	"dataset ", dataset.path, " has ", lib.int_str(cases), " cases",
+]) if {
+	dataset != null
+	dataset.exists == true
+	cases := lib.get(dataset, "cases", 0)
+}
+
+# --- EvalRuns ------------------------------------------------------------------------------
+
+prompt := input.related[input.derived.prompt] if {
+	lib.is_deployment
+	input.derived.prompt != null
+}
+
+# runs: the EvalRuns of the deployment's suite.
+runs contains run if {
+	lib.is_deployment
+	some id in input.derived.evalRuns
+	run := input.related[id]
+}
+
+metric_passes(metric, results) if {
+	value := results[metric.name]
+	is_number(value)
+	is_number(metric.threshold)
+	object.get(metric, "direction", "higher") != "lower"
+	value >= metric.threshold
+}
+
+metric_passes(metric, results) if {
+	value := results[metric.name]
+	is_number(value)
+	is_number(metric.threshold)
+	object.get(metric, "direction", "higher") == "lower"
+	value <= metric.threshold
+}
+
+run_passed(run) if {
+	every metric in lib.eval_suite.spec.metrics {
+		metric_passes(metric, run.spec.results)
+	}
+}
+
+run_matches(run) if {
+	run.spec.promptDigest == prompt.digest
+	some entry in lib.primary
+	concat("", ["Model/", run.spec.model]) == entry.identity
+	run.spec.datasetDigest == input.derived.dataset.digest
+}
+
+passing_runs contains run if {
+	some run in runs
+	run_matches(run)
+	run_passed(run)
+}
+
+primary_ref := entry.ref if some entry in lib.primary
+
+primary_ref := "(unresolved)" if count(lib.primary) == 0
+
+# METADATA
+# title: Prod deployments have passing evidence for exactly what they serve
+# description: >-
+#   A prod deployment needs an EvalRun of its suite that passed every suite metric for the exact
+#   prompt digest, primary model and dataset digest it serves.
+# custom:
+#   id: GOV-EVL-002
+#   severity: error
+#   component: evaluation
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - EU-AI-ACT:Art.15
+#     - NIST-AI-RMF:MEASURE-2.3
+#     - ISO-42001:A.6.2.4
+#   remediation: >-
+#     Run the eval suite against the deployed prompt version and primary model, and commit the
+#     EvalRun with the digests govctl reports.
+deny contains finding if {
+	lib.is_prod
+	lib.eval_suite
+	prompt
+	count(passing_runs) == 0
+	finding := {
+		"rule": "GOV-EVL-002",
+		"path": "spec.evalSuite",
+		"msg": concat("", [
+			"no passing EvalRun of suite ", lib.eval_suite.metadata.name, " covers prompt ",
+			prompt.metadata.name, "@", prompt.metadata.version, " (", prompt.digest, "), model ",
+			primary_ref, " and dataset ", dataset_digest, runs_note,
+			" — run the suite against exactly this prompt and model and commit the EvalRun",
+		]),
+	}
+}
+
+dataset_digest := lib.get(lib.get(input.derived, "dataset", {}), "digest", "(no digest)")
+
+matching_runs := {run | some run in runs; run_matches(run)}
+
+runs_note := concat("", [
+	" (none of the suite's ", lib.int_str(count(runs)), " EvalRuns matches these digests)",
+]) if {
+	count(runs) > 0
+	count(matching_runs) == 0
+}
+
+runs_note := concat("", [
+	" (", lib.int_str(count(matching_runs)), " matching EvalRuns, none passed every metric of the suite)",
+]) if count(matching_runs) > 0
+
+runs_note := " (the suite has no EvalRuns)" if count(runs) == 0
+
+# completed_ns(run): when the run completed, in epoch nanoseconds, computed by govctl
+# (input.derived.evalEvidence[].completedAtNs): timestamps are never parsed in Rego.
+completed_ns(run) := ns if {
+	some evidence in input.derived.evalEvidence
+	evidence.identity == run.identity
+	ns := evidence.completedAtNs
+	is_number(ns)
+}
+
+newest_ns := max({completed_ns(run) | some run in passing_runs})
+
+# METADATA
+# title: Evaluation evidence is fresh
+# description: >-
+#   The newest passing EvalRun behind a prod deployment should be at most 30 days old.
+# custom:
+#   id: GOV-EVL-003
+#   severity: warning
+#   component: evaluation
+#   stage: full
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - NIST-AI-RMF:MEASURE-2.4
+#     - ISO-42001:A.6.2.6
+#     - EU-AI-ACT:Art.9
+#   remediation: Re-run the eval suite and commit the new EvalRun.
+warn contains finding if {
+	lib.is_prod
+	count(passing_runs) > 0
+	age_ns := lib.now_ns - newest_ns
+	age_ns > max_age_days * lib.day_ns
+	newest := sort([run.metadata.name | some run in passing_runs; completed_ns(run) == newest_ns])[0]
+	some run in passing_runs
+	run.metadata.name == newest
+	finding := {
+		"rule": "GOV-EVL-003",
+		"path": "spec.evalSuite",
+		"msg": concat("", [
+			"the newest passing EvalRun ", run.metadata.name, " completed on ",
+			lib.date(run.spec.completedAt), ", ", lib.int_str(floor(age_ns / lib.day_ns)),
+			" days ago (limit ", lib.int_str(max_age_days), ") — re-run the suite and commit the new EvalRun",
+		]),
+	}
+}
+
+required_tags := {"adversarial", "edge_case"}
+
+has_cases(dataset, tag) if {
+	n := dataset.tagCounts[tag]
+	is_number(n)
+	n > 0
+}
+
+# METADATA
+# title: Eval datasets cover adversarial and edge cases
+# description: >-
+#   An eval suite's dataset should hold cases tagged adversarial and cases tagged edge_case
+#   (counted by govctl from each case's "tags").
+# custom:
+#   id: GOV-EVL-004
+#   severity: warning
+#   component: evaluation
+#   stage: full
+#   waivable: true
+#   kinds: [EvalSuite]
+#   controls:
+#     - OWASP-LLM-2025:LLM01
+#     - NIST-AI-RMF:MEASURE-2.7
+#     - EU-AI-ACT:Art.15
+#     - ISO-42001:A.6.2.4
+#   remediation: Add cases tagged adversarial and edge_case to the dataset.
+warn contains finding if {
+	input.subject.kind == "EvalSuite"
+	dataset := input.derived.dataset
+	dataset.exists == true
+	missing := {tag | some tag in required_tags; not has_cases(dataset, tag)}
+	count(missing) > 0
+	finding := {
+		"rule": "GOV-EVL-004",
+		"path": "spec.dataset",
+		"msg": concat("", [
+			"dataset ", dataset.path, " has no cases tagged ", lib.list(missing),
+			" — add such cases (each case lists its tags in its tags field)",
+		]),
+	}
+}

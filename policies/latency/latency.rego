@@ -1,0 +1,78 @@
+# METADATA
+# title: Latency budgets
+# description: >-
+#   User-facing prod deployments declare a p95 latency budget and stream responses, and the
+#   primary model's observed p95 fits the budget.
+# custom:
+#   kinds: [Deployment]
+package govctl.rules.latency
+
+import rego.v1
+
+import data.govctl.lib
+
+latency := lib.get(lib.spec, "latency", {}) if lib.is_deployment
+
+# METADATA
+# title: User-facing prod has a latency budget the model meets
+# description: >-
+#   A user-facing prod deployment should declare latency.p95Ms and stream responses
+#   (latency.streaming: true); any deployment's primary model should have an observed p95
+#   (Model spec.latency.p95Ms) within the declared budget.
+# custom:
+#   id: GOV-LAT-001
+#   severity: warning
+#   component: latency
+#   stage: full
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - ISO-42001:A.6.2.2
+#     - NIST-AI-RMF:MEASURE-2.3
+#     - EU-AI-ACT:Art.15
+#   remediation: >-
+#     Declare spec.latency.p95Ms and streaming: true; if the model is slower than the budget,
+#     choose a faster model or revisit the budget.
+warn contains finding if {
+	lib.is_user_facing
+	lib.is_prod
+	not lib.has(latency, "p95Ms")
+	finding := {
+		"rule": "GOV-LAT-001",
+		"path": "spec.latency.p95Ms",
+		"msg": concat("", [
+			"user-facing ", lib.deployment_label, " declares no p95 latency budget",
+			" — set spec.latency.p95Ms",
+		]),
+	}
+}
+
+warn contains finding if {
+	lib.is_user_facing
+	lib.is_prod
+	not latency.streaming == true
+	finding := {
+		"rule": "GOV-LAT-001",
+		"path": "spec.latency.streaming",
+		"msg": concat("", [
+			"user-facing ", lib.deployment_label, " does not stream responses",
+			" — set spec.latency.streaming: true so users see the answer as it is generated",
+		]),
+	}
+}
+
+warn contains finding if {
+	budget := lib.number(latency, "p95Ms")
+	some entry in lib.primary
+	observed := lib.number(lib.get(entry.model.spec, "latency", {}), "p95Ms")
+	observed > budget
+	finding := {
+		"rule": "GOV-LAT-001",
+		"path": "spec.latency.p95Ms",
+		"msg": concat("", [
+			lib.role_label(entry), " has an observed p95 of ", lib.num(observed),
+			" ms, over the budget of ", lib.num(budget),
+			" ms — choose a faster model or revisit the budget",
+		]),
+	}
+}

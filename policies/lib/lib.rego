@@ -1,0 +1,187 @@
+# Shared helpers for the govctl policy catalog. This package defines no findings.
+#
+# Engine notes (regopy 1.5.2 vs OPA v1; see docs/policies.md "Engine caveats"):
+# - Build messages with concat(), never sprintf("%s"/"%v") of a string that a builtin produced
+#   (format_int, concat, lower, ...): regopy splices such strings in with their quotes.
+# - Format numbers with num()/int_str(): sprintf("%v") of floats differs between the engines
+#   (exponent form, precision), format_int() of negative floats rounds differently.
+# - Sort before joining: set, object and nested-loop iteration orders differ between the engines.
+# - Guard comparisons with is_number(): regopy orders null above numbers (null > 0 is true).
+# - regopy reads JSON numbers with ~15 significant digits: compare computed amounts in cents.
+# - regopy may evaluate body expressions out of order: bind optional values through string() /
+#   number() instead of guarding them with a separate is_string()/is_number() expression.
+# - Inside a comprehension, never index with a function argument (obj[arg]): regopy leaves the
+#   argument unbound; use object.get(obj, arg, null).
+# - Never negate a builtin call on a possibly undefined value (`not is_string(x.y)`, `not x.y in s`,
+#   `not count(x.y) > 0`): OPA hoists the argument out of the negation (undefined), regopy
+#   negates the whole call (true). Negate a helper rule or has(obj, key) instead.
+package govctl.lib
+
+import rego.v1
+
+day_ns := 86400000000000
+
+# --- presence ------------------------------------------------------------------------------
+
+# has(obj, key): obj[key] is present and not null (YAML `key:` with no value parses as null).
+has(obj, key) if {
+	v := obj[key]
+	v != null
+}
+
+# get(obj, key, fallback): obj[key], or fallback when absent or null.
+get(obj, key, _) := obj[key] if has(obj, key)
+
+get(obj, key, fallback) := fallback if not has(obj, key)
+
+# number(obj, key): obj[key] when it is a number (undefined otherwise).
+number(obj, key) := obj[key] if is_number(obj[key])
+
+# string(obj, key): obj[key] when it is a string (undefined otherwise).
+# Bind optional fields through number()/string() before handing them to a builtin: regopy does
+# not evaluate a rule body strictly in order (an expression that only needs `entry` may run
+# before the guard `is_string(entry.x)`), and with strict builtin errors a builtin given a null
+# fails the whole evaluation. A value bound by these functions is never null.
+string(obj, key) := obj[key] if is_string(obj[key])
+
+# --- formatting ----------------------------------------------------------------------------
+
+# int_str(x): a non-negative integral number as decimal digits.
+int_str(x) := format_int(x, 10)
+
+# num(x): a number as text, the same on OPA and regopy: rounded to at most 6 decimals and written
+# with integer arithmetic (sprintf("%v") of floats differs between the engines, and regopy's `%`
+# returns malformed numbers for large operands). Values of 1e6 and more print as whole numbers.
+num(x) := concat("", [sign(x, micros(x)), digits(micros(x))]) if abs(x) < 1000000
+
+num(x) := concat("", [sign(x, 1), format_int(round(abs(x)), 10)]) if abs(x) >= 1000000
+
+micros(x) := round(abs(x) * 1000000)
+
+sign(x, m) := "-" if negative_nonzero(x, m)
+
+sign(x, m) := "" if not negative_nonzero(x, m)
+
+negative_nonzero(x, m) if {
+	x < 0
+	m > 0
+}
+
+# digits(m): m millionths as a decimal without trailing zeros.
+digits(m) := format_int(floor(m / 1000000), 10) if m == floor(m / 1000000) * 1000000
+
+digits(m) := concat(".", [
+	format_int(floor(m / 1000000), 10),
+	trim_right(substring(format_int((m - (floor(m / 1000000) * 1000000)) + 1000000, 10), 1, 6), "0"),
+]) if m != floor(m / 1000000) * 1000000
+
+# cents(x): an amount in whole cents. Compare money in cents: regopy keeps about 15 significant
+# digits of a JSON number (2024.5000000000002 reads as 2024.5) while OPA keeps all of them, so a
+# projection that exceeds a ceiling only by float noise would otherwise differ between engines.
+cents(x) := round(x * 100)
+
+# money(x): a non-negative amount rounded up to whole units, after rounding to cents.
+money(x) := format_int(ceil(cents(x) / 100), 10)
+
+# list(xs): the strings of a set or array, sorted and joined with ", ".
+list(xs) := concat(", ", sort(xs))
+
+# path(base, i): "base[i]".
+path(base, i) := concat("", [base, "[", format_int(i, 10), "]"])
+
+# --- time ----------------------------------------------------------------------------------
+
+# ns(ts): nanoseconds since the epoch of an RFC 3339 timestamp or a YYYY-MM-DD date (00:00 UTC).
+# A trailing "Z" is rewritten to "+00:00" because regopy's parser rejects "Z".
+ns(ts) := time.parse_rfc3339_ns(concat("", [ts, "T00:00:00+00:00"])) if count(ts) == 10
+
+ns(ts) := time.parse_rfc3339_ns(concat("", [trim_suffix(ts, "Z"), "+00:00"])) if {
+	count(ts) > 10
+	endswith(ts, "Z")
+}
+
+ns(ts) := time.parse_rfc3339_ns(ts) if {
+	count(ts) > 10
+	not endswith(ts, "Z")
+}
+
+now_ns := ns(input.now)
+
+# date(ts): the YYYY-MM-DD part of a date or timestamp.
+date(ts) := substring(ts, 0, 10)
+
+# --- the subject ---------------------------------------------------------------------------
+
+subject := input.subject
+
+spec := input.subject.spec
+
+is_deployment if input.subject.kind == "Deployment"
+
+environment := input.subject.spec.environment if is_deployment
+
+is_prod if environment == "prod"
+
+is_staging_or_prod if environment in {"staging", "prod"}
+
+is_user_facing if {
+	is_deployment
+	input.subject.spec.userFacing == true
+}
+
+is_high_risk if {
+	is_deployment
+	input.subject.spec.riskTier == "high"
+}
+
+data_classes := {c | some c in input.subject.spec.dataClasses}
+
+# Short description used at the start of deployment messages, e.g. "prod deployment app-eu".
+deployment_label := concat("", [environment, " deployment ", input.subject.metadata.name])
+
+# --- resolved references (Deployment) ------------------------------------------------------
+
+# models: the deployment's resolved models, primary first, each
+# {ref, identity, role, path, index, sunsetNs, model} where model is the related Model artifact
+# and sunsetNs its sunset date in epoch nanoseconds (computed by govctl; null without a sunset).
+# Unresolved references are skipped here: GOV-REG-002 reports them.
+models contains entry if {
+	is_deployment
+	some i, m in input.derived.models
+	m.identity != null
+	model := input.related[m.identity]
+	entry := {
+		"ref": m.ref, "identity": m.identity, "role": m.role,
+		"path": m.path, "index": i, "model": model,
+		"sunsetNs": object.get(m, "sunsetNs", null),
+	}
+}
+
+primary contains entry if {
+	some entry in models
+	entry.role == "primary"
+}
+
+# role_label(entry): "primary model gpt-4o@2024-08-06" or "fallback gpt-4o-mini@2024-07-18".
+role_label(entry) := concat("", ["primary model ", entry.ref]) if entry.role == "primary"
+
+role_label(entry) := concat("", ["fallback ", entry.ref]) if entry.role != "primary"
+
+# guardrail: the deployment's related GuardrailPolicy (undefined when none resolves).
+guardrail := input.related[input.derived.guardrails] if {
+	is_deployment
+	input.derived.guardrails != null
+}
+
+# eval_suite: the deployment's related EvalSuite (undefined when none resolves).
+eval_suite := input.related[input.derived.evalSuite] if {
+	is_deployment
+	input.derived.evalSuite != null
+}
+
+# residency_rules: the governing ResidencyRules of the deployment.
+residency_rules contains rule if {
+	is_deployment
+	some id in input.derived.residencyRules
+	rule := input.related[id]
+}

@@ -1,0 +1,89 @@
+# METADATA
+# title: Human oversight
+# description: >-
+#   High-risk deployments keep a human in the loop with an escalation contact; user-facing ones
+#   capture user feedback.
+# custom:
+#   kinds: [Deployment]
+package govctl.rules.oversight
+
+import rego.v1
+
+import data.govctl.lib
+
+oversight := lib.get(lib.spec, "humanOversight", {}) if lib.is_deployment
+
+# METADATA
+# title: High-risk deployments have human oversight and escalation
+# description: >-
+#   A high-risk deployment must have humanOversight mode sampled or required (not none) and an
+#   escalation contact.
+# custom:
+#   id: GOV-HUM-001
+#   severity: error
+#   component: human oversight
+#   stage: baseline
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - EU-AI-ACT:Art.14
+#     - EU-AI-ACT:Art.26
+#     - NIST-AI-RMF:MAP-3.5
+#     - ISO-42001:A.9.2
+#   remediation: >-
+#     Set spec.humanOversight.mode to sampled or required and name an escalation contact.
+deny contains finding if {
+	lib.is_high_risk
+	not oversight_active
+	finding := {
+		"rule": "GOV-HUM-001",
+		"path": "spec.humanOversight.mode",
+		"msg": concat("", [
+			"high-risk ", lib.deployment_label, " has human oversight ", lib.get(oversight, "mode", "(not declared)"),
+			" — set spec.humanOversight.mode to sampled or required",
+		]),
+	}
+}
+
+deny contains finding if {
+	lib.is_high_risk
+	not lib.has(oversight, "escalation")
+	finding := {
+		"rule": "GOV-HUM-001",
+		"path": "spec.humanOversight.escalation",
+		"msg": concat("", [
+			"high-risk ", lib.deployment_label, " names no escalation contact",
+			" — set spec.humanOversight.escalation to the team that takes over",
+		]),
+	}
+}
+
+oversight_active if oversight.mode in {"sampled", "required"}
+
+# METADATA
+# title: User-facing deployments capture feedback
+# description: A user-facing deployment should capture user feedback (humanOversight.feedback).
+# custom:
+#   id: GOV-HUM-002
+#   severity: warning
+#   component: human oversight
+#   stage: full
+#   waivable: true
+#   kinds: [Deployment]
+#   controls:
+#     - NIST-AI-RMF:MEASURE-3.3
+#     - ISO-42001:A.8.3
+#     - EU-AI-ACT:Art.72
+#   remediation: Set spec.humanOversight.feedback to true and route the feedback to the owner.
+warn contains finding if {
+	lib.is_user_facing
+	not oversight.feedback == true
+	finding := {
+		"rule": "GOV-HUM-002",
+		"path": "spec.humanOversight.feedback",
+		"msg": concat("", [
+			"user-facing ", lib.deployment_label, " does not capture user feedback",
+			" — set spec.humanOversight.feedback: true",
+		]),
+	}
+}
