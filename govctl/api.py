@@ -6,8 +6,8 @@ The CLI (``govctl.cli``) only parses arguments, calls these and renders what the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from govctl.audit.api import EventDraft, RecordResult, record_events
 from govctl.check import CheckOptions, CheckResult, run_check
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.errors import GitError
@@ -20,6 +20,13 @@ from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.registry import Registry
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
+
+if TYPE_CHECKING:
+    from govctl.audit.api import RecordResult
+
+# The audit modules (DuckDB) are imported only when an event is recorded: a process that loads
+# DuckDB before forking regopy workers makes those workers grow without bound (measured: 1.5 GB
+# each on a 10k-artifact check), so policy evaluation must never share a process with DuckDB.
 
 __all__ = [
     "CheckOptions",
@@ -59,6 +66,8 @@ def impact(options: ImpactOptions, *, audit: bool = True, actor: str | None = No
 
 def record_impact(options: ImpactOptions, report: ImpactReport, actor: str) -> RecordResult:
     """Append the ``impact`` event (decision: risk, approvals, findings delta) (SPEC §6)."""
+    from govctl.audit.api import EventDraft, record_events
+
     data = impact_json(report)
     config = load_config(options.config_path or options.root.resolve() / CONFIG_FILENAME)
     _, ref = _git_position(options.root)
@@ -101,6 +110,8 @@ def _git_position(root: Path) -> tuple[str | None, str | None]:
 
 def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
     """Append the ``check`` event of a finished run (SPEC §6)."""
+    from govctl.audit.api import EventDraft, record_events
+
     assert result.registry is not None
     commit, ref = _git_position(options.root)
     summary = result.summary

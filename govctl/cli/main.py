@@ -6,6 +6,7 @@ returned code, click's usage errors and govctl's own errors all go through ``run
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,8 +17,27 @@ from govctl import __version__
 from govctl.cli.context import CliContext
 from govctl.cli.error_handler import run_guarded
 
+# Commands whose modules load heavy native libraries are imported only when invoked. The audit
+# commands load DuckDB, and a process that has loaded DuckDB must not fork regopy workers
+# (they grow without bound: see govctl/api.py), so `govctl check` never imports them.
+LAZY_COMMANDS = {"audit": ("govctl.cli.commands.audit", "audit_group")}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _Root(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, attribute = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_Root,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="govctl")
 @click.option(
     "-C",
@@ -42,7 +62,6 @@ def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None
 def _register() -> None:
     # Explicit registry of commands: no registration by import side effect.
     from govctl.cli.commands import (
-        audit,
         check,
         codeowners,
         impact,
@@ -61,7 +80,6 @@ def _register() -> None:
     cli.add_command(policy.policy_group)
     cli.add_command(reports.readiness_command)
     cli.add_command(reports.cost_command)
-    cli.add_command(audit.audit_group)
     cli.add_command(opa.opa_group)
     cli.add_command(init.init_command)
     cli.add_command(codeowners.codeowners_command)

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -163,7 +164,11 @@ class EmbeddedEngine:
             os.unlink(self._stderr_path)
 
     def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
-        context = multiprocessing.get_context("fork")
+        # Fork is fastest, but a process that has loaded DuckDB must not fork regopy workers:
+        # they then grow without bound (1.5 GB each on a 10k check). govctl itself never loads
+        # DuckDB before evaluating; a library caller might, and then gets clean spawned workers.
+        method = "spawn" if "duckdb" in sys.modules else "fork"
+        context = multiprocessing.get_context(method)
         slots = context.Array("i", [-1] * workers, lock=False)
         counter = context.Value("i", 0)
         pool = ProcessPoolExecutor(

@@ -427,3 +427,14 @@ def test_paths_naming_a_template_reach_its_prompt(make_repo):
                                    "prompts/p3/p3.md": "Q: {{question}}\n"}))
     result = run(root, use_cache=False, paths=("prompts/p3/p3.md",))
     assert result.evaluated_subjects == {"Prompt/p3@1.0.0"}
+
+
+def test_check_never_loads_duckdb_before_evaluating():
+    # A process that has loaded DuckDB makes forked regopy workers grow without bound, so the
+    # check path (CLI and library) must not import the audit modules before evaluation.
+    code = (
+        "import sys, govctl.cli.main, govctl.api, govctl.check, govctl.output;"
+        "assert 'duckdb' not in sys.modules, 'duckdb imported'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

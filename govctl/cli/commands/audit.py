@@ -10,7 +10,6 @@ also writes the run's checkpoint file. The environment is read here and only her
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Any
@@ -26,43 +25,38 @@ from govctl.audit.query import LogFilter, parse_time_bound, read_log, run_query
 from govctl.audit.release import ReleaseInfo, release_events
 from govctl.audit.store import reading
 from govctl.audit.verify import VerifyReport, verify_store
+from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_INTEGRITY, UsageError
 
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
-                             default="text", show_default=True)
-ACTOR_OPTION = click.option("--actor", metavar="NAME",
-                            help="Who acts (default: $GOVCTL_ACTOR, $GITHUB_ACTOR, login name).")
-
-
-def default_actor(explicit: str | None = None) -> str:
-    if explicit:
-        return explicit
-    for name in ("GOVCTL_ACTOR", "GITHUB_ACTOR"):
-        if os.environ.get(name):
-            return os.environ[name]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+ACTOR_OPTION = click.option(
+    "--actor", metavar="NAME", help="Who acts (default: $GOVCTL_ACTOR, $GITHUB_ACTOR, login name)."
+)
 
 
 def _paths(ctx: CliContext) -> AuditPaths:
     env_key = os.environ.get("GOVCTL_AUDIT_SIGNING_KEY")
-    return audit_paths(ctx.config().audit, ctx.root(),
-                       signing_key_path=Path(env_key).expanduser() if env_key else None)
+    return audit_paths(
+        ctx.config().audit,
+        ctx.root(),
+        signing_key_path=Path(env_key).expanduser() if env_key else None,
+    )
 
 
 def _record(ctx: CliContext, drafts: list[EventDraft]) -> RecordResult:
     paths = _paths(ctx)
-    return record_events(ctx.config().audit, ctx.root(), drafts,
-                         signing_key_path=paths.signing_key)
+    return record_events(ctx.config().audit, ctx.root(), drafts, signing_key_path=paths.signing_key)
 
 
 def _recorded_line(result: RecordResult) -> str:
     signed = "signed" if result.signed else "unsigned"
-    return (f"recorded events {result.first_seq}..{result.last_seq}, head "
-            f"{result.head[:16]}; {signed} checkpoint {result.checkpoint_file.name}")
+    return (
+        f"recorded events {result.first_seq}..{result.last_seq}, head "
+        f"{result.head[:16]}; {signed} checkpoint {result.checkpoint_file.name}"
+    )
 
 
 @click.group("audit")
@@ -71,8 +65,13 @@ def audit_group() -> None:
 
 
 @audit_group.command("log")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="check|impact|release|waiver|checkpoint|verify (repeatable).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="check|impact|release|waiver|checkpoint|verify (repeatable).",
+)
 @click.option("--artifact", metavar="REF", help="Events touching this artifact (identity or name).")
 @click.option("--actor", metavar="NAME")
 @click.option("--since", metavar="TIME", help="From TIME (YYYY-MM-DD or RFC 3339), inclusive.")
@@ -80,14 +79,26 @@ def audit_group() -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
 @FORMAT_OPTION
 @click.pass_obj
-def log_command(ctx: CliContext, types: tuple[str, ...], artifact: str | None,
-                actor: str | None, since: str | None, until: str | None, limit: int | None,
-                fmt: str) -> int:
+def log_command(
+    ctx: CliContext,
+    types: tuple[str, ...],
+    artifact: str | None,
+    actor: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    fmt: str,
+) -> int:
     """List events, oldest first."""
     paths = _paths(ctx)
-    flt = LogFilter(types, artifact, actor,
-                    parse_time_bound(since) if since else None,
-                    parse_time_bound(until, end=True) if until else None, limit)
+    flt = LogFilter(
+        types,
+        artifact,
+        actor,
+        parse_time_bound(since) if since else None,
+        parse_time_bound(until, end=True) if until else None,
+        limit,
+    )
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         entries = read_log(con, flt)
     click.echo(render.log_json(entries) if fmt == "json" else render.log_text(entries))
@@ -119,8 +130,9 @@ def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str) -
         result = auditor.as_of(con, at, deployment)
     if deployment and result.release is not None and not result.deployments:
         raise UsageError(f"deployment {deployment!r} was not live at {at}")
-    click.echo(render.to_json(render.asof_json(result)) if fmt == "json"
-               else render.asof_text(result))
+    click.echo(
+        render.to_json(render.asof_json(result)) if fmt == "json" else render.asof_text(result)
+    )
     return EXIT_CLEAN
 
 
@@ -133,34 +145,48 @@ def report_command(ctx: CliContext, name: str, fmt: str) -> int:
     paths = _paths(ctx)
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         rows = auditor.REPORT_FUNCTIONS[name](con)
-    click.echo(render.to_json({"report": name, "rows": rows}) if fmt == "json"
-               else render.report_text(name, rows))
+    click.echo(
+        render.to_json({"report": name, "rows": rows})
+        if fmt == "json"
+        else render.report_text(name, rows)
+    )
     return EXIT_CLEAN
 
 
 @audit_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="parquet",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="parquet", show_default=True
+)
 @click.option("--since", metavar="TIME")
 @click.option("--until", metavar="TIME")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to create (default: <audit.exports>/<timestamp>-<format>).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create (default: <audit.exports>/<timestamp>-<format>).",
+)
 @click.pass_obj
-def export_command(ctx: CliContext, fmt: str, since: str | None, until: str | None,
-                   output: Path | None) -> int:
+def export_command(
+    ctx: CliContext, fmt: str, since: str | None, until: str | None, output: Path | None
+) -> int:
     """Export events with a manifest of file hashes and the chain head."""
     paths = _paths(ctx)
     now = utc_now()
     out = output or paths.exports / f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{fmt}"
     result = export_events(
-        paths.db, shown=paths.db_shown, timeout=paths.lock_timeout, out_dir=out, fmt=fmt,
+        paths.db,
+        shown=paths.db_shown,
+        timeout=paths.lock_timeout,
+        out_dir=out,
+        fmt=fmt,
         since=parse_time_bound(since) if since else None,
         until=parse_time_bound(until, end=True) if until else None,
         created_at=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     )
     span = f"events {result.first_seq}..{result.last_seq}" if result.rows else "no events"
-    click.echo(f"exported {span} to {paths.shown(result.directory)} "
-               f"(manifest {result.manifest.name})")
+    click.echo(
+        f"exported {span} to {paths.shown(result.directory)} (manifest {result.manifest.name})"
+    )
     return EXIT_CLEAN
 
 
@@ -172,34 +198,60 @@ def _show_report(report: VerifyReport, fmt: str) -> None:
 
 
 @audit_group.command("verify")
-@click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Verify an export folder offline instead of the database.")
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Verify an export folder offline instead of the database.",
+)
 @click.option("--no-record", is_flag=True, help="Do not append a verify event (read-only use).")
 @ACTOR_OPTION
 @FORMAT_OPTION
 @click.pass_obj
-def verify_command(ctx: CliContext, export_dir: Path | None, no_record: bool,
-                   actor: str | None, fmt: str) -> int:
+def verify_command(
+    ctx: CliContext, export_dir: Path | None, no_record: bool, actor: str | None, fmt: str
+) -> int:
     """Check the chain (SQL and Python) and every checkpoint; exit 4 on tampering."""
     paths = _paths(ctx)
-    public_key = (load_public_key(paths.public_key, paths.shown(paths.public_key))
-                  if paths.public_key else None)
+    public_key = (
+        load_public_key(paths.public_key, paths.shown(paths.public_key))
+        if paths.public_key
+        else None
+    )
     if export_dir is not None:
-        report = verify_export(export_dir, checkpoints_dir=paths.checkpoints,
-                               public_key=public_key)
+        report = verify_export(export_dir, checkpoints_dir=paths.checkpoints, public_key=public_key)
     else:
-        report = verify_store(paths.db, shown=paths.db_shown, checkpoints_dir=paths.checkpoints,
-                              public_key=public_key, expected_origin=paths.origin,
-                              timeout=paths.lock_timeout, root=paths.root)
+        report = verify_store(
+            paths.db,
+            shown=paths.db_shown,
+            checkpoints_dir=paths.checkpoints,
+            public_key=public_key,
+            expected_origin=paths.origin,
+            timeout=paths.lock_timeout,
+            root=paths.root,
+        )
     _show_report(report, fmt)
     report.raise_if_failed()
     if export_dir is None and not no_record and paths.db.exists():
         # A failed verification never extends the chain it found broken (raised above).
-        details: dict[str, Any] = {"result": "ok", "size": report.size, "head": report.head,
-                                   "checkpointsChecked": report.checkpoints_checked,
-                                   "verifiers": ["sql", "python"]}
-        result = _record(ctx, [EventDraft(type="verify", actor=default_actor(actor),
-                                          decision={"result": "ok"}, details=details)])
+        details: dict[str, Any] = {
+            "result": "ok",
+            "size": report.size,
+            "head": report.head,
+            "checkpointsChecked": report.checkpoints_checked,
+            "verifiers": ["sql", "python"],
+        }
+        result = _record(
+            ctx,
+            [
+                EventDraft(
+                    type="verify",
+                    actor=default_actor(actor),
+                    decision={"result": "ok"},
+                    details=details,
+                )
+            ],
+        )
         if fmt == "text":
             click.echo(_recorded_line(result))
     return EXIT_CLEAN if report.ok else EXIT_INTEGRITY
@@ -210,34 +262,55 @@ def verify_command(ctx: CliContext, export_dir: Path | None, no_record: bool,
 @click.pass_obj
 def checkpoint_command(ctx: CliContext, actor: str | None) -> int:
     """Append a checkpoint event and write a (signed) checkpoint of the new head."""
-    result = _record(ctx, [EventDraft(type="checkpoint", actor=default_actor(actor),
-                                      details={"reason": "requested"})])
+    result = _record(
+        ctx,
+        [
+            EventDraft(
+                type="checkpoint", actor=default_actor(actor), details={"reason": "requested"}
+            )
+        ],
+    )
     click.echo(_recorded_line(result))
     return EXIT_CLEAN
 
 
 @audit_group.command("keygen")
-@click.option("--private-key", type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: audit.signingKey, else ~/.config/govctl/audit-signing-key.pem.")
-@click.option("--public-key", type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: audit.publicKey, else audits/audit-signing-key.pub.pem.")
+@click.option(
+    "--private-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: audit.signingKey, else ~/.config/govctl/audit-signing-key.pem.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: audit.publicKey, else audits/audit-signing-key.pub.pem.",
+)
 @click.option("--force", is_flag=True, help="Replace existing key files.")
 @click.pass_obj
-def keygen_command(ctx: CliContext, private_key: Path | None, public_key: Path | None,
-                   force: bool) -> int:
+def keygen_command(
+    ctx: CliContext, private_key: Path | None, public_key: Path | None, force: bool
+) -> int:
     """Write an Ed25519 key pair: the private key stays out of git, the public key is committed."""
     paths = _paths(ctx)
-    private = private_key or paths.signing_key or (
-        Path.home() / ".config" / "govctl" / "audit-signing-key.pem")
+    private = (
+        private_key
+        or paths.signing_key
+        or (Path.home() / ".config" / "govctl" / "audit-signing-key.pem")
+    )
     public = public_key or paths.public_key or (paths.root / "audits" / "audit-signing-key.pub.pem")
     if private.resolve().is_relative_to(paths.root):
-        click.echo(f"warning: {paths.shown(private)} is inside the repository: make sure git "
-                   "ignores it (never commit a private key)", err=True)
+        click.echo(
+            f"warning: {paths.shown(private)} is inside the repository: make sure git "
+            "ignores it (never commit a private key)",
+            err=True,
+        )
     key_id = generate_keypair(private, public, force=force)
-    click.echo(f"wrote {key_id}\n  private key: {private} (mode 0600; keep it secret)\n"
-               f"  public key:  {paths.shown(public)} (commit it)\n"
-               f"configure govctl.yaml:\n  audit:\n    signingKey: {private}\n"
-               f"    publicKey: {paths.shown(public)}")
+    click.echo(
+        f"wrote {key_id}\n  private key: {private} (mode 0600; keep it secret)\n"
+        f"  public key:  {paths.shown(public)} (commit it)\n"
+        f"configure govctl.yaml:\n  audit:\n    signingKey: {private}\n"
+        f"    publicKey: {paths.shown(public)}"
+    )
     return EXIT_CLEAN
 
 
@@ -246,23 +319,37 @@ def keygen_command(ctx: CliContext, private_key: Path | None, public_key: Path |
 @click.option("--ref", "git_ref", metavar="REF", help="Branch or tag (default: $GITHUB_REF).")
 @click.option("--pr", metavar="N", help="Pull request number or URL.")
 @click.option("--author", required=True, metavar="NAME", help="Author of the change.")
-@click.option("--approver", "approvers", multiple=True, metavar="NAME",
-              help="Who approved it (repeatable).")
+@click.option(
+    "--approver", "approvers", multiple=True, metavar="NAME", help="Who approved it (repeatable)."
+)
 @click.option("--policy-digest", metavar="DIGEST", help="Policy bundle digest that decided.")
 @ACTOR_OPTION
 @click.pass_obj
-def record_release_command(ctx: CliContext, commit: str | None, git_ref: str | None,
-                           pr: str | None, author: str, approvers: tuple[str, ...],
-                           policy_digest: str | None, actor: str | None) -> int:
+def record_release_command(
+    ctx: CliContext,
+    commit: str | None,
+    git_ref: str | None,
+    pr: str | None,
+    author: str,
+    approvers: tuple[str, ...],
+    policy_digest: str | None,
+    actor: str | None,
+) -> int:
     """Record what went live with a merge (run post-merge, e.g. in CI)."""
     from govctl.api import load_registry  # the loader is heavy: only this command needs it
 
     commit = commit or os.environ.get("GITHUB_SHA")
     if not commit:
         raise UsageError("pass --commit SHA (or set GITHUB_SHA)")
-    info = ReleaseInfo(actor=default_actor(actor), commit=commit,
-                       ref=git_ref or os.environ.get("GITHUB_REF"), pr=pr, author=author,
-                       approvers=tuple(approvers), policy_digest=policy_digest)
+    info = ReleaseInfo(
+        actor=default_actor(actor),
+        commit=commit,
+        ref=git_ref or os.environ.get("GITHUB_REF"),
+        pr=pr,
+        author=author,
+        approvers=tuple(approvers),
+        policy_digest=policy_digest,
+    )
     registry = load_registry(ctx.root(), ctx.config())
     paths = _paths(ctx)
     before: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from govctl import api
-from govctl.cli.commands.audit import default_actor
+from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import UsageError

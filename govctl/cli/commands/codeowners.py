@@ -29,22 +29,33 @@ def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
 
 def _show_diff(current: str, wanted: str, shown: str) -> None:
     diff = difflib.unified_diff(
-        current.splitlines(keepends=True), wanted.splitlines(keepends=True),
-        fromfile=f"{shown} (committed)", tofile=f"{shown} (from the registry)",
+        current.splitlines(keepends=True),
+        wanted.splitlines(keepends=True),
+        fromfile=f"{shown} (committed)",
+        tofile=f"{shown} (from the registry)",
     )
     click.echo("".join(diff), err=True, nl=False)
 
 
 @click.command("codeowners")
-@click.option("--check", is_flag=True,
-              help="Do not write: exit 1 when the file differs from what the registry gives.")
-@click.option("--org", metavar="ORG",
-              help="GitHub organisation: team T → @ORG/T (default: $GITHUB_REPOSITORY_OWNER).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"File to write or check (default: {DEFAULT_PATH}).")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not write: exit 1 when the file differs from what the registry gives.",
+)
+@click.option(
+    "--org",
+    metavar="ORG",
+    help="GitHub organisation: team T → @ORG/T (default: $GITHUB_REPOSITORY_OWNER).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"File to write or check (default: {DEFAULT_PATH}).",
+)
 @click.pass_obj
-def codeowners_command(ctx: CliContext, check: bool, org: str | None,
-                       output: Path | None) -> int:
+def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Path | None) -> int:
     """Write .github/CODEOWNERS from artifact owners and govctl.yaml approvals."""
     root = ctx.root()
     settings = _settings(ctx, org)

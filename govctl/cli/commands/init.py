@@ -21,20 +21,36 @@ Replace the examples under registry/ and prompts/ with your own systems; see REA
 
 
 @click.command("init")
-@click.argument("directory", required=False, default=".",
-                type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option("--github-org", default="your-org", show_default=True, metavar="ORG",
-              help="GitHub organisation for CODEOWNERS (team T → @ORG/T).")
-@click.option("--requirement", default=f"govctl=={__version__}", show_default=True,
-              metavar="SPEC", help="What the CI workflows `pip install` to get govctl.")
+@click.option(
+    "--github-org",
+    default="your-org",
+    show_default=True,
+    metavar="ORG",
+    help="GitHub organisation for CODEOWNERS (team T → @ORG/T).",
+)
+@click.option(
+    "--requirement",
+    default=f"govctl=={__version__}",
+    show_default=True,
+    metavar="SPEC",
+    help="What the CI workflows `pip install` to get govctl.",
+)
 @click.option("--name", metavar="NAME", help="metadata.name in govctl.yaml (default: DIR's name).")
-def init_command(directory: Path, force: bool, github_org: str, requirement: str,
-                 name: str | None) -> int:
+def init_command(
+    directory: Path, force: bool, github_org: str, requirement: str, name: str | None
+) -> int:
     """Scaffold a governance repository in DIR (default: here) that passes `govctl check`."""
     options = ScaffoldOptions(
-        target=directory, now=dt.datetime.now(dt.UTC).replace(microsecond=0), force=force,
-        requirement=requirement, github_org=github_org, name=name,
+        target=directory,
+        now=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        force=force,
+        requirement=requirement,
+        github_org=github_org,
+        name=name,
     )
     result = scaffold(options)
     click.echo(f"wrote {len(result.written)} files in {result.root}")
