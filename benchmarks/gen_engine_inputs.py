@@ -237,9 +237,9 @@ def eval_requests(root: Path, now: str = NOW) -> tuple[Any, list[Any]]:
     requests = []
     for subject in registry:
         if subject.valid and bundle.evaluates(subject.kind):
-            _, derived, change = builder.prepare(subject)
+            _, change = builder.prepare(subject)
             requests.append(EvalRequest(subject.identity, subject.kind,
-                                        builder.document_json(subject, derived, change)))
+                                        builder.document_json(subject, change)))
     return bundle, requests
 
 

@@ -134,6 +134,13 @@ class Cache:
             "d" + sha256, (stats.digest, stats.cases, stats.tag_counts, stats.invalid_lines)
         )
 
+    def get_position(self, key: str) -> tuple[int, int] | None:
+        data = self._parse.get("l" + key)
+        return (data[0], data[1]) if data is not None else None
+
+    def put_position(self, key: str, position: tuple[int | None, int | None]) -> None:
+        self._parse.put("l" + key, position)
+
     def get_result(self, key: str) -> list[PolicyFinding] | None:
         data = self._results.get(key)
         return [PolicyFinding(*f) for f in data] if data is not None else None

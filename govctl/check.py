@@ -167,7 +167,7 @@ def evaluate_policies(
                 continue
             if subjects is not None and subject.identity not in subjects:
                 continue
-            key, derived, change = builder.prepare(subject)
+            key, change = builder.prepare(subject)
             key = salt + key
             hit = cache.get_result(key) if cache else None
             if hit is not None:
@@ -175,9 +175,7 @@ def evaluate_policies(
                 continue
             keys[subject.identity] = key
             requests.append(
-                EvalRequest(
-                    subject.identity, subject.kind, builder.document_json(subject, derived, change)
-                )
+                EvalRequest(subject.identity, subject.kind, builder.document_json(subject, change))
             )
         raw = engine.evaluate(bundle, requests) if requests else {}
     finally:
@@ -294,7 +292,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     lap("evaluate")
     disabled = set(config.policy.disabled)
     raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
-    locator = Locator(WorkTreeSource(root), registry, LoadSettings().limits)
+    locator = Locator(
+        WorkTreeSource(root), registry, LoadSettings().limits, loaded.file_hashes, cache
+    )
     findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
     if scope is not None:
         findings = [f for f in findings if f.ref in scope or _in_scope(f.file, paths)]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from govctl.loader.source import FileSource, SourceProblem
 from govctl.loader.yamlparse import ParsedDocument, YamlLimits, YamlProblem, decode_utf8, parse_yaml
@@ -123,13 +124,28 @@ def parse_path(path: str) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+class PositionCache(Protocol):
+    def get_position(self, key: str) -> tuple[int, int] | None: ...
+
+    def put_position(self, key: str, position: tuple[int | None, int | None]) -> None: ...
+
+
 class Locator:
     """Resolves (file, document, field path) to line and column, parsing each file at most once."""
 
-    def __init__(self, source: FileSource, registry: Registry, limits: YamlLimits) -> None:
+    def __init__(
+        self,
+        source: FileSource,
+        registry: Registry,
+        limits: YamlLimits,
+        hashes: Mapping[str, str] | None = None,
+        cache: PositionCache | None = None,
+    ) -> None:
         self.source = source
         self.registry = registry
         self.limits = limits
+        self.hashes = hashes or {}
+        self.cache = cache
         self._documents: dict[str, tuple[ParsedDocument, ...]] = {}
 
     def _parsed(self, file: str) -> tuple[ParsedDocument, ...]:
@@ -142,6 +158,22 @@ class Locator:
         return self._documents[file]
 
     def position(self, file: str, doc_index: int, path: str) -> tuple[int | None, int | None]:
+        # A position is a function of the file's bytes, the document and the path: cached by
+        # the file's SHA-256, so a warm run never re-parses files to locate findings.
+        sha = self.hashes.get(file)
+        key = f"{sha}|{doc_index}|{path}" if sha and self.cache else None
+        if key is not None:
+            assert self.cache is not None
+            hit = self.cache.get_position(key)
+            if hit is not None:
+                return hit
+        found = self._position(file, doc_index, path)
+        if key is not None and found[0] is not None:
+            assert self.cache is not None
+            self.cache.put_position(key, found)
+        return found
+
+    def _position(self, file: str, doc_index: int, path: str) -> tuple[int | None, int | None]:
         docs = self._parsed(file)
         if doc_index >= len(docs):
             return None, None

@@ -17,19 +17,32 @@ from govctl import __version__
 from govctl.cli.context import CliContext
 from govctl.cli.error_handler import run_guarded
 
-# Commands whose modules load heavy native libraries are imported only when invoked. The audit
-# commands load DuckDB, and a process that has loaded DuckDB must not fork regopy workers
-# (they grow without bound: see govctl/api.py), so `govctl check` never imports them.
-LAZY_COMMANDS = {"audit": ("govctl.cli.commands.audit", "audit_group")}
+# The explicit registry of commands: name → (module, attribute). Modules are imported only when
+# their command runs, so `govctl check` pays for nothing else at start-up — and never imports the
+# audit commands, which load DuckDB: a process that has loaded DuckDB must not fork regopy
+# workers (they grow without bound; see govctl/api.py).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("govctl.cli.commands.check", "check_command"),
+    "impact": ("govctl.cli.commands.impact", "impact_command"),
+    "readiness": ("govctl.cli.commands.reports", "readiness_command"),
+    "cost": ("govctl.cli.commands.reports", "cost_command"),
+    "policy": ("govctl.cli.commands.policy", "policy_group"),
+    "registry": ("govctl.cli.commands.registry", "registry_group"),
+    "schema": ("govctl.cli.commands.schema", "schema_group"),
+    "audit": ("govctl.cli.commands.audit", "audit_group"),
+    "opa": ("govctl.cli.commands.opa", "opa_group"),
+    "codeowners": ("govctl.cli.commands.codeowners", "codeowners_command"),
+    "init": ("govctl.cli.commands.init", "init_command"),
+}
 
 
 class _Root(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
-            module, attribute = LAZY_COMMANDS[cmd_name]
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute = COMMANDS[cmd_name]
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
@@ -57,35 +70,6 @@ class _Root(click.Group):
 def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None:
     """Governance and compliance control plane for generative-AI systems."""
     ctx.obj = CliContext(root_option=root, config_option=config_path)
-
-
-def _register() -> None:
-    # Explicit registry of commands: no registration by import side effect.
-    from govctl.cli.commands import (
-        check,
-        codeowners,
-        impact,
-        init,
-        opa,
-        policy,
-        registry,
-        reports,
-        schema,
-    )
-
-    cli.add_command(check.check_command)
-    cli.add_command(impact.impact_command)
-    cli.add_command(schema.schema_group)
-    cli.add_command(registry.registry_group)
-    cli.add_command(policy.policy_group)
-    cli.add_command(reports.readiness_command)
-    cli.add_command(reports.cost_command)
-    cli.add_command(opa.opa_group)
-    cli.add_command(init.init_command)
-    cli.add_command(codeowners.codeowners_command)
-
-
-_register()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -73,6 +73,7 @@ class LoadResult:
     registry: Registry
     problems: tuple[LoadProblem, ...]
     parsed_files: int  # cache misses actually parsed this run
+    file_hashes: Mapping[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
 
 
 def worker_count(requested: int) -> int:
@@ -127,6 +128,7 @@ class _Loader:
         self.cache = cache
         self.problems: list[LoadProblem] = []
         self.parsed = 0
+        self.hashes: dict[str, str] = {}
 
     def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}
@@ -139,6 +141,7 @@ class _Loader:
                 self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
                 continue
             sha = hashlib.sha256(data).hexdigest()
+            self.hashes[path] = sha
             cached = self.cache.get_file(sha) if self.cache else None
             if cached is not None:
                 records[path] = cached
@@ -281,7 +284,7 @@ def load_registry(
                 artifacts.append(artifact)
     datasets = loader.datasets(artifacts)
     registry = build_registry(config, artifacts, datasets, listing.files)
-    return LoadResult(registry, tuple(loader.problems), loader.parsed)
+    return LoadResult(registry, tuple(loader.problems), loader.parsed, loader.hashes)
 
 
 def problems_by_file(problems: Iterable[LoadProblem]) -> Mapping[str, list[LoadProblem]]:

@@ -96,17 +96,11 @@ class PolicyBundle:
     kinds_by_package: Mapping[str, frozenset[str] | None]
     entry_source: str
     digest: str
+    evaluated_kinds: frozenset[str] = frozenset()
 
     def evaluates(self, kind: str) -> bool:
         """Whether any package with finding rules applies to subjects of ``kind``."""
-        return any(
-            m.finding_rules
-            and (
-                self.kinds_by_package.get(m.package) is None
-                or kind in (self.kinds_by_package[m.package] or ())
-            )
-            for m in self.modules
-        )
+        return kind in self.evaluated_kinds
 
     def default_rule_id(self, package: str) -> str:
         ids = self.package_ids.get(package, ())
@@ -185,6 +179,13 @@ def build_bundle(modules: Sequence[RegoModule]) -> PolicyBundle:
         package_ids={p: tuple(v) for p, v in package_ids.items()},
         kinds_by_package=frozen_kinds,
         entry_source=entry,
+        evaluated_kinds=frozenset(
+            kind
+            for kind in KINDS
+            for m in policies
+            if m.finding_rules
+            and (frozen_kinds.get(m.package) is None or kind in (frozen_kinds[m.package] or ()))
+        ),
         digest=_digest([*policies, RegoModule(ENTRY_PATH, entry, ENTRY_PACKAGE, (), ())]),
     )
 

@@ -72,43 +72,43 @@ class InputBuilder:
             self._views[artifact.identity] = view
         return view
 
-    def prepare(self, subject: Artifact) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
-        """(cache key, derived facts, change subset) — cheap enough for every warm run."""
+    def prepare(self, subject: Artifact) -> tuple[str, dict[str, Any] | None]:
+        """(result cache key, input.change subset) — cheap enough for every warm run.
+
+        The key covers everything the input is made of: the subject's and every related
+        artifact's digest, the dataset digests of the eval suites among them (derived facts are a
+        function of exactly these), input.change, config, contract version and input.now's day.
+        Derived facts themselves are only computed for cache misses.
+        """
         closure = self.graph.closure(subject.identity)
-        derived = self.deriver.derive(subject)
         change = None
         if self.change is not None:
             members = (subject.identity, *closure)
             # null, not {}, when nothing in the closure changed: results stay shareable with
             # runs that have no base (the same cache key, the same decision).
             change = {i: self.change[i] for i in members if i in self.change} or None
-        related = ",".join(f"{i}={self.registry.artifacts[i].digest}" for i in sorted(closure))
-        text = "|".join(
-            (
-                self._static_key,
-                subject.identity,
-                subject.digest,
-                related,
-                _dumps(derived),
-                _dumps(change),
-            )
+        artifacts = self.registry.artifacts
+        related = ",".join(f"{i}={artifacts[i].digest}" for i in sorted(closure))
+        datasets = ",".join(
+            f"{i}={self.registry.datasets[i].digest}"
+            for i in sorted({subject.identity, *closure})
+            if i in self.registry.datasets
         )
-        return hashlib.sha256(text.encode("utf-8")).hexdigest(), derived, change
+        text = "|".join(
+            (self._static_key, subject.identity, subject.digest, related, datasets, _dumps(change))
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest(), change
 
-    def document(
-        self, subject: Artifact, derived: dict[str, Any], change: dict[str, Any] | None
-    ) -> dict[str, Any]:
+    def document(self, subject: Artifact, change: dict[str, Any] | None) -> dict[str, Any]:
         closure = self.graph.closure(subject.identity)
         return {
             "subject": self.artifact_view(subject),
             "related": {i: self.artifact_view(self.registry.artifacts[i]) for i in sorted(closure)},
-            "derived": derived,
+            "derived": self.deriver.derive(subject),
             "config": self.config_json,
             "now": self.now,
             "change": change,
         }
 
-    def document_json(
-        self, subject: Artifact, derived: dict[str, Any], change: dict[str, Any] | None
-    ) -> str:
-        return _dumps(self.document(subject, derived, change))
+    def document_json(self, subject: Artifact, change: dict[str, Any] | None) -> str:
+        return _dumps(self.document(subject, change))

@@ -52,31 +52,105 @@ _TOKEN = re.compile(
 )
 _OFFSET = re.compile(r'[+-]\d\d:\d\d"$')
 _IGNORE = re.compile(r"#\s*govctl-lint:\s*ignore\b([ A-Z0-9,]*)")
-KEYWORDS = frozenset({
-    "package", "import", "default", "if", "else", "contains", "some", "every", "in", "not",
-    "with", "as", "true", "false", "null", "input", "data",
-})
-TEXT_BUILTINS = frozenset({
-    "count", "substring", "indexof", "indexof_n", "upper", "lower", "trim_space",
-    "strings.reverse", "base64.encode", "base64url.encode", "base64url.encode_no_pad",
-    "hex.encode",
-})
-STRING_BUILTINS = frozenset({
-    "concat", "format_int", "lower", "upper", "trim", "trim_left", "trim_right", "trim_prefix",
-    "trim_suffix", "trim_space", "replace", "substring", "sprintf", "json.marshal",
-    "strings.replace_n", "strings.reverse", "base64.encode", "base64.decode", "object.get",
-})
-OUTSIDE_WORLD = frozenset({
-    "time.now_ns", "rand.intn", "uuid.rfc4122", "uuid.parse", "http.send", "opa.runtime",
-    "net.lookup_ip_addr",
-})
+KEYWORDS = frozenset(
+    {
+        "package",
+        "import",
+        "default",
+        "if",
+        "else",
+        "contains",
+        "some",
+        "every",
+        "in",
+        "not",
+        "with",
+        "as",
+        "true",
+        "false",
+        "null",
+        "input",
+        "data",
+    }
+)
+TEXT_BUILTINS = frozenset(
+    {
+        "count",
+        "substring",
+        "indexof",
+        "indexof_n",
+        "upper",
+        "lower",
+        "trim_space",
+        "strings.reverse",
+        "base64.encode",
+        "base64url.encode",
+        "base64url.encode_no_pad",
+        "hex.encode",
+    }
+)
+STRING_BUILTINS = frozenset(
+    {
+        "concat",
+        "format_int",
+        "lower",
+        "upper",
+        "trim",
+        "trim_left",
+        "trim_right",
+        "trim_prefix",
+        "trim_suffix",
+        "trim_space",
+        "replace",
+        "substring",
+        "sprintf",
+        "json.marshal",
+        "strings.replace_n",
+        "strings.reverse",
+        "base64.encode",
+        "base64.decode",
+        "object.get",
+    }
+)
+OUTSIDE_WORLD = frozenset(
+    {
+        "time.now_ns",
+        "rand.intn",
+        "uuid.rfc4122",
+        "uuid.parse",
+        "http.send",
+        "opa.runtime",
+        "net.lookup_ip_addr",
+    }
+)
 # Keys under which artifacts carry free text (schema strings without a pattern), plus the
 # template text and finding messages.
-FREE_TEXT = frozenset({
-    "content", "template", "description", "changelog", "legalBasis", "justification", "ticket",
-    "useCase", "msg", "message", "title", "approvedBy", "escalation", "runner", "url",
-    "dashboard", "provider", "providerModelId", "store", "owner", "labels", "annotations",
-})
+FREE_TEXT = frozenset(
+    {
+        "content",
+        "template",
+        "description",
+        "changelog",
+        "legalBasis",
+        "justification",
+        "ticket",
+        "useCase",
+        "msg",
+        "message",
+        "title",
+        "approvedBy",
+        "escalation",
+        "runner",
+        "url",
+        "dashboard",
+        "provider",
+        "providerModelId",
+        "store",
+        "owner",
+        "labels",
+        "annotations",
+    }
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -228,12 +302,20 @@ class _Checker:
                 continue
             target, value = tokens[i + 1], tokens[i + 3]
             if target.text == "input":
-                self.flag(tok, "GL101", "`with input as` replaces the whole input: regopy fails "
-                          "when the expression depends on other rules; replace paths instead "
-                          "(`with input.subject as ...`)")
+                self.flag(
+                    tok,
+                    "GL101",
+                    "`with input as` replaces the whole input: regopy fails "
+                    "when the expression depends on other rules; replace paths instead "
+                    "(`with input.subject as ...`)",
+                )
             elif target.text.startswith("input.") and self._is_rule_ref(value):
-                self.flag(tok, "GL102", f"`with {target.text} as {value.text}`: regopy reads a "
-                          "rule's value as undefined here; bind it to a local variable first")
+                self.flag(
+                    tok,
+                    "GL102",
+                    f"`with {target.text} as {value.text}`: regopy reads a "
+                    "rule's value as undefined here; bind it to a local variable first",
+                )
 
     def _is_rule_ref(self, tok: Token) -> bool:
         if tok.kind != "name":
@@ -257,29 +339,53 @@ class _Checker:
                 inner = stack[-1]
                 set_or_array = inner["open"] == "[" or (inner["open"] == "{" and not inner["colon"])
                 if set_or_array and tokens[i + 2].text == "," and tokens[i + 4].text == "in":
-                    self.flag(tok, "GL110", "`some k, v in` inside an array or set comprehension "
-                              "does not parse on regopy; iterate keys (`some k; v := x[k]`)")
+                    self.flag(
+                        tok,
+                        "GL110",
+                        "`some k, v in` inside an array or set comprehension "
+                        "does not parse on regopy; iterate keys (`some k; v := x[k]`)",
+                    )
 
     def _call(self, index: int, tok: Token) -> None:
         name = tok.text
         args = _arguments(self.module.tokens, index + 1)
         if name == "semver.compare":
-            self.flag(tok, "GL103", "semver.compare: regopy orders pre-releases wrongly and does "
-                      "not ignore build metadata")
+            self.flag(
+                tok,
+                "GL103",
+                "semver.compare: regopy orders pre-releases wrongly and does "
+                "not ignore build metadata",
+            )
         elif name == "sprintf":
             self._sprintf(tok, args)
         elif name == "time.parse_rfc3339_ns" and args and self._may_end_in_z(args[0]):
-            self.flag(tok, "GL107", "time.parse_rfc3339_ns of a value that may end in `Z`: regopy "
-                      "rejects `Z` (write +00:00, or trim_suffix(x, \"Z\") and append it)")
+            self.flag(
+                tok,
+                "GL107",
+                "time.parse_rfc3339_ns of a value that may end in `Z`: regopy "
+                'rejects `Z` (write +00:00, or trim_suffix(x, "Z") and append it)',
+            )
         elif (name in TEXT_BUILTINS or name.startswith("crypto.")) and args and _free_text(args[0]):
-            self.flag(tok, "GL108", f"{name} of free text: regopy sees quotes, backslashes, "
-                      "newlines and non-ASCII escaped; compute it in Python (input.derived)")
+            self.flag(
+                tok,
+                "GL108",
+                f"{name} of free text: regopy sees quotes, backslashes, "
+                "newlines and non-ASCII escaped; compute it in Python (input.derived)",
+            )
         elif name == "concat" and len(args) == 2 and args[1] and args[1][0].text == "{":
-            self.flag(tok, "GL111", "concat over a set: the engines iterate sets in different "
-                      "orders; concat(sep, sort(set))")
+            self.flag(
+                tok,
+                "GL111",
+                "concat over a set: the engines iterate sets in different "
+                "orders; concat(sep, sort(set))",
+            )
         if name in OUTSIDE_WORLD:
-            self.flag(tok, "GL112", f"{name} reads the clock or the outside world: findings stop "
-                      "being reproducible (policies use input.now)")
+            self.flag(
+                tok,
+                "GL112",
+                f"{name} reads the clock or the outside world: findings stop "
+                "being reproducible (policies use input.now)",
+            )
 
     def _sprintf(self, tok: Token, args: list[list[Token]]) -> None:
         fmt = args[0][0].text if args and len(args[0]) == 1 and args[0][0].kind == "string" else ""
@@ -287,13 +393,24 @@ class _Checker:
         if "%q" in fmt:
             self.flag(tok, "GL104", "sprintf %q: regopy returns the format unchanged")
         if "%v" in fmt and any(t.kind in ("name", "number") for t in values):
-            self.flag(tok, "GL105", "sprintf %v of a number: OPA prints floats >= 1e6 as "
-                      "2.5e+06, regopy as 2500000; format numbers explicitly")
-        produced = [t for i, t in enumerate(values[:-1])
-                    if t.kind == "name" and values[i + 1].text == "(" and t.text in STRING_BUILTINS]
+            self.flag(
+                tok,
+                "GL105",
+                "sprintf %v of a number: OPA prints floats >= 1e6 as "
+                "2.5e+06, regopy as 2500000; format numbers explicitly",
+            )
+        produced = [
+            t
+            for i, t in enumerate(values[:-1])
+            if t.kind == "name" and values[i + 1].text == "(" and t.text in STRING_BUILTINS
+        ]
         if produced and re.search(r"%[sv]", fmt):
-            self.flag(tok, "GL106", f"sprintf of a string {produced[0].text} produced: regopy "
-                      "splices it in quoted (invalid output); build the text with concat")
+            self.flag(
+                tok,
+                "GL106",
+                f"sprintf of a string {produced[0].text} produced: regopy "
+                "splices it in quoted (invalid output); build the text with concat",
+            )
 
     def _may_end_in_z(self, arg: Sequence[Token]) -> bool:
         text = _text(arg)
@@ -327,8 +444,14 @@ def unknown_builtins(names: Sequence[str]) -> set[str]:
         "print(json.dumps([n for n in json.load(sys.stdin) if not i.is_builtin(n)]))\n"
     )
     try:
-        done = subprocess.run([sys.executable, "-c", code], input=json.dumps(sorted(names)),
-                              capture_output=True, text=True, timeout=60, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(sorted(names)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return set(json.loads(done.stdout))
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise InfraError(f"cannot ask regopy which builtins it implements: {exc}") from None
@@ -337,8 +460,12 @@ def unknown_builtins(names: Sequence[str]) -> set[str]:
 def lint_modules(modules: Sequence[ModuleSource]) -> list[LintIssue]:
     """Every issue in ``modules``, sorted by file, line, column."""
     parsed = [_module(m.path, m.source) for m in modules]
-    functions = {tok.text for p in parsed for i, tok in enumerate(p.tokens[:-1])
-                 if tok.at_line_start and tok.kind == "name" and p.tokens[i + 1].text == "("}
+    functions = {
+        tok.text
+        for p in parsed
+        for i, tok in enumerate(p.tokens[:-1])
+        if tok.at_line_start and tok.kind == "name" and p.tokens[i + 1].text == "("
+    }
     checkers = [_Checker(p, functions) for p in parsed]
     for checker in checkers:
         checker.run()
@@ -347,8 +474,12 @@ def lint_modules(modules: Sequence[ModuleSource]) -> list[LintIssue]:
     for checker, module in zip(checkers, modules, strict=True):
         for name, tok in checker.builtins:
             if name in missing:
-                checker.flag(tok, "GL109", f"{name} is not implemented by regopy (the embedded "
-                             "engine): it is undefined there, or the bundle does not compile")
+                checker.flag(
+                    tok,
+                    "GL109",
+                    f"{name} is not implemented by regopy (the embedded "
+                    "engine): it is undefined there, or the bundle does not compile",
+                )
         lines = module.source.splitlines()
         issues.extend(i for i in checker.issues if not _suppressed(lines, i))
     return sorted(set(issues))

@@ -128,8 +128,14 @@ class OpaEngine:
         if self._client is None:
             e = self.endpoint
             version = f"{e.prefix}/v1" if e.prefix else "v1"
-            self._client = OpaClient(host=e.host, port=e.port, version=version, ssl=e.ssl,
-                                     retries=0, timeout=self.timeout)
+            self._client = OpaClient(
+                host=e.host,
+                port=e.port,
+                version=version,
+                ssl=e.ssl,
+                retries=0,
+                timeout=self.timeout,
+            )
         return self._client
 
     def _session(self) -> requests.Session:
@@ -195,8 +201,13 @@ class OpaEngine:
 class _Evaluation:
     """One evaluate() call: batches in flight, answers checked, failures diagnosed."""
 
-    def __init__(self, engine: OpaEngine, bundle: PolicyBundle,
-                 requests_: Sequence[EvalRequest], layout: Layout) -> None:
+    def __init__(
+        self,
+        engine: OpaEngine,
+        bundle: PolicyBundle,
+        requests_: Sequence[EvalRequest],
+        layout: Layout,
+    ) -> None:
         self.engine = engine
         self.bundle = bundle
         self.requests = requests_
@@ -224,13 +235,15 @@ class _Evaluation:
                     out[self.requests[index].subject] = findings
         missing = [r.subject for r in self.requests if r.subject not in out]
         if missing:
-            raise EngineError("OPA returned no decision for this subject", engine=NAME,
-                              subject=missing[0])
+            raise EngineError(
+                "OPA returned no decision for this subject", engine=NAME, subject=missing[0]
+            )
         return out
 
     def _batch(self, indices: list[int]) -> list[tuple[int, list[EngineFinding]]]:
-        status, body = self.engine.post(self.batch_url, _batch_body(self.requests, indices),
-                                        "evaluating policies")
+        status, body = self.engine.post(
+            self.batch_url, _batch_body(self.requests, indices), "evaluating policies"
+        )
         if status != 200:
             raise self._failure(indices, status, body)
         with self.engine._call("evaluating policies"):
@@ -238,8 +251,10 @@ class _Evaluation:
 
     def _decisions(self, indices: list[int], body: Any) -> list[tuple[int, list[EngineFinding]]]:
         if not isinstance(body, dict) or "result" not in body:
-            raise OpaAnswerError("returned no result for the batch entrypoint "
-                                 "(were govctl's policies removed during the run?)")
+            raise OpaAnswerError(
+                "returned no result for the batch entrypoint "
+                "(were govctl's policies removed during the run?)"
+            )
         result = body["result"]
         if not isinstance(result, list):
             raise OpaAnswerError(f"returned a {type(result).__name__} where a list was expected")
@@ -252,8 +267,9 @@ class _Evaluation:
             out.append((item[0], parse_triples(item[1])))
         if wanted:
             subject = self.requests[min(wanted)].subject
-            raise EngineError("OPA returned no decision for this subject", engine=NAME,
-                              subject=subject)
+            raise EngineError(
+                "OPA returned no decision for this subject", engine=NAME, subject=subject
+            )
         return out
 
     def _failure(self, indices: list[int], status: int, body: Any) -> EngineError:
@@ -263,8 +279,9 @@ class _Evaluation:
             request = self.requests[index]
             single = ('{"input":' + request.input_json + "}").encode("utf-8")
             url = f"{self.entry_url}{entrypoint_rule(request.kind)}{STRICT}"
-            one_status, one_body = self.engine.post(url, single, "evaluating policies",
-                                                    request.subject)
+            one_status, one_body = self.engine.post(
+                url, single, "evaluating policies", request.subject
+            )
             if one_status != 200:
                 return self._error(one_status, one_body, request.subject)
         subject = self.requests[indices[0]].subject if len(indices) == 1 else None
@@ -275,8 +292,12 @@ class _Evaluation:
         evaluation = next((p for p in problems if p.code.startswith("eval_")), None)
         if evaluation is None:
             summary = self._summary(body, problems)
-            return EngineError(f"evaluating policies: OPA at {self.engine.endpoint.url} "
-                               f"answered HTTP {status}: {summary}", engine=NAME, subject=subject)
+            return EngineError(
+                f"evaluating policies: OPA at {self.engine.endpoint.url} "
+                f"answered HTTP {status}: {summary}",
+                engine=NAME,
+                subject=subject,
+            )
         where = self.layout.locate(evaluation)
         message = " ".join(evaluation.message.split())
         return EngineError(

@@ -146,8 +146,14 @@ def engine_error(
 
 
 _HANDLED: tuple[type[Exception], ...] = (
-    requests.RequestException, OpaAnswerError, *CLIENT_ERRORS, ValueError, KeyError, TypeError,
-    IndexError, OSError,
+    requests.RequestException,
+    OpaAnswerError,
+    *CLIENT_ERRORS,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    OSError,
 )
 
 

@@ -115,8 +115,12 @@ class Layout:
 
     def rejection(self, rejected: Mapping[str, tuple[OpaProblem, ...]]) -> PolicyError:
         """The most telling of OPA's rejections: a parse error first, else the first in order."""
-        found = [(path, p) for path, ps in rejected.items() for p in ps
-                 if p.message != "error limit reached"]
+        found = [
+            (path, p)
+            for path, ps in rejected.items()
+            for p in ps
+            if p.message != "error limit reached"
+        ]
         found.sort(key=lambda item: item[1].code != "rego_parse_error")
         if not found:
             return PolicyError("OPA rejected the policy module", file=next(iter(rejected)))
@@ -127,8 +131,12 @@ class Layout:
         if line and problem.col:
             column = self.relocated[where].original_column(line, problem.col) or None
         message = " ".join(unprefix(problem.message, self.namespace).split())
-        return PolicyError(f"OPA rejected the policy: {problem.code}: {message}",
-                           file=where, line=line, column=column)
+        return PolicyError(
+            f"OPA rejected the policy: {problem.code}: {message}",
+            file=where,
+            line=line,
+            column=column,
+        )
 
 
 class OpaPolicies:
@@ -143,8 +151,9 @@ class OpaPolicies:
     def ensure(self, now: float) -> bool:
         """Make the namespace complete on the server; True when this run uploaded it."""
         record = self._record(self.layout.key)
-        self._write_record(self.layout.key, complete=bool(record and record.get("complete")),
-                           now=now)
+        self._write_record(
+            self.layout.key, complete=bool(record and record.get("complete")), now=now
+        )
         if record and record.get("complete") is True and self._intact():
             return False
         self._upload()
@@ -164,8 +173,9 @@ class OpaPolicies:
 
     def _write_record(self, key: str, *, complete: bool, now: float) -> None:
         with opa_call(self.url, self.timeout, "writing govctl's namespace record"):
-            self.client.update_or_create_data({"complete": complete, "lastUsed": int(now)},
-                                              f"{RECORDS}/{key}")
+            self.client.update_or_create_data(
+                {"complete": complete, "lastUsed": int(now)}, f"{RECORDS}/{key}"
+            )
 
     def _intact(self) -> bool:
         """Every module is on the server with exactly the expected text (nobody removed or
@@ -199,8 +209,9 @@ class OpaPolicies:
                 self.client.update_policy_from_string(source, policy_id, rego_compat=False)
             except RegoParseError as exc:
                 found = problems_of({"errors": exc.errors})
-                return found or (OpaProblem(str(exc.expression), str(exc.message), policy_id,
-                                            None, None),)
+                return found or (
+                    OpaProblem(str(exc.expression), str(exc.message), policy_id, None, None),
+                )
         return ()
 
     def remove_stale(self, now: float) -> list[str]:
@@ -213,8 +224,10 @@ class OpaPolicies:
         if not isinstance(records, dict):
             return []
         stale = [
-            key for key, record in records.items()
-            if key != self.layout.key and isinstance(record, dict)
+            key
+            for key, record in records.items()
+            if key != self.layout.key
+            and isinstance(record, dict)
             and isinstance(record.get("lastUsed"), int)
             and now - record["lastUsed"] > STALE_AFTER_SECONDS
         ]
@@ -235,8 +248,11 @@ class OpaPolicies:
         with opa_call(self.url, self.timeout, "removing a stale namespace record"):
             self.client.delete_data(f"{RECORDS}/{key}")
         mine = sorted(
-            ((int(m.group(2)), pid) for pid in ids
-             if (m := _POLICY_ID.match(pid)) and m.group(1) == key),
+            (
+                (int(m.group(2)), pid)
+                for pid in ids
+                if (m := _POLICY_ID.match(pid)) and m.group(1) == key
+            ),
             reverse=True,
         )
         pending = [pid for _, pid in mine]
