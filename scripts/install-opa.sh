@@ -18,14 +18,23 @@ cached="$bin_dir/opa"
 
 log() { printf 'install-opa: %s\n' "$*" >&2; }
 
+# True when the binary reports the pinned version. The output is captured first: piping it into
+# `head`/`grep -q` under pipefail fails at random when opa gets SIGPIPE.
+is_pinned() {
+  local out
+  out="$("$1" version 2>/dev/null || true)"
+  [[ "${out%%$'\n'*}" == "Version: ${OPA_VERSION#v}" ]]
+}
+
 if [[ "${OPA_FORCE_BUILD:-0}" != "1" ]] && on_path="$(command -v opa 2>/dev/null)"; then
-  log "using opa on PATH: $on_path ($("$on_path" version 2>/dev/null | head -n1))"
+  version_line="$("$on_path" version 2>/dev/null || true)"
+  log "using opa on PATH: $on_path (${version_line%%$'\n'*})"
   printf '%s\n' "$on_path"
   exit 0
 fi
 
 # A cached binary is reused only if it reports the pinned version.
-if [[ -x "$cached" ]] && "$cached" version 2>/dev/null | head -n1 | grep -qx "Version: ${OPA_VERSION#v}"; then
+if [[ -x "$cached" ]] && is_pinned "$cached"; then
   log "using cached $cached"
   printf '%s\n' "$cached"
   exit 0
@@ -40,7 +49,7 @@ mkdir -p "$bin_dir"
 log "building github.com/open-policy-agent/opa@$OPA_VERSION into $bin_dir (go install)"
 GOBIN="$bin_dir" CGO_ENABLED="${CGO_ENABLED:-0}" \
   go install "github.com/open-policy-agent/opa@$OPA_VERSION" >&2
-if ! "$cached" version 2>/dev/null | head -n1 | grep -qx "Version: ${OPA_VERSION#v}"; then
+if ! is_pinned "$cached"; then
   log "built $cached but it does not report version $OPA_VERSION"
   exit 1
 fi
