@@ -114,7 +114,6 @@ def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
 
     assert result.registry is not None
     commit, ref = _git_position(options.root)
-    summary = result.summary
     event = EventDraft(
         type="check",
         actor=options.actor or "unknown",
@@ -129,13 +128,7 @@ def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
             "exitCode": result.exit_code,
             "failOn": result.fail_on,
             "base": options.base,
-            "summary": {
-                "artifacts": summary.artifacts,
-                "errors": summary.errors,
-                "warnings": summary.warnings,
-                "infos": summary.infos,
-                "waived": summary.waived,
-            },
+            "summary": result.summary.as_json(),
         },
         findings=[dict(f.as_json()) for f in result.findings],
     )

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypedDict
 
 from govctl import __version__
 from govctl.cache import Cache
@@ -57,6 +57,14 @@ class CheckOptions:
     actor: str | None = None
 
 
+class SummaryJSON(TypedDict):
+    artifacts: int
+    errors: int
+    warnings: int
+    infos: int
+    waived: int
+
+
 @dataclass(frozen=True)
 class Summary:
     artifacts: int
@@ -64,6 +72,16 @@ class Summary:
     warnings: int
     infos: int
     waived: int
+
+    def as_json(self) -> SummaryJSON:
+        """The ``summary`` object of the check JSON (SPEC §7)."""
+        return {
+            "artifacts": self.artifacts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "waived": self.waived,
+        }
 
 
 @dataclass(frozen=True)

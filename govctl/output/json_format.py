@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TypedDict
 
-from govctl.check import CheckResult
+from govctl.check import CheckResult, SummaryJSON
 from govctl.findings import FindingJSON
 
 SCHEMA_VERSION = 1
@@ -14,14 +14,6 @@ SCHEMA_VERSION = 1
 class EngineJSON(TypedDict):
     name: str
     version: str
-
-
-class SummaryJSON(TypedDict):
-    artifacts: int
-    errors: int
-    warnings: int
-    infos: int
-    waived: int
 
 
 class CheckJSON(TypedDict):
@@ -36,7 +28,6 @@ class CheckJSON(TypedDict):
 
 
 def to_json(result: CheckResult) -> CheckJSON:
-    s = result.summary
     return {
         "version": SCHEMA_VERSION,
         "govctl": result.govctl_version,
@@ -44,13 +35,7 @@ def to_json(result: CheckResult) -> CheckJSON:
         "registryDigest": result.registry_digest,
         "policyDigest": result.policy_digest,
         "engine": {"name": result.engine, "version": result.engine_version},
-        "summary": {
-            "artifacts": s.artifacts,
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "waived": s.waived,
-        },
+        "summary": result.summary.as_json(),
         "findings": [f.as_json() for f in result.findings],
     }
 

@@ -273,20 +273,13 @@ def _driver(result: CheckResult, rules: list[RuleMeta]) -> dict[str, Any]:
 
 
 def _run_properties(result: CheckResult) -> Mapping[str, Any]:
-    s = result.summary
     return {
         "now": result.now,
         "registryDigest": result.registry_digest,
         "policyDigest": result.policy_digest,
         "engine": {"name": result.engine, "version": result.engine_version},
         "failOn": result.fail_on,
-        "summary": {
-            "artifacts": s.artifacts,
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "waived": s.waived,
-        },
+        "summary": result.summary.as_json(),
     }
 
 
