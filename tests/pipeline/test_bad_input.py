@@ -269,7 +269,7 @@ def test_dataset_lines_that_are_not_json(make_repo):
             "registry/evals/cases.jsonl": '{"q": 1}\nnot json\n{"q": 2}\n[1]\n',
         }
     )
-    code, data, _ = check_json(root)
+    _code, data, _ = check_json(root)
     lines = sorted(
         f["line"] for f in only(data, "GOV-REG-001") if f["file"] == "registry/evals/cases.jsonl"
     )

@@ -184,7 +184,7 @@ def test_prompt_derived_facts(built):
 
 
 def test_template_prompt_is_hashed_and_seen_with_its_text(built):
-    root, registry, builder = built
+    _root, registry, builder = built
     prompt = registry.get("Prompt/p@0.9.0")
     assert prompt.spec["template"] == "Answer: {{question}}\n" and "templateFile" not in prompt.spec
     expected = "sha256:" + hashlib.sha256(rfc8785.dumps(prompt.doc)).hexdigest()
