@@ -12,7 +12,36 @@ import rego.v1
 
 import data.govctl.lib
 
+# budget: the deployment's spec.budget, or {} without one (read by messages).
 budget := lib.get(lib.spec, "budget", {}) if lib.is_deployment
+
+# budget_set(field): spec.budget[field] is present and not null.
+budget_set(field) if {
+	key := field
+	v := input.subject.spec.budget[key]
+	v != null
+}
+
+# The budget figures the rules compare, when they are numbers (memoised: each is read once).
+max_input_tokens := v if {
+	lib.is_deployment
+	v := input.subject.spec.budget.maxInputTokens
+	is_number(v)
+}
+
+max_output_tokens := v if {
+	lib.is_deployment
+	v := input.subject.spec.budget.maxOutputTokens
+	is_number(v)
+}
+
+ceiling_usd := v if {
+	lib.is_deployment
+	v := input.subject.spec.budget.monthlyCeilingUSD
+	is_number(v)
+}
+
+has_ceiling if input.subject.spec.budget.monthlyCeilingUSD != null
 
 # METADATA
 # title: Prod deployments cap tokens per request
@@ -32,7 +61,7 @@ budget := lib.get(lib.spec, "budget", {}) if lib.is_deployment
 deny contains finding if {
 	lib.is_prod
 	some field in ["maxInputTokens", "maxOutputTokens"]
-	not lib.has(budget, field)
+	not budget_set(field)
 	finding := {
 		"rule": "GOV-CST-001",
 		"path": concat("", ["spec.budget.", field]),
@@ -64,7 +93,7 @@ deny contains finding if {
 #     budget or volume, choose a cheaper model, or raise the ceiling with approval.
 deny contains finding if {
 	lib.is_deployment
-	not lib.has(budget, "monthlyCeilingUSD")
+	not has_ceiling
 	finding := {
 		"rule": "GOV-CST-002",
 		"path": "spec.budget.monthlyCeilingUSD",
@@ -76,8 +105,8 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	ceiling := lib.number(budget, "monthlyCeilingUSD")
 	x1 := projected_x1
+	ceiling := ceiling_usd
 	lib.cents(x1) > lib.cents(ceiling)
 	finding := {
 		"rule": "GOV-CST-002",
@@ -91,9 +120,10 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	lib.number(budget, "monthlyCeilingUSD")
-	count(lib.primary) > 0
+	lib.is_deployment
 	not projected_x1
+	is_number(ceiling_usd)
+	lib.primary_entry
 	finding := {
 		"rule": "GOV-CST-002",
 		"path": "spec.budget.monthlyCeilingUSD",
@@ -136,7 +166,7 @@ projection_note := concat("", [
 
 projection_note := "" if not projected_x1
 
-primary_ref := entry.ref if some entry in lib.primary
+primary_ref := lib.primary_entry.ref
 
 # METADATA
 # title: Token limits fit every model
@@ -156,11 +186,11 @@ primary_ref := entry.ref if some entry in lib.primary
 #     - ISO-42001:A.4.5
 #   remediation: Lower the token limits, or choose models with a larger context window / output.
 deny contains finding if {
-	max_in := lib.number(budget, "maxInputTokens")
-	max_out := lib.number(budget, "maxOutputTokens")
+	max_in := max_input_tokens
+	max_out := max_output_tokens
 	tokens := max_in + max_out
+	short("contextWindow", tokens)
 	too_small := short_of("contextWindow", tokens)
-	count(too_small) > 0
 	finding := {
 		"rule": "GOV-CST-003",
 		"path": "spec.budget.maxInputTokens",
@@ -172,9 +202,9 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	max_out := lib.number(budget, "maxOutputTokens")
+	max_out := max_output_tokens
+	short("maxOutputTokens", max_out)
 	too_small := short_of("maxOutputTokens", max_out)
-	count(too_small) > 0
 	finding := {
 		"rule": "GOV-CST-003",
 		"path": "spec.budget.maxOutputTokens",
@@ -185,12 +215,21 @@ deny contains finding if {
 	}
 }
 
+# short(key, need): some resolved model's limits[key] is below need (the cheap test; short_of
+# builds the list for the message only when it holds). Both read every model's limits alike.
+short(key, need) if {
+	some entry in input.derived.models
+	limit := object.get(input.related[entry.identity].spec.limits, key, null)
+	is_number(limit)
+	limit < need
+}
+
 # short_of(key, need): "gpt-4o-mini@2024-07-18 (16384)" for each model whose limits[key] < need.
 # regopy: inside a comprehension, indexing with a function argument (limits[key]) leaves the
 # argument unbound and iterates every key; object.get binds it.
 short_of(key, need) := {concat("", [entry.ref, " (", lib.num(limit), ")"]) |
-	some entry in lib.models
-	limit := object.get(entry.model.spec.limits, key, null)
+	some entry in input.derived.models
+	limit := object.get(input.related[entry.identity].spec.limits, key, null)
 	is_number(limit)
 	limit < need
 }

@@ -145,6 +145,37 @@ test_evl_003_warns_for_stale_run if {
 	}}
 }
 
+# Two passing runs: the newest decides. A fresh one spares the warning however old the others are.
+older_run := fx.patch(fx.run, [
+	{"op": "add", "path": "/identity", "value": "EvalRun/support-reply-golden-2026-10-01"},
+	{"op": "add", "path": "/metadata/name", "value": "support-reply-golden-2026-10-01"},
+	{"op": "add", "path": "/spec/completedAt", "value": "2026-10-01T09:30:00+00:00"},
+])
+
+with_older_run(newest_at, newest_ns) := fx.patch(fx.deployment_input, [
+	{"op": "add", "path": "/related/EvalRun~1support-reply-golden-2026-10-01", "value": older_run},
+	{"op": "add", "path": "/derived/evalRuns/-", "value": "EvalRun/support-reply-golden-2026-10-01"},
+	{"op": "add", "path": "/derived/evalEvidence/-", "value": {
+		"identity": "EvalRun/support-reply-golden-2026-10-01", "passed": true, "promptMatches": true,
+		"promptDigestMatches": true, "modelMatches": true, "datasetDigestMatches": true,
+		"completedAtNs": 1790847000000000000,
+	}},
+	{"op": "add", "path": "/related/EvalRun~1support-reply-golden-2026-11-20/spec/completedAt", "value": newest_at},
+	{"op": "add", "path": "/derived/evalEvidence/0/completedAtNs", "value": newest_ns},
+])
+
+test_evl_003_passes_when_the_newest_of_several_runs_is_fresh if {
+	count(warns(with_older_run("2026-11-20T10:00:00+00:00", 1795168800000000000))) == 0
+}
+
+test_evl_003_names_the_newest_of_several_stale_runs if {
+	warns(with_older_run("2026-10-11T00:00:00+00:00", 1791676800000000000)) == {{
+		"rule": "GOV-EVL-003",
+		"path": "spec.evalSuite",
+		"msg": "the newest passing EvalRun support-reply-golden-2026-11-20 completed on 2026-10-11, 42 days ago (limit 30) — re-run the suite and commit the new EvalRun",
+	}}
+}
+
 # GOV-EVL-004 ------------------------------------------------------------------------------
 
 test_evl_004_passes_with_both_tags if {

@@ -12,34 +12,34 @@ import rego.v1
 
 import data.govctl.lib
 
-input_checks := object.get(lib.guardrail.spec, "input", []) if lib.guardrail
+input_checks := object.get(lib.guardrail.spec, "input", []) if lib.has_guardrail
 
-input_checks := [] if not lib.guardrail
+input_checks := [] if not lib.has_guardrail
 
-output_checks := object.get(lib.guardrail.spec, "output", []) if lib.guardrail
+output_checks := object.get(lib.guardrail.spec, "output", []) if lib.has_guardrail
 
-output_checks := [] if not lib.guardrail
+output_checks := [] if not lib.has_guardrail
 
-has_input(type) if {
-	some check in input_checks
-	check.type == type
-}
+# The check types, listed once per evaluation: `type in input_types` is about twice as cheap on
+# regopy as iterating the checks for each lookup.
+input_types := [check.type | some check in input_checks]
 
-has_output(type) if {
-	some check in output_checks
-	check.type == type
-}
+output_types := [check.type | some check in output_checks]
+
+has_input(type) if type in input_types
+
+has_output(type) if type in output_types
 
 # policy_label: "guardrail policy customer-facing-strict" or a note that there is none.
-policy_label := concat("", ["guardrail policy ", lib.guardrail.metadata.name]) if lib.guardrail
+policy_label := concat("", ["guardrail policy ", lib.guardrail.metadata.name]) if lib.has_guardrail
 
-policy_label := "no guardrail policy (spec.guardrails)" if not lib.guardrail
+policy_label := "no guardrail policy (spec.guardrails)" if not lib.has_guardrail
 
 # lacks(what): "guardrail policy x lacks <what>" / "deployment has no guardrail policy ...".
-lacks(what) := concat("", [policy_label, " lacks ", what]) if lib.guardrail
+lacks(what) := concat("", [policy_label, " lacks ", what]) if lib.has_guardrail
 
 lacks(what) := concat("", ["deployment has ", policy_label, ", so it lacks ", what]) if {
-	not lib.guardrail
+	not lib.has_guardrail
 }
 
 finding(rule_id, msg) := {"rule": rule_id, "path": "spec.guardrails", "msg": msg}
@@ -107,12 +107,17 @@ pi_detail := "" if count(pi_actions) == 0
 #     Add {type: pii_detection, action: redact} to the input checks and
 #     {type: pii_redaction, action: redact} to the output checks.
 deny contains finding("GOV-GRD-002", msg) if {
-	"pii" in lib.data_classes
-	count(pii_missing) > 0
+	lib.processes_pii
+	not pii_checks_present
 	msg := concat("", [
 		lacks(lib.list(pii_missing)), " although the deployment processes pii",
 		" — add the missing checks",
 	])
+}
+
+pii_checks_present if {
+	has_input("pii_detection")
+	has_output("pii_redaction")
 }
 
 pii_missing contains "input pii_detection" if not has_input("pii_detection")
@@ -139,8 +144,19 @@ pii_missing contains "output pii_redaction" if not has_output("pii_redaction")
 #     Add {type: format_validation, action: retry} (prod) and {type: safety, action: block}
 #     (user-facing) to the output checks.
 warn contains finding("GOV-GRD-003", msg) if {
-	count(output_missing) > 0
+	output_gap
 	msg := concat("", [lacks(lib.list(output_missing)), " — add the missing output checks"])
+}
+
+# output_gap: output_missing is not empty (the cheap test; the set is built for the message).
+output_gap if {
+	lib.is_prod
+	not has_output("format_validation")
+}
+
+output_gap if {
+	lib.is_user_facing
+	not has_output("safety")
 }
 
 output_missing contains "output format_validation (prod)" if {

@@ -11,7 +11,16 @@ import rego.v1
 
 import data.govctl.lib
 
-latency := lib.get(lib.spec, "latency", {}) if lib.is_deployment
+# p95_budget: the deployment's latency.p95Ms when it is a number.
+p95_budget := v if {
+	lib.is_deployment
+	v := input.subject.spec.latency.p95Ms
+	is_number(v)
+}
+
+has_p95_budget if input.subject.spec.latency.p95Ms != null
+
+streams if input.subject.spec.latency.streaming == true
 
 # METADATA
 # title: User-facing prod has a latency budget the model meets
@@ -36,7 +45,7 @@ latency := lib.get(lib.spec, "latency", {}) if lib.is_deployment
 warn contains finding if {
 	lib.is_user_facing
 	lib.is_prod
-	not lib.has(latency, "p95Ms")
+	not has_p95_budget
 	finding := {
 		"rule": "GOV-LAT-001",
 		"path": "spec.latency.p95Ms",
@@ -50,7 +59,7 @@ warn contains finding if {
 warn contains finding if {
 	lib.is_user_facing
 	lib.is_prod
-	not latency.streaming == true
+	not streams
 	finding := {
 		"rule": "GOV-LAT-001",
 		"path": "spec.latency.streaming",
@@ -62,9 +71,10 @@ warn contains finding if {
 }
 
 warn contains finding if {
-	budget := lib.number(latency, "p95Ms")
-	some entry in lib.primary
-	observed := lib.number(lib.get(entry.model.spec, "latency", {}), "p95Ms")
+	budget := p95_budget
+	entry := lib.primary_entry
+	observed := input.related[entry.identity].spec.latency.p95Ms
+	is_number(observed)
 	observed > budget
 	finding := {
 		"rule": "GOV-LAT-001",

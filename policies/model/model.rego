@@ -14,6 +14,19 @@ import data.govctl.lib
 
 sensitive_classes := {"pii", "phi", "financial", "confidential"}
 
+# model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
+# guard of GOV-MDL-001 and GOV-MDL-004, so that a deployment whose models are all fine is looked at
+# in one pass over its models instead of three.
+model_flagged if {
+	some entry in input.derived.models
+	id := entry.identity
+	flagged(input.related[id].spec)
+}
+
+flagged(spec) if spec.status in {"blocked", "deprecated"}
+
+flagged(spec) if spec.dataHandling.trainsOnInputs == true
+
 floating_aliases := {
 	"latest", "default", "preview", "stable", "current", "newest", "auto",
 	"experimental", "beta", "canary", "nightly",
@@ -39,8 +52,10 @@ floating_aliases := {
 #     Replace the model with an approved snapshot (blocked models are never allowed; deprecated
 #     ones only in dev).
 deny contains finding if {
-	some entry in lib.models
-	entry.model.spec.status == "blocked"
+	lib.is_deployment
+	model_flagged
+	some entry in input.derived.models
+	input.related[entry.identity].spec.status == "blocked"
 	finding := {
 		"rule": "GOV-MDL-001",
 		"path": entry.path,
@@ -53,8 +68,9 @@ deny contains finding if {
 
 deny contains finding if {
 	lib.environment != "dev"
-	some entry in lib.models
-	entry.model.spec.status == "deprecated"
+	model_flagged
+	some entry in input.derived.models
+	input.related[entry.identity].spec.status == "deprecated"
 	finding := {
 		"rule": "GOV-MDL-001",
 		"path": entry.path,
@@ -66,8 +82,29 @@ deny contains finding if {
 }
 
 # The sunset date as epoch nanoseconds, computed by govctl (input.derived.models[].sunsetNs):
-# dates are never parsed in Rego.
-sunset_ns(entry) := entry.sunsetNs if is_number(entry.sunsetNs)
+# dates are never parsed in Rego. Bound through a function so that arithmetic never sees null.
+sunset_ns(entry) := ns if {
+	ns := entry.sunsetNs
+	is_number(ns)
+}
+
+# sunset_near: some model's sunset is at most 60 days away (or past): the shared guard of both
+# GOV-MDL-002 bodies, so that models are iterated once when no sunset is near. Compared without
+# arithmetic on the value (a null must never reach `-`), after is_number.
+sunset_near if {
+	some entry in input.derived.models
+	sunset := entry.sunsetNs
+	is_number(sunset)
+	sunset <= sunset_horizon_ns
+}
+
+sunset_horizon_ns := lib.now_ns + (60 * lib.day_ns)
+
+# sunset_date(entry): the model's spec.sunset text (undefined when the model does not resolve).
+sunset_date(entry) := date if {
+	id := entry.identity
+	date := lib.string(input.related[id].spec, "sunset")
+}
 
 # METADATA
 # title: Models are not past (or close to) their sunset date
@@ -89,10 +126,12 @@ sunset_ns(entry) := entry.sunsetNs if is_number(entry.sunsetNs)
 #     Migrate to a supported model snapshot before the provider retires this one (re-run the
 #     eval suite against it).
 deny contains finding if {
-	some entry in lib.models
+	lib.is_deployment
+	sunset_near
+	some entry in input.derived.models
 	sunset := sunset_ns(entry)
 	lib.now_ns >= sunset
-	date := lib.string(entry.model.spec, "sunset")
+	date := sunset_date(entry)
 	finding := {
 		"rule": "GOV-MDL-002",
 		"path": entry.path,
@@ -105,12 +144,14 @@ deny contains finding if {
 
 # GOV-MDL-002, warning part (the METADATA above describes the rule).
 warn contains finding if {
-	some entry in lib.models
+	lib.is_deployment
+	sunset_near
+	some entry in input.derived.models
 	sunset := sunset_ns(entry)
 	lib.now_ns < sunset
 	sunset - lib.now_ns <= 60 * lib.day_ns
 	days := ceil((sunset - lib.now_ns) / lib.day_ns)
-	date := lib.string(entry.model.spec, "sunset")
+	date := sunset_date(entry)
 	finding := {
 		"rule": "GOV-MDL-002",
 		"path": entry.path,
@@ -121,12 +162,13 @@ warn contains finding if {
 	}
 }
 
-# floating(version): the model version is an alias that can move, not a provider snapshot.
-floating(version) if lower(version) in floating_aliases
-
-floating(version) if contains(lower(version), "latest")
-
-floating(version) if not regex.match(`[0-9]`, version)
+# pinned(version): the model version is a provider snapshot, not an alias that can move: it has
+# a digit and does not contain "latest". Every floating alias (floating_aliases, compared in
+# lower case) has no digit, so `not pinned` also covers them with one regex match.
+pinned(version) if {
+	regex.match(`[0-9]`, version)
+	not contains(lower(version), "latest")
+}
 
 # METADATA
 # title: Staging and prod pin model versions
@@ -148,9 +190,9 @@ floating(version) if not regex.match(`[0-9]`, version)
 #   remediation: Reference a dated provider snapshot (name@2024-08-06), not a floating alias.
 deny contains finding if {
 	lib.is_staging_or_prod
-	some entry in lib.models
-	version := entry.model.metadata.version
-	floating(version)
+	some entry in input.derived.models
+	version := input.related[entry.identity].metadata.version
+	not pinned(version)
 	finding := {
 		"rule": "GOV-MDL-003",
 		"path": entry.path,
@@ -181,10 +223,12 @@ deny contains finding if {
 #   remediation: >-
 #     Use a model (or provider contract) with training on inputs disabled for sensitive data.
 deny contains finding if {
+	lib.is_deployment
+	model_flagged
+	some entry in input.derived.models
+	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
 	classes := lib.data_classes & sensitive_classes
 	count(classes) > 0
-	some entry in lib.models
-	entry.model.spec.dataHandling.trainsOnInputs == true
 	finding := {
 		"rule": "GOV-MDL-004",
 		"path": entry.path,

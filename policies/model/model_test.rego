@@ -116,6 +116,17 @@ test_mdl_003_passes_for_numbered_snapshots if {
 	not "GOV-MDL-003" in fx.rules(denies(inp))
 }
 
+# pinned() alone decides GOV-MDL-003: no floating alias has a digit, so `not pinned` also covers
+# the alias list, in any case.
+test_mdl_003_every_floating_alias_is_unpinned if {
+	count([alias | some alias in model.floating_aliases; model.pinned(alias)]) == 0
+	not model.pinned("LATEST")
+	not model.pinned("Preview")
+	not model.pinned("2024-latest")
+	model.pinned("2024-08-06")
+	model.pinned("v2")
+}
+
 test_mdl_003_fails_for_latest_in_prod if {
 	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/related/Model~1gpt-4o@2024-08-06/metadata/version", "value": "latest"}])
 	fx.only(denies(inp), "GOV-MDL-003") == {{

@@ -9,7 +9,12 @@ import rego.v1
 
 import data.govctl.lib
 
-alerts := lib.get(lib.get(lib.spec, "monitoring", {}), "alerts", {}) if lib.is_deployment
+# alert_set(field): spec.monitoring.alerts[field] is present and not null.
+alert_set(field) if {
+	key := field
+	v := input.subject.spec.monitoring.alerts[key]
+	v != null
+}
 
 alert_fields := {
 	"p95LatencyMs": "p95 latency",
@@ -39,7 +44,7 @@ alert_fields := {
 deny contains finding if {
 	lib.is_prod
 	some field, label in alert_fields
-	not lib.has(alerts, field)
+	not alert_set(field)
 	finding := {
 		"rule": "GOV-OBS-001",
 		"path": concat("", ["spec.monitoring.alerts.", field]),

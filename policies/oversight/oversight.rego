@@ -13,6 +13,11 @@ import data.govctl.lib
 
 oversight := lib.get(lib.spec, "humanOversight", {}) if lib.is_deployment
 
+# Guards read the fields directly (cheap on regopy); `oversight` above serves messages.
+has_escalation if input.subject.spec.humanOversight.escalation != null
+
+captures_feedback if input.subject.spec.humanOversight.feedback == true
+
 # METADATA
 # title: High-risk deployments have human oversight and escalation
 # description: >-
@@ -47,7 +52,7 @@ deny contains finding if {
 
 deny contains finding if {
 	lib.is_high_risk
-	not lib.has(oversight, "escalation")
+	not has_escalation
 	finding := {
 		"rule": "GOV-HUM-001",
 		"path": "spec.humanOversight.escalation",
@@ -58,7 +63,7 @@ deny contains finding if {
 	}
 }
 
-oversight_active if oversight.mode in {"sampled", "required"}
+oversight_active if input.subject.spec.humanOversight.mode in {"sampled", "required"}
 
 # METADATA
 # title: User-facing deployments capture feedback
@@ -77,7 +82,7 @@ oversight_active if oversight.mode in {"sampled", "required"}
 #   remediation: Set spec.humanOversight.feedback to true and route the feedback to the owner.
 warn contains finding if {
 	lib.is_user_facing
-	not oversight.feedback == true
+	not captures_feedback
 	finding := {
 		"rule": "GOV-HUM-002",
 		"path": "spec.humanOversight.feedback",

@@ -27,6 +27,27 @@ declared contains v.name if {
 
 undeclared := used - declared
 
+# The same names as arrays, for the checks: sets are several times slower to build on regopy,
+# and `x in array` answers the same as `x in set`. The sets above serve the messages.
+used_names := [name |
+	input.subject.kind == "Prompt"
+	some names in input.derived.variablesUsed
+	some name in names
+]
+
+declared_names := [v.name |
+	input.subject.kind == "Prompt"
+	some v in input.subject.spec.variables
+]
+
+is_declared(name) if name in declared_names
+
+# has_undeclared: undeclared is not empty (the cheap test).
+has_undeclared if {
+	some name in used_names
+	not is_declared(name)
+}
+
 braced(names) := concat(", ", [concat("", ["{{", n, "}}"]) | some n in sort(names)])
 
 # METADATA
@@ -49,7 +70,7 @@ braced(names) := concat(", ", [concat("", ["{{", n, "}}"]) | some n in sort(name
 #     Declare each variable the template uses in spec.variables with its source (user, retrieval
 #     or system), and remove declarations the template does not use.
 deny contains finding if {
-	count(undeclared) > 0
+	has_undeclared
 	finding := {
 		"rule": "GOV-PRM-001",
 		"path": "spec.variables",
@@ -64,7 +85,7 @@ deny contains finding if {
 deny contains finding if {
 	input.subject.kind == "Prompt"
 	some i, v in input.subject.spec.variables
-	not v.name in used
+	not v.name in used_names
 	finding := {
 		"rule": "GOV-PRM-001",
 		"path": lib.path("spec.variables", i),
@@ -100,7 +121,7 @@ plural(xs, _, many) := many if count(xs) != 1
 #     and trusted (system or vetted retrieval) context.
 deny contains finding if {
 	input.subject.kind == "Prompt"
-	in_system := {n | some n in object.get(input.derived.variablesUsed, "system", [])}
+	in_system := object.get(input.derived.variablesUsed, "system", [])
 	some i, v in input.subject.spec.variables
 	v.source == "user"
 	v.name in in_system
@@ -136,6 +157,7 @@ deny contains finding if {
 #     application its credentials from a secret store at runtime.
 deny contains finding if {
 	input.subject.kind == "Prompt"
+	has_secrets
 	paths := {s.path | some s in input.derived.secrets}
 	some p in paths
 	types := {s.type | some s in input.derived.secrets; s.path == p}
@@ -148,6 +170,8 @@ deny contains finding if {
 		]),
 	}
 }
+
+has_secrets if some _ in input.derived.secrets
 
 # METADATA
 # title: High-risk prompts sample conservatively
@@ -169,7 +193,8 @@ deny contains finding if {
 warn contains finding if {
 	input.subject.kind == "Prompt"
 	input.subject.spec.riskTier == "high"
-	temperature := lib.number(object.get(input.subject.spec, "parameters", {}), "temperature")
+	temperature := input.subject.spec.parameters.temperature
+	is_number(temperature)
 	temperature > 0.3
 	finding := {
 		"rule": "GOV-PRM-004",

@@ -24,9 +24,10 @@ region_allowed(rule, region) if {
 
 jurisdiction_allowed(rule, jurisdiction) if jurisdiction in rule.spec.allowedJurisdictions
 
-# violated_by(hosting): the governing rules a {regions, jurisdictions} hosting breaks.
-violated_by(hosting) := {rule |
-	some rule in lib.residency_rules
+# violated_by(hosting): the identities of the governing rules a hosting breaks.
+violated_by(hosting) := {id |
+	some id in input.derived.residencyRules
+	rule := input.related[id]
 	hosting_breaks(rule, hosting)
 }
 
@@ -40,8 +41,16 @@ hosting_breaks(rule, hosting) if {
 	not jurisdiction_allowed(rule, jurisdiction)
 }
 
-# allows(rules): "rule eu-personal-data allows regions westeurope, eu-* and jurisdictions EU".
-allows(rules) := concat("; ", sort([allows_one(rule) | some rule in rules]))
+# allows(ids): "rule eu-personal-data allows regions westeurope, eu-* and jurisdictions EU" for
+# each governing rule identity in ids.
+allows(ids) := concat("; ", sort([text | some id in ids; text := allows_text[id]]))
+
+# allows_text: governing rule identity → its allows() sentence, built once per evaluation (a
+# deployment whose models break a rule quotes it in several findings).
+allows_text[id] := allows_one(rule) if {
+	some id in input.derived.residencyRules
+	rule := input.related[id]
+}
 
 allows_one(rule) := concat("", [
 	"rule ", rule.metadata.name, " allows regions ", concat(", ", rule.spec.allowedRegions),
@@ -53,13 +62,19 @@ hosted(hosting) := concat("", [
 	concat(", ", hosting.regions), " (", concat(", ", hosting.jurisdictions), ")",
 ])
 
-model_finding(rule_id, entry, what) := {
+model_finding(rule_id, entry, hosting, violated, what) := {
 	"rule": rule_id,
 	"path": entry.path,
 	"msg": concat("", [
-		lib.role_label(entry), " is hosted in ", hosted(entry.model.spec.hosting), "; ",
-		allows(violated_by(entry.model.spec.hosting)), " — choose a ", what, " hosted there",
+		lib.role_label(entry), " is hosted in ", hosted(hosting), "; ",
+		allows(violated), " — choose a ", what, " hosted there",
 	]),
+}
+
+# governing_ids: the identities of the governing rules that resolve.
+governing_ids := {id |
+	some id in input.derived.residencyRules
+	_ = input.related[id]
 }
 
 # METADATA
@@ -83,9 +98,12 @@ model_finding(rule_id, entry, what) := {
 #     Choose a primary model deployment hosted in an allowed region and jurisdiction, or change
 #     where the data may go through the residency rule (compliance approval).
 deny contains finding if {
-	some entry in lib.primary
-	count(violated_by(entry.model.spec.hosting)) > 0
-	finding := model_finding("GOV-RES-001", entry, "primary model")
+	entry := lib.primary_entry
+	id := entry.identity
+	hosting := input.related[id].spec.hosting
+	violated := violated_by(hosting)
+	count(violated) > 0
+	finding := model_finding("GOV-RES-001", entry, hosting, violated, "primary model")
 }
 
 # METADATA
@@ -107,10 +125,13 @@ deny contains finding if {
 #     - ISO-42001:A.10.3
 #   remediation: Choose a fallback hosted in an allowed region and jurisdiction.
 deny contains finding if {
-	some entry in lib.models
+	lib.is_deployment
+	some entry in input.derived.models
 	entry.role != "primary"
-	count(violated_by(entry.model.spec.hosting)) > 0
-	finding := model_finding("GOV-RES-002", entry, "fallback")
+	hosting := input.related[entry.identity].spec.hosting
+	violated := violated_by(hosting)
+	count(violated) > 0
+	finding := model_finding("GOV-RES-002", entry, hosting, violated, "fallback")
 }
 
 # METADATA
@@ -134,10 +155,11 @@ deny contains finding if {
 #   remediation: >-
 #     Move the retrieval store or log sink to an allowed region, and declare logging.region.
 deny contains finding if {
+	sink_region_breaks
 	some sink in sinks
 	region := sink.value.region
-	bad := {rule | some rule in lib.residency_rules; not region_allowed(rule, region)}
-	count(bad) > 0
+	region_breaks(region)
+	bad := {id | some id in input.derived.residencyRules; rule := input.related[id]; not region_allowed(rule, region)}
 	finding := {
 		"rule": "GOV-RES-003",
 		"path": concat("", [sink.path, ".region"]),
@@ -149,10 +171,11 @@ deny contains finding if {
 }
 
 deny contains finding if {
+	sink_jurisdiction_breaks
 	some sink in sinks
 	jurisdiction := lib.string(sink.value, "jurisdiction")
-	bad := {rule | some rule in lib.residency_rules; not jurisdiction_allowed(rule, jurisdiction)}
-	count(bad) > 0
+	jurisdiction_breaks(jurisdiction)
+	bad := {id | some id in input.derived.residencyRules; rule := input.related[id]; not jurisdiction_allowed(rule, jurisdiction)}
 	finding := {
 		"rule": "GOV-RES-003",
 		"path": concat("", [sink.path, ".jurisdiction"]),
@@ -164,41 +187,77 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	count(lib.residency_rules) > 0
-	logging := lib.spec.logging
-	logging.enabled == true
-	not lib.has(logging, "region")
+	input.subject.spec.logging.enabled == true
+	not log_region_set
+	lib.has_governing_rule
 	finding := {
 		"rule": "GOV-RES-003",
 		"path": "spec.logging.region",
 		"msg": concat("", [
 			"logging is enabled but the log sink declares no region, so nothing shows the logged data",
-			" stays where allowed (", allows(lib.residency_rules), ") — set spec.logging.region",
+			" stays where allowed (", allows(governing_ids), ") — set spec.logging.region",
 			" to an allowed region",
 		]),
 	}
 }
 
+log_region_set if input.subject.spec.logging.region != null
+
+# region_breaks(region), jurisdiction_breaks(jurisdiction): some governing rule does not allow it.
+region_breaks(region) if {
+	some id in input.derived.residencyRules
+	rule := input.related[id]
+	not region_allowed(rule, region)
+}
+
+jurisdiction_breaks(jurisdiction) if {
+	some id in input.derived.residencyRules
+	rule := input.related[id]
+	not jurisdiction_allowed(rule, jurisdiction)
+}
+
+# sink_region_breaks, sink_jurisdiction_breaks: the retrieval store's or the log sink's region
+# (jurisdiction) breaks a governing rule. Guards of the GOV-RES-003 bodies, so that `sinks` (a
+# set of objects, slow to build on regopy) is only built when a sink is out of place.
+sink_region_breaks if region_breaks(lib.string(input.subject.spec.retrieval, "region"))
+
+sink_region_breaks if region_breaks(lib.string(input.subject.spec.logging, "region"))
+
+sink_jurisdiction_breaks if {
+	jurisdiction := lib.string(input.subject.spec.retrieval, "jurisdiction")
+	jurisdiction_breaks(jurisdiction)
+}
+
+sink_jurisdiction_breaks if {
+	jurisdiction := lib.string(input.subject.spec.logging, "jurisdiction")
+	jurisdiction_breaks(jurisdiction)
+}
+
 # sinks: where else governed data is stored: the retrieval store and the enabled log sink.
 sinks contains {"name": name, "path": "spec.retrieval", "value": retrieval} if {
-	count(lib.residency_rules) > 0
+	lib.has_governing_rule
 	retrieval := lib.spec.retrieval
 	lib.string(retrieval, "region")
 	name := concat("", ["retrieval store ", lib.string(retrieval, "store")])
 }
 
 sinks contains {"name": "the log sink", "path": "spec.logging", "value": logging} if {
-	count(lib.residency_rules) > 0
+	lib.has_governing_rule
 	logging := lib.spec.logging
 	logging.enabled == true
 	lib.string(logging, "region")
 }
 
-covered(class, jurisdiction) if {
-	some rule in lib.residency_rules
-	class in rule.spec.dataClasses
-	jurisdiction in rule.spec.userJurisdictions
+# covered_pairs: each [data class, user jurisdiction] that a governing rule lists both of, built
+# once per evaluation instead of scanning the rules for every pair.
+covered_pairs contains [class, jurisdiction] if {
+	some id in input.derived.residencyRules
+	rule := input.related[id]
+	some class in rule.spec.dataClasses
+	some jurisdiction in rule.spec.userJurisdictions
 }
+
+covered(class, jurisdiction) if [class, jurisdiction] in covered_pairs
 
 uncovered contains concat("", [class, " (", jurisdiction, ")"]) if {
 	lib.is_deployment

@@ -122,6 +122,30 @@ test_res_004_fails_for_uncovered_class_and_jurisdiction if {
 	}}
 }
 
+# A pair is covered only by a rule listing both the class and the jurisdiction: here one rule
+# lists financial for EU, another pii for US, so pii (EU) and financial (US) stay uncovered.
+us_pii_rule := fx.patch(fx.residency_rule, [
+	{"op": "add", "path": "/identity", "value": "ResidencyRule/us-personal-data"},
+	{"op": "add", "path": "/metadata/name", "value": "us-personal-data"},
+	{"op": "add", "path": "/spec/dataClasses", "value": ["pii"]},
+	{"op": "add", "path": "/spec/userJurisdictions", "value": ["US"]},
+	{"op": "add", "path": "/spec/allowedJurisdictions", "value": ["US", "EU"]},
+])
+
+test_res_004_needs_one_rule_listing_both_class_and_jurisdiction if {
+	inp := fx.patch(fx.deployment_input, [
+		{"op": "add", "path": "/subject/spec/userJurisdictions", "value": ["EU", "US"]},
+		{"op": "add", "path": "/related/ResidencyRule~1eu-personal-data/spec/dataClasses", "value": ["financial"]},
+		{"op": "add", "path": "/related/ResidencyRule~1us-personal-data", "value": us_pii_rule},
+		{"op": "add", "path": "/derived/residencyRules/-", "value": "ResidencyRule/us-personal-data"},
+	])
+	fx.only(warns(inp), "GOV-RES-004") == {{
+		"rule": "GOV-RES-004",
+		"path": "spec.dataClasses",
+		"msg": "deployment processes financial (US), pii (EU) but no residency rule governs them — add a ResidencyRule for them or correct spec.dataClasses",
+	}}
+}
+
 test_res_003_passes_for_null_jurisdictions if {
 	inp := fx.patch(fx.deployment_input, [
 		{"op": "add", "path": "/subject/spec/retrieval/jurisdiction", "value": null},

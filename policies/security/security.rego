@@ -15,6 +15,21 @@ min_retention_days := 180
 
 logging := lib.get(lib.spec, "logging", {}) if lib.is_deployment
 
+# Guards read the fields directly (cheap on regopy); `logging` above serves messages.
+auth_required if input.subject.spec.auth.required == true
+
+logging_enabled if input.subject.spec.logging.enabled == true
+
+redacts_pii if input.subject.spec.logging.redactPII == true
+
+has_rate_limit if input.subject.spec.rateLimit != null
+
+retention_days := v if {
+	lib.is_deployment
+	v := input.subject.spec.logging.retentionDays
+	is_number(v)
+}
+
 # METADATA
 # title: Staging and prod require authentication
 # description: A staging or prod deployment must require authenticated callers (auth.required).
@@ -33,7 +48,7 @@ logging := lib.get(lib.spec, "logging", {}) if lib.is_deployment
 #   remediation: Set spec.auth.required to true (and rbac where roles differ).
 deny contains finding if {
 	lib.is_staging_or_prod
-	not lib.get(lib.spec, "auth", {}).required == true
+	not auth_required
 	finding := {
 		"rule": "GOV-SEC-001",
 		"path": "spec.auth.required",
@@ -65,7 +80,7 @@ deny contains finding if {
 #     redactPII: true when the deployment processes pii.
 deny contains finding if {
 	lib.is_high_risk
-	not logging.enabled == true
+	not logging_enabled
 	finding := {
 		"rule": "GOV-SEC-002",
 		"path": "spec.logging.enabled",
@@ -78,7 +93,7 @@ deny contains finding if {
 
 deny contains finding if {
 	lib.is_high_risk
-	logging.enabled == true
+	logging_enabled
 	not retained_long_enough
 	finding := {
 		"rule": "GOV-SEC-002",
@@ -91,9 +106,10 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	"pii" in lib.data_classes
-	logging.enabled == true
-	not logging.redactPII == true
+	lib.is_deployment
+	logging_enabled
+	not redacts_pii
+	lib.processes_pii
 	finding := {
 		"rule": "GOV-SEC-002",
 		"path": "spec.logging.redactPII",
@@ -104,14 +120,13 @@ deny contains finding if {
 	}
 }
 
-retained_long_enough if {
-	days := lib.number(logging, "retentionDays")
-	days >= min_retention_days
-}
+retained_long_enough if retention_days >= min_retention_days
 
-retention_text := concat("", [lib.num(days), " days"]) if days := lib.number(logging, "retentionDays")
+retention_text := concat("", [lib.num(days), " days"]) if days := retention_days
 
-retention_text := "an undeclared period" if not lib.number(logging, "retentionDays")
+retention_text := "an undeclared period" if not retention_declared
+
+retention_declared if is_number(retention_days)
 
 # METADATA
 # title: User-facing prod is rate limited
@@ -131,7 +146,7 @@ retention_text := "an undeclared period" if not lib.number(logging, "retentionDa
 warn contains finding if {
 	lib.is_user_facing
 	lib.is_prod
-	not lib.has(lib.spec, "rateLimit")
+	not has_rate_limit
 	finding := {
 		"rule": "GOV-SEC-003",
 		"path": "spec.rateLimit",
