@@ -35,18 +35,31 @@ CHUNK = 100_000
 
 def draft(i: int) -> EventDraft:
     return EventDraft(
-        type="check", actor=f"user{i % 17}@example.com",
-        commit=hashlib.sha1(str(i).encode()).hexdigest(), ref="refs/heads/main",
+        type="check",
+        actor=f"user{i % 17}@example.com",
+        commit=hashlib.sha1(str(i).encode()).hexdigest(),
+        ref="refs/heads/main",
         registry_digest="sha256:" + hashlib.sha256(str(i // 100).encode()).hexdigest(),
         policy_digest="sha256:" + hashlib.sha256(b"policies").hexdigest(),
-        engine_name="embedded", engine_version="1.5.2", now="2026-11-22T00:00:00+00:00",
-        decision={"exitCode": 1 if i % 3 == 0 else 0,
-                  "summary": {"artifacts": 42, "errors": i % 3, "warnings": 2, "infos": 0,
-                              "waived": 0}},
-        findings=[{"rule": "GOV-EVL-003", "severity": "warning",
-                   "ref": "Deployment/support-eu-prod", "path": "spec.evalSuite", "line": 12,
-                   "column": 3, "waived": False,
-                   "fingerprint": hashlib.md5(str(i % 50).encode()).hexdigest()}],
+        engine_name="embedded",
+        engine_version="1.5.2",
+        now="2026-11-22T00:00:00+00:00",
+        decision={
+            "exitCode": 1 if i % 3 == 0 else 0,
+            "summary": {"artifacts": 42, "errors": i % 3, "warnings": 2, "infos": 0, "waived": 0},
+        },
+        findings=[
+            {
+                "rule": "GOV-EVL-003",
+                "severity": "warning",
+                "ref": "Deployment/support-eu-prod",
+                "path": "spec.evalSuite",
+                "line": 12,
+                "column": 3,
+                "waived": False,
+                "fingerprint": hashlib.md5(str(i % 50).encode()).hexdigest(),
+            }
+        ],
     )
 
 
@@ -114,18 +127,29 @@ def main() -> None:
 
         def export() -> None:
             shutil.rmtree(out, ignore_errors=True)
-            export_events(db, shown="db", timeout=60, out_dir=out, fmt="parquet", since=None,
-                          until=None, created_at="now")
+            export_events(
+                db,
+                shown="db",
+                timeout=60,
+                out_dir=out,
+                fmt="parquet",
+                since=None,
+                until=None,
+                created_at="now",
+            )
 
         export_s = median_seconds(export, args.repeat)
         per_million = size_mib * 1_000_000 / args.events
         print(f"payload average: {avg:.0f} bytes")
         print(f"verify SQL ({args.events} events):     {sql_s:6.2f} s   (target <= 3 s)")
         print(f"verify Python ({args.events} events):  {py_s:6.2f} s   (target <= 10 s)")
-        print(f"append 100-event run (median of {len(append_times)}): "
-              f"{statistics.median(append_times) * 1000:6.0f} ms  (target <= 250 ms)")
-        print(f"storage: {size_mib:.0f} MiB = {per_million:.0f} MiB per 1M events "
-              "(target <= 300 MiB)")
+        print(
+            f"append 100-event run (median of {len(append_times)}): "
+            f"{statistics.median(append_times) * 1000:6.0f} ms  (target <= 250 ms)"
+        )
+        print(
+            f"storage: {size_mib:.0f} MiB = {per_million:.0f} MiB per 1M events (target <= 300 MiB)"
+        )
         print(f"export Parquet ({args.events} events): {export_s:6.2f} s   (target <= 5 s)")
     finally:
         if args.keep is None:

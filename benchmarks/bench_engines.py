@@ -47,9 +47,15 @@ CHUNK = 2000
 
 def opa_binary() -> Path:
     explicit = os.environ.get("GOVCTL_OPA_BIN")
-    found = find_opa(Path(explicit)) if explicit else find_opa(
-        None, [ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa")],
-        os.environ.get("PATH", ""))
+    found = (
+        find_opa(Path(explicit))
+        if explicit
+        else find_opa(
+            None,
+            [ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa")],
+            os.environ.get("PATH", ""),
+        )
+    )
     if found is None:
         sys.exit("no OPA binary: run scripts/install-opa.sh or set GOVCTL_OPA_BIN")
     return found
@@ -75,8 +81,9 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
 
 def canonical(results: dict[str, Any]) -> dict[str, list[str]]:
     return {
-        subject: sorted(json.dumps([f.package, f.set_name, f.value], sort_keys=True)
-                        for f in findings)
+        subject: sorted(
+            json.dumps([f.package, f.set_name, f.value], sort_keys=True) for f in findings
+        )
         for subject, findings in results.items()
     }
 
@@ -89,8 +96,9 @@ def run_engine(engine: Any, bundle: Any, requests: Sequence[EvalRequest]) -> Any
         engine.close()
 
 
-def opa_eval_floor(binary: Path, bundle: Any, requests: Sequence[EvalRequest],
-                   folder: Path, chunk: int = CHUNK) -> float:
+def opa_eval_floor(
+    binary: Path, bundle: Any, requests: Sequence[EvalRequest], folder: Path, chunk: int = CHUNK
+) -> float:
     """`opa eval` over every document, ``chunk`` documents per process; total seconds."""
     policies = folder / "policies"
     policies.mkdir(exist_ok=True)
@@ -100,13 +108,29 @@ def opa_eval_floor(binary: Path, bundle: Any, requests: Sequence[EvalRequest],
     total = 0.0
     for start in range(0, len(requests), chunk):
         part = requests[start : start + chunk]
-        docs = ",".join(f'{{"i":{i},"k":"{r.kind.lower()}","d":{r.input_json}}}'
-                        for i, r in enumerate(part))
+        docs = ",".join(
+            f'{{"i":{i},"k":"{r.kind.lower()}","d":{r.input_json}}}' for i, r in enumerate(part)
+        )
         (folder / "input.json").write_text('{"docs":[' + docs + "]}", encoding="utf-8")
-        seconds, done = timed(lambda: subprocess.run(
-            [str(binary), "eval", "--strict-builtin-errors", "-f", "json", "-d", str(policies),
-             "-i", str(folder / "input.json"), f"count(data.{BATCH_PACKAGE}.results)"],
-            capture_output=True, text=True, check=True))
+        seconds, done = timed(
+            lambda: subprocess.run(
+                [
+                    str(binary),
+                    "eval",
+                    "--strict-builtin-errors",
+                    "-f",
+                    "json",
+                    "-d",
+                    str(policies),
+                    "-i",
+                    str(folder / "input.json"),
+                    f"count(data.{BATCH_PACKAGE}.results)",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        )
         answer = json.loads(done.stdout)["result"][0]["expressions"][0]["value"]
         assert answer == len(part), answer
         total += seconds
@@ -117,25 +141,41 @@ def bench_size(size: int, binary: Path, folder: Path, chunk: int) -> None:
     root = make_registry(size, folder)
     bundle, requests = eval_requests(root)
     n = len(requests)
-    print(f"\n== {size} artifacts: {n} subjects evaluated, "
-          f"{sum(len(r.input_json) for r in requests) / n / 1024:.1f} KiB input each ==")
-    t_emb, emb = timed(lambda: run_engine(
-        __import__("govctl.policy.embedded", fromlist=["EmbeddedEngine"]).EmbeddedEngine(
-            EngineSettings()), bundle, requests))
+    print(
+        f"\n== {size} artifacts: {n} subjects evaluated, "
+        f"{sum(len(r.input_json) for r in requests) / n / 1024:.1f} KiB input each =="
+    )
+    t_emb, emb = timed(
+        lambda: run_engine(
+            __import__("govctl.policy.embedded", fromlist=["EmbeddedEngine"]).EmbeddedEngine(
+                EngineSettings()
+            ),
+            bundle,
+            requests,
+        )
+    )
     with OpaServer(binary) as server:
         settings = EngineSettings(opa_url=server.url)
         t_cold, opa = timed(lambda: run_engine(OpaEngine(settings), bundle, requests))
         t_warm, opa2 = timed(lambda: run_engine(OpaEngine(settings), bundle, requests))
     t_floor = opa_eval_floor(binary, bundle, requests, folder, chunk)
     same = canonical(emb) == canonical(opa) == canonical(opa2)
-    rows = [("embedded (regopy, 2 workers)", t_emb), ("opa engine, cold (uploads)", t_cold),
-            ("opa engine, warm (reused)", t_warm), (f"opa eval CLI ({chunk}/process)", t_floor)]
+    rows = [
+        ("embedded (regopy, 2 workers)", t_emb),
+        ("opa engine, cold (uploads)", t_cold),
+        ("opa engine, warm (reused)", t_warm),
+        (f"opa eval CLI ({chunk}/process)", t_floor),
+    ]
     for name, seconds in rows:
-        print(f"  {name:32s} {seconds:8.2f} s  {n / seconds:8.0f} subjects/s  "
-              f"x{seconds / t_floor:5.2f} of opa eval")
-    print(f"  ratios: embedded/opa-warm {t_emb / t_warm:.2f}, opa-warm/opa-eval "
-          f"{t_warm / t_floor:.2f}, embedded/opa-eval {t_emb / t_floor:.2f}; "
-          f"parity of raw results: {'identical' if same else 'DIFFERENT'}")
+        print(
+            f"  {name:32s} {seconds:8.2f} s  {n / seconds:8.0f} subjects/s  "
+            f"x{seconds / t_floor:5.2f} of opa eval"
+        )
+    print(
+        f"  ratios: embedded/opa-warm {t_emb / t_warm:.2f}, opa-warm/opa-eval "
+        f"{t_warm / t_floor:.2f}, embedded/opa-eval {t_emb / t_floor:.2f}; "
+        f"parity of raw results: {'identical' if same else 'DIFFERENT'}"
+    )
 
 
 # --- evaluation strategies on an OPA server ----------------------------------------------------
@@ -159,8 +199,11 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
             return ('{"input":' + r.input_json + "}").encode()
 
         def one(session: Any, r: EvalRequest) -> Any:
-            return session.post(f"{base}/govctl_entry/{r.kind.lower()}{strict}", data=body(r),
-                                headers={"Content-Type": "application/json"}).json()["result"]
+            return session.post(
+                f"{base}/govctl_entry/{r.kind.lower()}{strict}",
+                data=body(r),
+                headers={"Content-Type": "application/json"},
+            ).json()["result"]
 
         def sequential() -> int:
             with http.Session() as s:
@@ -170,9 +213,15 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
             from opa_client import OpaClient
 
             c = OpaClient(host="127.0.0.1", port=server.port, retries=0, timeout=60)
-            out = [c.query_rule(json.loads(r.input_json), f"{layout.namespace}.govctl_entry",
-                                r.kind.lower(), {"strict-builtin-errors": "true"})
-                   for r in reqs]
+            out = [
+                c.query_rule(
+                    json.loads(r.input_json),
+                    f"{layout.namespace}.govctl_entry",
+                    r.kind.lower(),
+                    {"strict-builtin-errors": "true"},
+                )
+                for r in reqs
+            ]
             c.close_connection()
             return len(out)
 
@@ -180,6 +229,7 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
             def part(chunk: list[EvalRequest]) -> int:
                 with http.Session() as s:
                     return len([one(s, r) for r in chunk])
+
             with ThreadPoolExecutor(n) as pool:
                 return sum(pool.map(part, [reqs[i::n] for i in range(n)]))
 
@@ -187,27 +237,42 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
             async def main() -> int:
                 sem = asyncio.Semaphore(n)
                 async with aiohttp.ClientSession() as s:
+
                     async def go(r: EvalRequest) -> None:
-                        async with sem, s.post(f"{base}/govctl_entry/{r.kind.lower()}{strict}",
-                                               data=body(r), headers={
-                                                   "Content-Type": "application/json"}) as resp:
+                        async with (
+                            sem,
+                            s.post(
+                                f"{base}/govctl_entry/{r.kind.lower()}{strict}",
+                                data=body(r),
+                                headers={"Content-Type": "application/json"},
+                            ) as resp,
+                        ):
                             await resp.json()
+
                     await asyncio.gather(*(go(r) for r in reqs))
                 return len(reqs)
+
             return asyncio.run(main())
 
         def async_client(n: int) -> int:
             async def main() -> int:
                 sem = asyncio.Semaphore(n)
-                async with AsyncOpaClient(host="127.0.0.1", port=server.port, retries=0,
-                                          timeout=60) as c:
+                async with AsyncOpaClient(
+                    host="127.0.0.1", port=server.port, retries=0, timeout=60
+                ) as c:
+
                     async def go(r: EvalRequest) -> None:
                         async with sem:
-                            await c.query_rule(json.loads(r.input_json),
-                                               f"{layout.namespace}.govctl_entry", r.kind.lower(),
-                                               {"strict-builtin-errors": "true"})
+                            await c.query_rule(
+                                json.loads(r.input_json),
+                                f"{layout.namespace}.govctl_entry",
+                                r.kind.lower(),
+                                {"strict-builtin-errors": "true"},
+                            )
+
                     await asyncio.gather(*(go(r) for r in reqs))
                 return len(reqs)
+
             return asyncio.run(main())
 
         def batches(size_: int, in_flight: int) -> Callable[[], int]:
@@ -222,6 +287,7 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
                     return len(run_engine(e, bundle, reqs))
                 finally:
                     oe.MAX_BATCH_DOCS, oe.MAX_IN_FLIGHT = saved
+
             return run
 
         cases: list[tuple[str, Callable[[], int]]] = [
@@ -247,8 +313,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--strategies", action="store_true")
-    parser.add_argument("--eval-chunk", type=int, default=CHUNK,
-                        help="documents per `opa eval` process")
+    parser.add_argument(
+        "--eval-chunk", type=int, default=CHUNK, help="documents per `opa eval` process"
+    )
     args = parser.parse_args()
     binary = opa_binary()
     print(f"OPA: {binary}; CPUs: {os.cpu_count()}")

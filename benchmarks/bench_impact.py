@@ -43,7 +43,7 @@ GOVCTL = [sys.executable, "-m", "govctl"]
 # folder → (regex, replacement): one semantic edit per file kind.
 EDITS: dict[str, tuple[str, str]] = {
     "registry/guardrails": (r"threshold: ([0-9.]+)", "threshold: 0.95"),
-    "registry/residency": (r"allowedRegions:\n", "allowedRegions:\n    - \"us-*\"\n"),
+    "registry/residency": (r"allowedRegions:\n", 'allowedRegions:\n    - "us-*"\n'),
     "registry/models": (r"inputPer1M: ([0-9.]+)", "inputPer1M: 9.99"),
     "registry/deployments": (r"expectedRequestsPerDay: ([0-9]+)", "expectedRequestsPerDay: 123456"),
     "registry/evals": (r"threshold: ([0-9.]+)", "threshold: 0.5"),
@@ -115,8 +115,20 @@ def run(root: Path, args: list[str]) -> float:
 
 
 def impact_args(base: str, head: str) -> list[str]:
-    return [*GOVCTL, "impact", "--base", base, "--head", head, "--now", NOW, "--format", "json",
-            "--output", "/dev/null"]
+    return [
+        *GOVCTL,
+        "impact",
+        "--base",
+        base,
+        "--head",
+        head,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+    ]
 
 
 CHECK_WITH_BASE = """
@@ -131,7 +143,17 @@ run_check(CheckOptions(root=root, now=sys.argv[2], audit=False),
 
 
 def check_args() -> list[str]:
-    return [*GOVCTL, "check", "--no-audit", "--now", NOW, "--format", "json", "--output", "/dev/null"]
+    return [
+        *GOVCTL,
+        "check",
+        "--no-audit",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+    ]
 
 
 def check_with_base_args(base: str) -> list[str]:
@@ -178,8 +200,10 @@ def main() -> None:
         command = impact_args(base, head)
         median("impact, cold (no cache)", measure(args.cold_repeat, clear, command, root))
         ci()
-        median("impact, CI (base + check --base cached)",
-               measure(args.repeat, lambda: None, command, root))
+        median(
+            "impact, CI (base + check --base cached)",
+            measure(args.repeat, lambda: None, command, root),
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

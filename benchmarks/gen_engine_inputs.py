@@ -33,8 +33,13 @@ FIXED_SUITES = 10
 PER_SYSTEM = 3  # prompt, deployment, eval run (+ a waiver for every 10th system)
 
 
-def _doc(kind: str, name: str, spec: dict[str, Any], version: str | None = None,
-         owner: str = "ml-platform") -> dict[str, Any]:
+def _doc(
+    kind: str,
+    name: str,
+    spec: dict[str, Any],
+    version: str | None = None,
+    owner: str = "ml-platform",
+) -> dict[str, Any]:
     metadata: dict[str, Any] = {"name": name, "owner": owner}
     if version is not None:
         metadata["version"] = version
@@ -50,10 +55,15 @@ def _model(i: int, rng: random.Random) -> dict[str, Any]:
         "status": status,
         "hosting": {"regions": [rng.choice(REGIONS[juris])], "jurisdictions": [juris]},
         "dataHandling": {"trainsOnInputs": i % 11 == 0, "retentionDays": 0},
-        "pricing": {"currency": "USD", "inputPer1M": round(0.1 + i * 0.37, 2),
-                    "outputPer1M": round(0.4 + i * 1.1, 2)},
-        "limits": {"contextWindow": rng.choice([8192, 32000, 128000]),
-                   "maxOutputTokens": rng.choice([4096, 16384])},
+        "pricing": {
+            "currency": "USD",
+            "inputPer1M": round(0.1 + i * 0.37, 2),
+            "outputPer1M": round(0.4 + i * 1.1, 2),
+        },
+        "limits": {
+            "contextWindow": rng.choice([8192, 32000, 128000]),
+            "maxOutputTokens": rng.choice([4096, 16384]),
+        },
         "latency": {"p95Ms": rng.choice([400, 900, 1800, 3200])},
         "tier": rng.choice(["small", "medium", "large"]),
     }
@@ -64,26 +74,63 @@ def _model(i: int, rng: random.Random) -> dict[str, Any]:
 
 def _residency() -> list[dict[str, Any]]:
     return [
-        _doc("ResidencyRule", "eu-personal", {
-            "dataClasses": ["pii", "financial"], "userJurisdictions": ["EU"],
-            "allowedJurisdictions": ["EU"], "allowedRegions": ["westeurope", "northeurope", "eu-*"],
-            "legalBasis": "GDPR Chapter V"}, owner="compliance"),
-        _doc("ResidencyRule", "us-personal", {
-            "dataClasses": ["pii"], "userJurisdictions": ["US"],
-            "allowedJurisdictions": ["US", "EU"], "allowedRegions": ["*"]}, owner="compliance"),
-        _doc("ResidencyRule", "confidential", {
-            "dataClasses": ["confidential"], "userJurisdictions": ["EU", "US"],
-            "allowedJurisdictions": ["EU"], "allowedRegions": ["westeurope"], "waivable": True},
-            owner="compliance"),
-        _doc("ResidencyRule", "public", {
-            "dataClasses": ["public"], "userJurisdictions": ["EU", "US"],
-            "allowedJurisdictions": ["EU", "US"], "allowedRegions": ["*"]}, owner="compliance"),
+        _doc(
+            "ResidencyRule",
+            "eu-personal",
+            {
+                "dataClasses": ["pii", "financial"],
+                "userJurisdictions": ["EU"],
+                "allowedJurisdictions": ["EU"],
+                "allowedRegions": ["westeurope", "northeurope", "eu-*"],
+                "legalBasis": "GDPR Chapter V",
+            },
+            owner="compliance",
+        ),
+        _doc(
+            "ResidencyRule",
+            "us-personal",
+            {
+                "dataClasses": ["pii"],
+                "userJurisdictions": ["US"],
+                "allowedJurisdictions": ["US", "EU"],
+                "allowedRegions": ["*"],
+            },
+            owner="compliance",
+        ),
+        _doc(
+            "ResidencyRule",
+            "confidential",
+            {
+                "dataClasses": ["confidential"],
+                "userJurisdictions": ["EU", "US"],
+                "allowedJurisdictions": ["EU"],
+                "allowedRegions": ["westeurope"],
+                "waivable": True,
+            },
+            owner="compliance",
+        ),
+        _doc(
+            "ResidencyRule",
+            "public",
+            {
+                "dataClasses": ["public"],
+                "userJurisdictions": ["EU", "US"],
+                "allowedJurisdictions": ["EU", "US"],
+                "allowedRegions": ["*"],
+            },
+            owner="compliance",
+        ),
     ]
 
 
 def _guardrail(i: int, rng: random.Random) -> dict[str, Any]:
-    inputs = [{"type": "prompt_injection", "threshold": rng.choice([0.5, 0.8]),
-               "action": rng.choice(["block", "block", "log"])}]
+    inputs = [
+        {
+            "type": "prompt_injection",
+            "threshold": rng.choice([0.5, 0.8]),
+            "action": rng.choice(["block", "block", "log"]),
+        }
+    ]
     if i % 2:
         inputs.append({"type": "pii_detection", "action": "redact"})
     if i % 3:
@@ -93,84 +140,148 @@ def _guardrail(i: int, rng: random.Random) -> dict[str, Any]:
         outputs.append({"type": "pii_redaction", "action": "redact"})
     if i % 4:
         outputs.append({"type": "format_validation", "action": "retry"})
-    return _doc("GuardrailPolicy", f"g{i}", {
-        "input": inputs, "output": outputs, "onError": "allow" if i == 7 else "block",
-        "timeoutMs": 300}, owner="security")
+    return _doc(
+        "GuardrailPolicy",
+        f"g{i}",
+        {
+            "input": inputs,
+            "output": outputs,
+            "onError": "allow" if i == 7 else "block",
+            "timeoutMs": 300,
+        },
+        owner="security",
+    )
 
 
 def _dataset(i: int) -> bytes:
     tags = ["edge_case", "adversarial", "regression"]
-    lines = [json.dumps({"id": n, "input": f"case {n}", "tags": [tags[n % (2 + i % 2)]]})
-             for n in range(150 + 10 * i)]
+    lines = [
+        json.dumps({"id": n, "input": f"case {n}", "tags": [tags[n % (2 + i % 2)]]})
+        for n in range(150 + 10 * i)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
 def _suite(i: int) -> dict[str, Any]:
-    return _doc("EvalSuite", f"s{i}", {
-        "dataset": f"datasets/s{i}.jsonl", "tags": ["edge_case", "adversarial"],
-        "metrics": [{"name": "factual_accuracy", "threshold": 0.9},
-                    {"name": "p95_latency_ms", "threshold": 2000, "direction": "lower"}]})
+    return _doc(
+        "EvalSuite",
+        f"s{i}",
+        {
+            "dataset": f"datasets/s{i}.jsonl",
+            "tags": ["edge_case", "adversarial"],
+            "metrics": [
+                {"name": "factual_accuracy", "threshold": 0.9},
+                {"name": "p95_latency_ms", "threshold": 2000, "direction": "lower"},
+            ],
+        },
+    )
 
 
 def _prompt(i: int, model: dict[str, Any], suite: str, rng: random.Random) -> dict[str, Any]:
     system = "You are a careful assistant. Policy: {{policy_excerpt}}"
     if i % 13 == 0:
         system += " User says {{question}}"
-    return _doc("Prompt", f"p{i}", {
-        "messages": [{"role": "system", "content": system},
-                     {"role": "user", "content": "{{question}}"}],
-        "variables": [{"name": "question", "source": "user"},
-                      {"name": "policy_excerpt", "source": "retrieval"}],
-        "parameters": {"temperature": rng.choice([0.0, 0.2, 0.7]), "maxTokens": 800},
-        "model": _ref(model), "riskTier": rng.choice(["minimal", "limited", "high"]),
-        "evalSuite": suite}, version=f"1.{i % 5}.0", owner=rng.choice(TEAMS))
+    return _doc(
+        "Prompt",
+        f"p{i}",
+        {
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": "{{question}}"},
+            ],
+            "variables": [
+                {"name": "question", "source": "user"},
+                {"name": "policy_excerpt", "source": "retrieval"},
+            ],
+            "parameters": {"temperature": rng.choice([0.0, 0.2, 0.7]), "maxTokens": 800},
+            "model": _ref(model),
+            "riskTier": rng.choice(["minimal", "limited", "high"]),
+            "evalSuite": suite,
+        },
+        version=f"1.{i % 5}.0",
+        owner=rng.choice(TEAMS),
+    )
 
 
 def _ref(doc: dict[str, Any]) -> str:
     return f"{doc['metadata']['name']}@{doc['metadata']['version']}"
 
 
-def _deployment(i: int, prompt: dict[str, Any], models: list[dict[str, Any]],
-                rng: random.Random) -> dict[str, Any]:
+def _deployment(
+    i: int, prompt: dict[str, Any], models: list[dict[str, Any]], rng: random.Random
+) -> dict[str, Any]:
     env = rng.choice(["dev", "staging", "prod", "prod"])
     juris = rng.choice(["EU", "EU", "US"])
     spec: dict[str, Any] = {
-        "environment": env, "useCase": "support", "riskTier": rng.choice(["limited", "high"]),
-        "userFacing": rng.random() < 0.7, "servedRegions": [REGIONS[juris][0]],
-        "userJurisdictions": [juris], "dataClasses": rng.sample(["pii", "financial", "public"], 2),
-        "prompt": _ref(prompt), "fallbacks": [_ref(rng.choice(models))],
+        "environment": env,
+        "useCase": "support",
+        "riskTier": rng.choice(["limited", "high"]),
+        "userFacing": rng.random() < 0.7,
+        "servedRegions": [REGIONS[juris][0]],
+        "userJurisdictions": [juris],
+        "dataClasses": rng.sample(["pii", "financial", "public"], 2),
+        "prompt": _ref(prompt),
+        "fallbacks": [_ref(rng.choice(models))],
         "guardrails": f"g{rng.randrange(FIXED_GUARDRAILS)}",
-        "rollout": {"strategy": rng.choice(["canary", "all-at-once"]), "percent": 10,
-                    "rollbackTo": _ref(prompt)},
-        "budget": {"maxInputTokens": 6000, "maxOutputTokens": 800,
-                   "expectedRequestsPerDay": rng.choice([1000, 10000, 200000]),
-                   "avgInputTokens": 1500, "avgOutputTokens": 300, "monthlyCeilingUSD": 5000},
+        "rollout": {
+            "strategy": rng.choice(["canary", "all-at-once"]),
+            "percent": 10,
+            "rollbackTo": _ref(prompt),
+        },
+        "budget": {
+            "maxInputTokens": 6000,
+            "maxOutputTokens": 800,
+            "expectedRequestsPerDay": rng.choice([1000, 10000, 200000]),
+            "avgInputTokens": 1500,
+            "avgOutputTokens": 300,
+            "monthlyCeilingUSD": 5000,
+        },
         "latency": {"p95Ms": 2500, "streaming": True},
         "reliability": {"retries": 3, "backoff": "exponential", "timeoutMs": 10000},
-        "humanOversight": {"mode": rng.choice(["none", "sampled"]), "escalation": "leads",
-                           "feedback": rng.random() < 0.8},
-        "monitoring": {"alerts": {"p95LatencyMs": 3000, "errorRate": 0.02,
-                                  "costPerRequestUSD": 0.05}},
-        "logging": {"enabled": True, "region": REGIONS[juris][0], "retentionDays": 365,
-                    "redactPII": True},
+        "humanOversight": {
+            "mode": rng.choice(["none", "sampled"]),
+            "escalation": "leads",
+            "feedback": rng.random() < 0.8,
+        },
+        "monitoring": {
+            "alerts": {"p95LatencyMs": 3000, "errorRate": 0.02, "costPerRequestUSD": 0.05}
+        },
+        "logging": {
+            "enabled": True,
+            "region": REGIONS[juris][0],
+            "retentionDays": 365,
+            "redactPII": True,
+        },
         "auth": {"required": True, "rbac": True},
         "rateLimit": {"requestsPerMinute": 600},
     }
     if i % 5 == 0:
-        spec["retrieval"] = {"store": "pgvector", "region": rng.choice(REGIONS[juris]),
-                             "refreshCadence": rng.choice(["P1D", "P30D"])}
+        spec["retrieval"] = {
+            "store": "pgvector",
+            "region": rng.choice(REGIONS[juris]),
+            "refreshCadence": rng.choice(["P1D", "P30D"]),
+        }
     if i % 7 == 0:
         spec["model"] = _ref(rng.choice(models))
     return _doc("Deployment", f"d{i}", spec, owner=rng.choice(TEAMS))
 
 
-def _run(i: int, prompt: dict[str, Any], suite: str, dataset_digest: str,
-         rng: random.Random) -> dict[str, Any]:
-    return _doc("EvalRun", f"r{i}", {
-        "suite": suite, "prompt": _ref(prompt), "promptDigest": digest_json(prompt),
-        "model": prompt["spec"]["model"], "datasetDigest": dataset_digest,
-        "completedAt": rng.choice(["2026-11-20T10:00:00Z", "2026-09-01T08:30:00Z"]),
-        "results": {"factual_accuracy": rng.choice([0.85, 0.93]), "p95_latency_ms": 1650}})
+def _run(
+    i: int, prompt: dict[str, Any], suite: str, dataset_digest: str, rng: random.Random
+) -> dict[str, Any]:
+    return _doc(
+        "EvalRun",
+        f"r{i}",
+        {
+            "suite": suite,
+            "prompt": _ref(prompt),
+            "promptDigest": digest_json(prompt),
+            "model": prompt["spec"]["model"],
+            "datasetDigest": dataset_digest,
+            "completedAt": rng.choice(["2026-11-20T10:00:00Z", "2026-09-01T08:30:00Z"]),
+            "results": {"factual_accuracy": rng.choice([0.85, 0.93]), "p95_latency_ms": 1650},
+        },
+    )
 
 
 def _write(folder: Path, name: str, doc: dict[str, Any]) -> None:
@@ -204,16 +315,36 @@ def generate(out: Path, artifacts: int, seed: int = 7, policies: Path | None = N
         prompt = _prompt(i, rng.choice(models), f"s{suite_i}", rng)
         _write(out / "prompts" / f"p{i}", prompt["metadata"]["version"], prompt)
         _write(reg / "deployments", f"d{i}", _deployment(i, prompt, models, rng))
-        _write(reg / "evals" / "runs", f"r{i}", _run(i, prompt, f"s{suite_i}", digests[suite_i], rng))
+        _write(
+            reg / "evals" / "runs", f"r{i}", _run(i, prompt, f"s{suite_i}", digests[suite_i], rng)
+        )
         if i % 10 == 0:
-            _write(reg / "waivers", f"w{i}", _doc("Waiver", f"w{i}", {
-                "rule": "GOV-EVL-003", "target": f"Deployment/d{i}", "justification": "rerun",
-                "approvedBy": "head-of-compliance", "expires": "2026-12-31"}, owner="compliance"))
+            _write(
+                reg / "waivers",
+                f"w{i}",
+                _doc(
+                    "Waiver",
+                    f"w{i}",
+                    {
+                        "rule": "GOV-EVL-003",
+                        "target": f"Deployment/d{i}",
+                        "justification": "rerun",
+                        "approvedBy": "head-of-compliance",
+                        "expires": "2026-12-31",
+                    },
+                    owner="compliance",
+                ),
+            )
     policy_src = policies or Path(__file__).resolve().parent.parent / "policies"
     (out / "policies").symlink_to(policy_src.resolve(), target_is_directory=True)
-    config = {"apiVersion": API, "kind": "Config", "teams": TEAMS,
-              "roots": ["registry", "prompts"], "policy": {"paths": ["policies"]},
-              "cache": {"enabled": False}}
+    config = {
+        "apiVersion": API,
+        "kind": "Config",
+        "teams": TEAMS,
+        "roots": ["registry", "prompts"],
+        "policy": {"paths": ["policies"]},
+        "cache": {"enabled": False},
+    }
     (out / "govctl.yaml").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     return out
 
@@ -238,8 +369,9 @@ def eval_requests(root: Path, now: str = NOW) -> tuple[Any, list[Any]]:
     for subject in registry:
         if subject.valid and bundle.evaluates(subject.kind):
             _, change = builder.prepare(subject)
-            requests.append(EvalRequest(subject.identity, subject.kind,
-                                        builder.document_json(subject, change)))
+            requests.append(
+                EvalRequest(subject.identity, subject.kind, builder.document_json(subject, change))
+            )
     return bundle, requests
 
 

@@ -35,7 +35,7 @@ from govctl.policy.engine import (
     normalise,
 )
 from govctl.policy.inputs import InputBuilder
-from govctl.registry import Registry
+from govctl.registry import Artifact, Registry
 from govctl.waivers import apply_waivers, review_waivers
 
 ChangeProvider = Callable[[Registry], Mapping[str, Any]]
@@ -178,8 +178,7 @@ def evaluate_policies(
         engine_version = engine.version()
         salt = f"{engine_name}|{engine_version}|{bundle.digest}|"
         results: dict[str, list[PolicyFinding]] = {}
-        requests: list[EvalRequest] = []
-        keys: dict[str, str] = {}
+        misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
         for subject in registry:
             if not subject.valid or not bundle.evaluates(subject.kind):
                 continue
@@ -190,27 +189,29 @@ def evaluate_policies(
             hit = cache.get_result(key) if cache else None
             if hit is not None:
                 results[subject.identity] = hit
-                continue
-            keys[subject.identity] = key
-            requests.append(
-                EvalRequest(subject.identity, subject.kind, builder.document_json(subject, change))
-            )
-        raw = engine.evaluate(bundle, requests) if requests else {}
+            else:
+                misses.append((subject, key, change))
+        # A generator: input documents are serialised while the engine already evaluates.
+        requests = (
+            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
+            for s, _, change in misses
+        )
+        raw = engine.evaluate(bundle, requests) if misses else {}
     finally:
         engine.close()
-    for request in requests:
-        found = [normalise(bundle, request.subject, f) for f in raw.get(request.subject, [])]
+    for subject, key, _ in misses:
+        found = [normalise(bundle, subject.identity, f) for f in raw.get(subject.identity, [])]
         found.sort(key=lambda f: (f.rule, f.ref, f.path, f.severity, f.message))
-        results[request.subject] = found
+        results[subject.identity] = found
         if cache:
-            cache.put_result(keys[request.subject], found)
+            cache.put_result(key, found)
     findings = [
         RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
         for identity in sorted(results)
         for f in results[identity]
     ]
-    evaluated = frozenset(r.subject for r in requests)
-    return _Evaluation(findings, evaluated, len(results) - len(requests)), engine_version
+    evaluated = frozenset(s.identity for s, _, _ in misses)
+    return _Evaluation(findings, evaluated, len(results) - len(misses)), engine_version
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:

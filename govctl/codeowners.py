@@ -119,9 +119,7 @@ def _template_file(source: WorkTreeSource, artifact: Artifact) -> str | None:
     return join_relative(artifact.path, relative) if isinstance(relative, str) else None
 
 
-def _artifact_files(
-    registry: Registry, source: WorkTreeSource
-) -> Iterable[tuple[str, Artifact]]:
+def _artifact_files(registry: Registry, source: WorkTreeSource) -> Iterable[tuple[str, Artifact]]:
     for artifact in registry:
         yield artifact.path, artifact
         dataset = registry.datasets.get(artifact.identity)

@@ -285,7 +285,7 @@ class GitTreeSource:
                 inner = path[len(lead) :].split("/")
                 if any(part.startswith(".") for part in inner[:-1]):
                     continue  # hidden folders are skipped, as on disk
-                shown = f"{top}/{path[len(lead):]}" if top != "." else path
+                shown = f"{top}/{path[len(lead) :]}" if top != "." else path
                 if entry.mode == MODE_SYMLINK:
                     try:
                         self._resolve(path)

@@ -96,8 +96,16 @@ class OpaServer:
 
     def _start_once(self) -> bool:
         args = [
-            str(self.binary), "run", "--server", "--addr", f"{self.host}:{self.port}",
-            "--log-level", "error", "--skip-version-check", "--shutdown-grace-period", "1",
+            str(self.binary),
+            "run",
+            "--server",
+            "--addr",
+            f"{self.host}:{self.port}",
+            "--log-level",
+            "error",
+            "--skip-version-check",
+            "--shutdown-grace-period",
+            "1",
             *self.extra_args,
         ]
         try:
@@ -113,18 +121,21 @@ class OpaServer:
                 return True
             time.sleep(0.05)
         self.stop()
-        raise InfraError(f"OPA did not become healthy at {self.url} within "
-                         f"{self.start_timeout:g} s")
+        raise InfraError(
+            f"OPA did not become healthy at {self.url} within {self.start_timeout:g} s"
+        )
 
     def _spawn(self, args: list[str]) -> subprocess.Popen[bytes]:
         # A new session: Ctrl-C in a terminal reaches govctl, which then stops OPA itself.
         if self.log_file is not None:
             with open(self.log_file, "ab") as log:
-                return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                        start_new_session=True)
+                return subprocess.Popen(
+                    args, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+                )
         sink = None if self.show_output else subprocess.DEVNULL
-        return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
-                                start_new_session=True)
+        return subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, start_new_session=True
+        )
 
     def _log_tail(self) -> str:
         if self.log_file and self.log_file.exists():

@@ -60,8 +60,9 @@ class ScaffoldConflictError(UsageError):
     """Files ``govctl init`` would write already exist (exit 2)."""
 
     def __init__(self, root: Path, existing: tuple[str, ...]) -> None:
-        shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5
-                                          else "")
+        shown = ", ".join(existing[:5]) + (
+            f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        )
         super().__init__(
             f"refusing to overwrite {len(existing)} existing file(s) in {root}: {shown} "
             "(pass --force to overwrite them)"
@@ -123,7 +124,7 @@ def codeowners_section(org: str) -> str:
         return ""
     return (
         "\n# `govctl codeowners` writes .github/CODEOWNERS: team T -> @<org>/T, or an explicit\n"
-        "# handle per team (teams: {compliance: \"@acme/grc\"}).\n"
+        '# handle per team (teams: {compliance: "@acme/grc"}).\n'
         f"codeowners:\n  org: {org}\n"
     )
 
@@ -134,8 +135,10 @@ def workflow_templates(requirement: str) -> dict[str, str]:
     govctl's own repository keeps its copies of them rendered with ``requirement="."`` (install
     the checkout); a test keeps the two in step.
     """
-    values = {"GOVCTL_REQUIREMENT": requirement,
-              "OPA_VERSION": OPA_PINNED_VERSION.removeprefix("v")}
+    values = {
+        "GOVCTL_REQUIREMENT": requirement,
+        "OPA_VERSION": OPA_PINNED_VERSION.removeprefix("v"),
+    }
     return {
         path: render_template(text, values, path)
         for path, text in template_files().items()

@@ -70,7 +70,8 @@ def _refuse_if_missing(paths: AuditPaths) -> None:
         raise AuditIntegrityError(
             f"audit store {paths.db_shown} is missing, but {paths.shown(paths.checkpoints)} holds "
             "checkpoints of it: restore the database (or move the checkpoints away to start a "
-            "new log)", kind="missing",
+            "new log)",
+            kind="missing",
         )
 
 
@@ -83,18 +84,24 @@ def _refuse_if_contradicted(session: WriterSession, paths: AuditPaths) -> None:
     if cp.origin != session.origin:
         raise AuditIntegrityError(
             f"audit store {paths.db_shown} has origin {session.origin!r} but checkpoint {shown} "
-            f"is of {cp.origin!r}: the database was replaced", kind="foreign-checkpoint")
+            f"is of {cp.origin!r}: the database was replaced",
+            kind="foreign-checkpoint",
+        )
     size, _ = session.size_and_head()
     if cp.size > size:
         raise AuditIntegrityError(
             f"audit store {paths.db_shown} ends at seq {size} but checkpoint {shown} records "
             f"{cp.size} events: it was rolled back or truncated; nothing recorded",
-            first_bad_seq=size + 1, kind="rolled-back")
+            first_bad_seq=size + 1,
+            kind="rolled-back",
+        )
     if session.hash_at(cp.size) != cp.head:
         raise AuditIntegrityError(
             f"audit store {paths.db_shown} disagrees with checkpoint {shown} at seq {cp.size}: "
             "it was rewritten or replaced; nothing recorded",
-            first_bad_seq=cp.size, kind="replaced")
+            first_bad_seq=cp.size,
+            kind="replaced",
+        )
 
 
 def _signing_key(paths: AuditPaths) -> Ed25519PrivateKey | None:
@@ -121,19 +128,24 @@ def record_events(
     texts = [payload_text(build_payload(e, time=format_time(started), run=run)) for e in events]
     _refuse_if_missing(paths)
     origin = paths.origin or f"govctl-audit:{uuid.uuid4()}"
-    with open_writer(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout,
-                     origin=origin, now=started) as session:
+    with open_writer(
+        paths.db, shown=paths.db_shown, timeout=paths.lock_timeout, origin=origin, now=started
+    ) as session:
         try:
             _refuse_if_contradicted(session, paths)
             with session.transaction() as tx:
                 appended = tx.append(texts)
-                checkpoint = Checkpoint(session.origin, appended.last_seq, appended.head,
-                                        format_time(clock()))
+                checkpoint = Checkpoint(
+                    session.origin, appended.last_seq, appended.head, format_time(clock())
+                )
                 if key is not None:
                     checkpoint = sign(checkpoint, key)
                 tx.add_checkpoint_row(
-                    origin=checkpoint.origin, size=checkpoint.size, head=checkpoint.head,
-                    time=checkpoint.time, key_id=checkpoint.key_id,
+                    origin=checkpoint.origin,
+                    size=checkpoint.size,
+                    head=checkpoint.head,
+                    time=checkpoint.time,
+                    key_id=checkpoint.key_id,
                     signature=checkpoint.signature,
                 )
         except duckdb.Error as exc:
@@ -142,15 +154,31 @@ def record_events(
             ) from None
         # Still under the writer lock: checkpoint files appear in the order of the runs.
         written = write_checkpoint_file(paths.checkpoints, checkpoint)
-    return RecordResult(session.origin, run, appended.first_seq, appended.last_seq,
-                        appended.head, checkpoint, written)
+    return RecordResult(
+        session.origin,
+        run,
+        appended.first_seq,
+        appended.last_seq,
+        appended.head,
+        checkpoint,
+        written,
+    )
 
 
 def verify_audit(settings: AuditSettingsLike, root: Path) -> VerifyReport:
     """Verify the configured store against itself and its checkpoint files (read-only)."""
     paths = audit_paths(settings, root)
-    public_key = (load_public_key(paths.public_key, paths.shown(paths.public_key))
-                  if paths.public_key else None)
-    return verify_store(paths.db, shown=paths.db_shown, checkpoints_dir=paths.checkpoints,
-                        public_key=public_key, expected_origin=paths.origin,
-                        timeout=paths.lock_timeout, root=paths.root)
+    public_key = (
+        load_public_key(paths.public_key, paths.shown(paths.public_key))
+        if paths.public_key
+        else None
+    )
+    return verify_store(
+        paths.db,
+        shown=paths.db_shown,
+        checkpoints_dir=paths.checkpoints,
+        public_key=public_key,
+        expected_origin=paths.origin,
+        timeout=paths.lock_timeout,
+        root=paths.root,
+    )

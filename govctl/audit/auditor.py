@@ -56,8 +56,11 @@ def as_of(con: duckdb.DuckDBPyConnection, at: str, deployment: str | None = None
     if not releases:
         return AsOf(at, None, {}, None)
     release = releases[-1]
-    deployments = {k: v for k, v in (_details(release).get("deployments") or {}).items()
-                   if _matches_deployment(k, deployment)}
+    deployments = {
+        k: v
+        for k, v in (_details(release).get("deployments") or {}).items()
+        if _matches_deployment(k, deployment)
+    }
     return AsOf(at, release, deployments, _deciding_check(con, release, at))
 
 
@@ -66,8 +69,11 @@ def _norm(name: Any) -> str:
 
 
 def releases_without_approval(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return [_release_row(e) for e in read_log(con, LogFilter(types=("release",)))
-            if not _details(e).get("approvers")]
+    return [
+        _release_row(e)
+        for e in read_log(con, LogFilter(types=("release",)))
+        if not _details(e).get("approvers")
+    ]
 
 
 def self_approved(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -85,20 +91,32 @@ def waived_findings(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     for entry in read_log(con, LogFilter(types=("check",))):
         for finding in entry.get("findings") or []:
             if isinstance(finding, dict) and finding.get("waived"):
-                rows.append({"seq": entry.seq, "time": entry.get("time"),
-                             "commit": (entry.get("git") or {}).get("commit"),
-                             "rule": finding.get("rule"), "ref": finding.get("ref"),
-                             "path": finding.get("path"), "waiver": finding.get("waiver"),
-                             "message": finding.get("message")})
+                rows.append(
+                    {
+                        "seq": entry.seq,
+                        "time": entry.get("time"),
+                        "commit": (entry.get("git") or {}).get("commit"),
+                        "rule": finding.get("rule"),
+                        "ref": finding.get("ref"),
+                        "path": finding.get("path"),
+                        "waiver": finding.get("waiver"),
+                        "message": finding.get("message"),
+                    }
+                )
     return rows
 
 
 def _release_row(entry: LogEntry) -> dict[str, Any]:
     details = _details(entry)
-    return {"seq": entry.seq, "time": entry.get("time"),
-            "commit": (entry.get("git") or {}).get("commit"), "pr": details.get("pr"),
-            "author": details.get("author"), "approvers": details.get("approvers") or [],
-            "deployments": sorted(details.get("deployments") or {})}
+    return {
+        "seq": entry.seq,
+        "time": entry.get("time"),
+        "commit": (entry.get("git") or {}).get("commit"),
+        "pr": details.get("pr"),
+        "author": details.get("author"),
+        "approvers": details.get("approvers") or [],
+        "deployments": sorted(details.get("deployments") or {}),
+    }
 
 
 REPORT_FUNCTIONS: dict[str, Callable[[duckdb.DuckDBPyConnection], list[dict[str, Any]]]] = {

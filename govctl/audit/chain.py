@@ -73,7 +73,9 @@ def _ordered(table: str) -> str:
 
 
 def scan_rows(
-    rows: Iterable[tuple[Any, Any, Any, Any]], *, start_seq: int = 1,
+    rows: Iterable[tuple[Any, Any, Any, Any]],
+    *,
+    start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
     """Streaming Python verifier over (seq, prev_hash, hash, payload) rows in order."""
@@ -107,7 +109,10 @@ def _stream(con: duckdb.DuckDBPyConnection, sql: str) -> Iterable[tuple[Any, ...
 
 
 def scan_python(
-    con: duckdb.DuckDBPyConnection, table: str = "event_log", *, start_seq: int = 1,
+    con: duckdb.DuckDBPyConnection,
+    table: str = "event_log",
+    *,
+    start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
     return scan_rows(_stream(con, _ordered(table)), start_seq=start_seq, start_prev=start_prev)
@@ -140,7 +145,10 @@ ORDER BY pos LIMIT 1
 
 
 def scan_sql(
-    con: duckdb.DuckDBPyConnection, table: str = "event_log", *, start_seq: int = 1,
+    con: duckdb.DuckDBPyConnection,
+    table: str = "event_log",
+    *,
+    start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
     """DuckDB verifier: one window query with ``sha256`` and ``lag``."""

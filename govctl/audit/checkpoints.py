@@ -52,8 +52,12 @@ class Checkpoint:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": CHECKPOINT_FORMAT, "origin": self.origin, "size": self.size,
-            "head": self.head, "time": self.time, "keyId": self.key_id,
+            "format": CHECKPOINT_FORMAT,
+            "origin": self.origin,
+            "size": self.size,
+            "head": self.head,
+            "time": self.time,
+            "keyId": self.key_id,
             "signature": self.signature,
         }
 
@@ -111,8 +115,11 @@ def load_checkpoint_files(directory: Path) -> list[CheckpointFile]:
 
 def newest_checkpoint_file(directory: Path) -> CheckpointFile | None:
     """The checkpoint file with the largest size, found by name (cheap with many files)."""
-    named = [(int(m.group(1)), p) for p in checkpoint_paths(directory)
-             if (m := FILE_PATTERN.match(p.name))]
+    named = [
+        (int(m.group(1)), p)
+        for p in checkpoint_paths(directory)
+        if (m := FILE_PATTERN.match(p.name))
+    ]
     if not named:
         return None
     return read_checkpoint_file(max(named)[1])
@@ -189,8 +196,9 @@ def signature_problem(
     if checkpoint.key_id != expected:
         return ("wrong-key", f"signed by key {checkpoint.key_id}, expected {expected}")
     try:
-        public_key.verify(base64.b64decode(checkpoint.signature, validate=True),
-                          checkpoint.signed_message())
+        public_key.verify(
+            base64.b64decode(checkpoint.signature, validate=True), checkpoint.signed_message()
+        )
     except (InvalidSignature, ValueError):
         return ("bad-signature", f"signature does not verify with key {expected}")
     return None
@@ -203,7 +211,8 @@ def generate_keypair(private_path: Path, public_path: Path, *, force: bool = Fal
             raise UsageError(f"{path} exists (pass --force to replace it)")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     public_pem = key.public_key().public_bytes(

@@ -49,12 +49,18 @@ def _original_seq(row: Row, expected: int) -> int | None:
 
 def _link_damage(brk: ChainBreak, expected: int) -> Damage:
     if brk.position == 1:
-        return Damage("rehashed", expected,
-                      f"event {expected} does not chain from the expected previous hash: it was "
-                      "rewritten and rehashed, or the events before it were removed")
-    return Damage("rehashed", expected - 1,
-                  f"event {expected - 1} was altered and its hash recomputed: event {expected} "
-                  "chains to a different hash")
+        return Damage(
+            "rehashed",
+            expected,
+            f"event {expected} does not chain from the expected previous hash: it was "
+            "rewritten and rehashed, or the events before it were removed",
+        )
+    return Damage(
+        "rehashed",
+        expected - 1,
+        f"event {expected - 1} was altered and its hash recomputed: event {expected} "
+        "chains to a different hash",
+    )
 
 
 def _misplaced(brk: ChainBreak, row: Row, expected: int) -> Damage | None:
@@ -63,8 +69,11 @@ def _misplaced(brk: ChainBreak, row: Row, expected: int) -> Damage | None:
         return None
     if seq > expected:
         missing = f"{expected}" if seq == expected + 1 else f"{expected}..{seq - 1}"
-        return Damage("deleted", expected, f"event {missing} missing: the sequence jumps from "
-                      f"{expected - 1} to {seq}")
+        return Damage(
+            "deleted",
+            expected,
+            f"event {missing} missing: the sequence jumps from {expected - 1} to {seq}",
+        )
     return Damage("duplicated", seq, f"event {seq} appears again where event {expected} belongs")
 
 
@@ -80,15 +89,24 @@ def diagnose(brk: ChainBreak, row_at: RowAt, *, start_seq: int = 1) -> Damage:
         return placed
     original = _original_seq(row, expected)
     if original is None:
-        return Damage("modified", expected,
-                      f"event {expected} was modified: its stored fields do not match its hash")
+        return Damage(
+            "modified",
+            expected,
+            f"event {expected} was modified: its stored fields do not match its hash",
+        )
     if original > expected:
         partner = row_at(brk.position + original - expected)
         if partner is not None and content_matches(expected, *partner[1:]):
             return Damage("swapped", expected, f"events {expected} and {original} exchanged places")
-        return Damage("renumbered", expected,
-                      f"events were deleted and the rest renumbered: the event stored as "
-                      f"{expected} was written as {original}")
-    return Damage("inserted", original,
-                  f"events were inserted and the rest renumbered: the event stored as {expected} "
-                  f"was written as {original}")
+        return Damage(
+            "renumbered",
+            expected,
+            f"events were deleted and the rest renumbered: the event stored as "
+            f"{expected} was written as {original}",
+        )
+    return Damage(
+        "inserted",
+        original,
+        f"events were inserted and the rest renumbered: the event stored as {expected} "
+        f"was written as {original}",
+    )

@@ -41,8 +41,11 @@ ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 EXPORT_MANIFEST = "manifest.json"
 EXPORT_FORMAT_ID = "govctl.audit.export.v1"
-_COPY_OPTIONS = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true",
-                 "jsonl": "FORMAT json"}
+_COPY_OPTIONS = {
+    "parquet": "FORMAT parquet",
+    "csv": "FORMAT csv, HEADER true",
+    "jsonl": "FORMAT json",
+}
 _EXTENSIONS = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl"}
 
 
@@ -93,8 +96,15 @@ def _hash_at(con: duckdb.DuckDBPyConnection, seq: int) -> str:
 
 
 def export_events(
-    db_path: Path, *, shown: str, timeout: float, out_dir: Path, fmt: str,
-    since: str | None, until: str | None, created_at: str,
+    db_path: Path,
+    *,
+    shown: str,
+    timeout: float,
+    out_dir: Path,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    created_at: str,
 ) -> ExportResult:
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
@@ -115,21 +125,39 @@ def export_events(
         rows = high - low + 1 if span else 0
         chain_range = None
         if span:
-            chain_range = {"firstSeq": low, "lastSeq": high, "prevHash": _hash_at(con, low - 1),
-                           "headHash": _hash_at(con, high)}
+            chain_range = {
+                "firstSeq": low,
+                "lastSeq": high,
+                "prevHash": _hash_at(con, low - 1),
+                "headHash": _hash_at(con, high),
+            }
     manifest = {
-        "format": EXPORT_FORMAT_ID, "origin": origin_row[0] if origin_row else None,
-        "govctl": __version__, "createdAt": created_at, "exportFormat": fmt,
-        "since": since, "until": until, "range": chain_range,
-        "database": {"size": int(last[0]) if last else 0,
-                     "head": str(last[1]) if last else GENESIS_PREV_HASH},
-        "files": [{"name": target.name, "sha256": sha256_file(target),
-                   "bytes": target.stat().st_size, "rows": rows}],
+        "format": EXPORT_FORMAT_ID,
+        "origin": origin_row[0] if origin_row else None,
+        "govctl": __version__,
+        "createdAt": created_at,
+        "exportFormat": fmt,
+        "since": since,
+        "until": until,
+        "range": chain_range,
+        "database": {
+            "size": int(last[0]) if last else 0,
+            "head": str(last[1]) if last else GENESIS_PREV_HASH,
+        },
+        "files": [
+            {
+                "name": target.name,
+                "sha256": sha256_file(target),
+                "bytes": target.stat().st_size,
+                "rows": rows,
+            }
+        ],
     }
     manifest_path = out_dir / EXPORT_MANIFEST
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
-    return ExportResult(out_dir, manifest_path, (target,), low if span else None,
-                        high if span else None, rows)
+    return ExportResult(
+        out_dir, manifest_path, (target,), low if span else None, high if span else None, rows
+    )
 
 
 def _reader_sql(path: Path, fmt: str) -> str:
@@ -138,8 +166,10 @@ def _reader_sql(path: Path, fmt: str) -> str:
     if fmt == "parquet":
         return f"read_parquet({name})"
     if fmt == "csv":
-        return f"read_csv({name}, header = true, columns = {columns}, quote = '\"', " \
-               "escape = '\"', nullstr = '\\N')"
+        return (
+            f"read_csv({name}, header = true, columns = {columns}, quote = '\"', "
+            "escape = '\"', nullstr = '\\N')"
+        )
     return f"read_json({name}, format = 'newline_delimited', columns = {columns})"
 
 
@@ -161,16 +191,22 @@ def _file_problems(directory: Path, manifest: dict[str, Any]) -> list[Problem]:
     for entry in manifest.get("files", []):
         path = directory / str(entry.get("name"))
         if not path.is_file():
-            problems.append(Problem("missing-file", None, "listed in the manifest but absent",
-                                    path.name))
+            problems.append(
+                Problem("missing-file", None, "listed in the manifest but absent", path.name)
+            )
         elif sha256_file(path) != entry.get("sha256"):
-            problems.append(Problem("file-modified", None,
-                                    "SHA-256 differs from the manifest", path.name))
+            problems.append(
+                Problem("file-modified", None, "SHA-256 differs from the manifest", path.name)
+            )
     return problems
 
 
 def _checkpoint_problems(
-    checkpoints_dir: Path | None, origin: Any, low: int, high: int, hashes: dict[int, str],
+    checkpoints_dir: Path | None,
+    origin: Any,
+    low: int,
+    high: int,
+    hashes: dict[int, str],
     public_key: Ed25519PublicKey | None,
 ) -> tuple[int, list[Problem]]:
     if checkpoints_dir is None:
@@ -184,8 +220,14 @@ def _checkpoint_problems(
         if public_key is not None and (bad := signature_problem(cp, public_key)):
             problems.append(Problem(bad[0], cp.size, bad[1], item.path.name))
         if hashes.get(cp.size) != cp.head:
-            problems.append(Problem("replaced", cp.size, "the export's event has another hash "
-                                    "than this checkpoint", item.path.name))
+            problems.append(
+                Problem(
+                    "replaced",
+                    cp.size,
+                    "the export's event has another hash than this checkpoint",
+                    item.path.name,
+                )
+            )
     return checked, problems
 
 
@@ -197,28 +239,45 @@ def verify_export(
     span = manifest.get("range")
     files = manifest.get("files", [])
     if problems or not span or not files:
-        return VerifyReport(str(directory), manifest.get("origin"), 0, None, None, None, 0,
-                            tuple(problems))
+        return VerifyReport(
+            str(directory), manifest.get("origin"), 0, None, None, None, 0, tuple(problems)
+        )
     low, high = int(span["firstSeq"]), int(span["lastSeq"])
     con = duckdb.connect()
     try:
         source = _reader_sql(directory / files[0]["name"], str(manifest.get("exportFormat")))
         con.execute(f"CREATE TABLE exported AS SELECT seq, prev_hash, hash, payload FROM {source}")
-        sql, py, problems = chain_problems(con, "exported", start_seq=low,
-                                           start_prev=str(span["prevHash"]))
+        sql, py, problems = chain_problems(
+            con, "exported", start_seq=low, start_prev=str(span["prevHash"])
+        )
         rows = con.execute("SELECT seq, hash FROM exported").fetchall()
     except duckdb.Error as exc:
         raise AuditCorruptError(f"export {directory} cannot be read: {first_line(exc)}") from None
     finally:
         con.close()
     if sql.rows != high - low + 1 or sql.last_seq != high or sql.head != span.get("headHash"):
-        problems.append(Problem("truncated", (sql.last_seq or low - 1) + 1,
-                                f"the export holds {sql.rows} events ending at {sql.last_seq}; "
-                                f"the manifest says {low}..{high} ending in "
-                                f"{str(span.get('headHash'))[:12]}…", "manifest"))
+        problems.append(
+            Problem(
+                "truncated",
+                (sql.last_seq or low - 1) + 1,
+                f"the export holds {sql.rows} events ending at {sql.last_seq}; "
+                f"the manifest says {low}..{high} ending in "
+                f"{str(span.get('headHash'))[:12]}…",
+                "manifest",
+            )
+        )
     hashes = {int(s): str(h) for s, h in rows if s is not None}
     hashes[low - 1] = str(span["prevHash"])
-    checked, more = _checkpoint_problems(checkpoints_dir, manifest.get("origin"), low, high,
-                                         hashes, public_key)
-    return VerifyReport(str(directory), manifest.get("origin"), high, sql.head, sql, py, checked,
-                        tuple(problems + more))
+    checked, more = _checkpoint_problems(
+        checkpoints_dir, manifest.get("origin"), low, high, hashes, public_key
+    )
+    return VerifyReport(
+        str(directory),
+        manifest.get("origin"),
+        high,
+        sql.head,
+        sql,
+        py,
+        checked,
+        tuple(problems + more),
+    )

@@ -68,8 +68,9 @@ def _describe_self() -> str:
         {
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "command": " ".join(os.path.basename(a) if i == 0 else a
-                                for i, a in enumerate(sys.argv))[:200],
+            "command": " ".join(
+                os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)
+            )[:200],
             "since": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
     )
@@ -100,7 +101,8 @@ def writer_lock(db_path: Path, *, timeout: float, shown: str) -> Iterator[float]
                 raise AuditLockedError(
                     f"audit store {shown} is locked by another writer ({holder.describe()}); "
                     f"waited {waited:.1f}s (audit.lockTimeoutSeconds = {timeout:g})",
-                    path=shown, waited_seconds=waited,
+                    path=shown,
+                    waited_seconds=waited,
                 )
             time.sleep(min(POLL_SECONDS, max(timeout - waited, 0.001)))
         os.ftruncate(fd, 0)

@@ -45,8 +45,7 @@ def m001_event_log(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> Non
 def m002_meta(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> None:
     con.execute("CREATE TABLE audit_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
     con.execute(
-        "INSERT INTO audit_meta VALUES ('origin', ?), ('chain', 'govctl.audit.v1'), "
-        "('created', ?)",
+        "INSERT INTO audit_meta VALUES ('origin', ?), ('chain', 'govctl.audit.v1'), ('created', ?)",
         [ctx.origin, ctx.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")],
     )
 

@@ -35,9 +35,7 @@ def parse_time_bound(text: str, *, end: bool = False) -> str:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     except ValueError:
-        raise UsageError(
-            f"{text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"
-        ) from None
+        raise UsageError(f"{text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
     return format_time(moment)
 
 
@@ -78,8 +76,10 @@ def _where(flt: LogFilter) -> tuple[str, list[Any]]:
         params.append(flt.actor)
     if flt.artifact:
         # Accept a full identity (Deployment/x) or its name part (x, x@1.0).
-        clauses.append("(list_contains(artifacts, ?) OR len(list_filter(artifacts, "
-                       "lambda a: split_part(a, '/', 2) = ?)) > 0)")
+        clauses.append(
+            "(list_contains(artifacts, ?) OR len(list_filter(artifacts, "
+            "lambda a: split_part(a, '/', 2) = ?)) > 0)"
+        )
         params += [flt.artifact, flt.artifact]
     if flt.since:
         clauses.append("time >= ?")
@@ -95,8 +95,10 @@ def read_log(con: duckdb.DuckDBPyConnection, flt: LogFilter) -> list[LogEntry]:
     sql = f"SELECT seq, hash, payload FROM events{where} ORDER BY seq"
     if flt.limit is not None:
         # The newest N, shown oldest first.
-        sql = f"SELECT * FROM (SELECT seq, hash, payload FROM events{where} " \
-              f"ORDER BY seq DESC LIMIT {int(flt.limit)}) ORDER BY seq"
+        sql = (
+            f"SELECT * FROM (SELECT seq, hash, payload FROM events{where} "
+            f"ORDER BY seq DESC LIMIT {int(flt.limit)}) ORDER BY seq"
+        )
     return [LogEntry(int(seq), str(h), json.loads(p)) for seq, h, p in fetch_all(con, sql, params)]
 
 
@@ -119,9 +121,7 @@ def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise UsageError(f"audit query takes exactly one statement, got {len(statements)}")
     kind = str(statements[0].type).rsplit(".", 1)[-1]
     if kind not in READ_ONLY_STATEMENTS:
-        raise UsageError(
-            f"audit query is read-only: {kind} statements are rejected (use SELECT)"
-        )
+        raise UsageError(f"audit query is read-only: {kind} statements are rejected (use SELECT)")
 
 
 def run_query(db_path: Path, *, shown: str, timeout: float, sql: str) -> QueryResult:

@@ -53,9 +53,12 @@ class ReleaseInfo:
 
 
 # (role, field in Deployment.spec, kind it names)
-_LIVE_FIELDS = (("prompt", "prompt", "Prompt"), ("model", "model", "Model"),
-                ("guardrails", "guardrails", "GuardrailPolicy"),
-                ("evalSuite", "evalSuite", "EvalSuite"))
+_LIVE_FIELDS = (
+    ("prompt", "prompt", "Prompt"),
+    ("model", "model", "Model"),
+    ("guardrails", "guardrails", "GuardrailPolicy"),
+    ("evalSuite", "evalSuite", "EvalSuite"),
+)
 
 
 def _spec(artifact: ArtifactLike | None) -> Mapping[str, Any]:
@@ -93,9 +96,11 @@ def deployments_live(registry: RegistryLike) -> dict[str, Any]:
         artifact = artifacts[identity]
         if artifact.kind != "Deployment":
             continue
-        out[identity] = {"digest": artifact.digest,
-                         "environment": _spec(artifact).get("environment"),
-                         "live": live_for(artifact, artifacts)}
+        out[identity] = {
+            "digest": artifact.digest,
+            "environment": _spec(artifact).get("environment"),
+            "live": live_for(artifact, artifacts),
+        }
     return out
 
 
@@ -106,14 +111,20 @@ def waivers_in_force(registry: RegistryLike) -> dict[str, Any]:
         if artifact.kind != "Waiver":
             continue
         spec = _spec(artifact)
-        out[identity] = {"digest": artifact.digest, "rule": spec.get("rule"),
-                         "target": spec.get("target"), "approvedBy": spec.get("approvedBy"),
-                         "expires": spec.get("expires")}
+        out[identity] = {
+            "digest": artifact.digest,
+            "rule": spec.get("rule"),
+            "target": spec.get("target"),
+            "approvedBy": spec.get("approvedBy"),
+            "expires": spec.get("expires"),
+        }
     return out
 
 
 def _waiver_events(
-    info: ReleaseInfo, registry: RegistryLike, now: Mapping[str, Any],
+    info: ReleaseInfo,
+    registry: RegistryLike,
+    now: Mapping[str, Any],
     before: Mapping[str, Any],
 ) -> list[EventDraft]:
     drafts = []
@@ -124,14 +135,27 @@ def _waiver_events(
         action = "added" if old is None else "removed" if new is None else "modified"
         current = new if new is not None else old
         target = current.get("target") if isinstance(current, Mapping) else None
-        drafts.append(EventDraft(
-            type="waiver", actor=info.actor, commit=info.commit, ref=info.ref,
-            registry_digest=registry.digest, policy_digest=info.policy_digest,
-            decision={"action": action},
-            artifacts=[identity] + ([target] if isinstance(target, str) else []),
-            details={"waiver": identity, "action": action, "before": old, "after": new,
-                     "pr": info.pr, "author": info.author, "approvers": list(info.approvers)},
-        ))
+        drafts.append(
+            EventDraft(
+                type="waiver",
+                actor=info.actor,
+                commit=info.commit,
+                ref=info.ref,
+                registry_digest=registry.digest,
+                policy_digest=info.policy_digest,
+                decision={"action": action},
+                artifacts=[identity] + ([target] if isinstance(target, str) else []),
+                details={
+                    "waiver": identity,
+                    "action": action,
+                    "before": old,
+                    "after": new,
+                    "pr": info.pr,
+                    "author": info.author,
+                    "approvers": list(info.approvers),
+                },
+            )
+        )
     return drafts
 
 
@@ -145,10 +169,20 @@ def release_events(
     for entry in deployments.values():
         artifacts.update(item["ref"] for item in entry["live"])
     release = EventDraft(
-        type="release", actor=info.actor, commit=info.commit, ref=info.ref,
-        registry_digest=registry.digest, policy_digest=info.policy_digest,
-        decision={"approved": bool(info.approvers)}, artifacts=sorted(artifacts),
-        details={"pr": info.pr, "author": info.author, "approvers": list(info.approvers),
-                 "deployments": deployments, "waivers": waivers},
+        type="release",
+        actor=info.actor,
+        commit=info.commit,
+        ref=info.ref,
+        registry_digest=registry.digest,
+        policy_digest=info.policy_digest,
+        decision={"approved": bool(info.approvers)},
+        artifacts=sorted(artifacts),
+        details={
+            "pr": info.pr,
+            "author": info.author,
+            "approvers": list(info.approvers),
+            "deployments": deployments,
+            "waivers": waivers,
+        },
     )
     return [release, *_waiver_events(info, registry, waivers, previous_waivers)]

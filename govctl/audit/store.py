@@ -38,7 +38,11 @@ def first_line(exc: BaseException) -> str:
 
 
 def _connect(
-    db_path: Path, *, read_only: bool, shown: str, timeout: float,
+    db_path: Path,
+    *,
+    read_only: bool,
+    shown: str,
+    timeout: float,
     config: dict[str, Any] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     start = time.monotonic()
@@ -57,7 +61,8 @@ def _connect(
                 raise AuditLockedError(
                     f"audit store {shown} is in use by another process ({holder}); "
                     f"waited {waited:.1f}s",
-                    path=shown, waited_seconds=waited,
+                    path=shown,
+                    waited_seconds=waited,
                 ) from None
             time.sleep(POLL_SECONDS)
 
@@ -138,7 +143,13 @@ class Transaction:
         return Appended(first, self.size, self.head)
 
     def add_checkpoint_row(
-        self, *, origin: str, size: int, head: str, time: str, key_id: str | None,
+        self,
+        *,
+        origin: str,
+        size: int,
+        head: str,
+        time: str,
+        key_id: str | None,
         signature: str | None,
     ) -> None:
         self._con.execute(

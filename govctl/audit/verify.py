@@ -43,9 +43,22 @@ from govctl.errors import AuditIntegrityError
 
 # At one sequence number, the kind that explains the most comes first: damage to the rows
 # themselves, then the database's own checkpoint records, then published checkpoint files.
-KIND_ORDER = ("modified", "rehashed", "deleted", "renumbered", "swapped", "inserted",
-              "duplicated", "truncated", "forked", "rolled-back", "replaced", "bad-signature",
-              "wrong-key", "unsigned")
+KIND_ORDER = (
+    "modified",
+    "rehashed",
+    "deleted",
+    "renumbered",
+    "swapped",
+    "inserted",
+    "duplicated",
+    "truncated",
+    "forked",
+    "rolled-back",
+    "replaced",
+    "bad-signature",
+    "wrong-key",
+    "unsigned",
+)
 
 
 def _rank(kind: str) -> int:
@@ -94,7 +107,8 @@ class VerifyReport:
         raise AuditIntegrityError(
             f"audit store {self.store} failed verification at {where} ({first.kind}): "
             f"{first.message}" + (f" (and {more} more problem(s))" if more else ""),
-            first_bad_seq=first.seq, kind=first.kind,
+            first_bad_seq=first.seq,
+            kind=first.kind,
         )
 
 
@@ -119,15 +133,23 @@ def rows_at(con: duckdb.DuckDBPyConnection, positions: Iterable[int], table: str
 
 
 def chain_problems(
-    con: duckdb.DuckDBPyConnection, table: str = "event_log", *, start_seq: int = 1,
+    con: duckdb.DuckDBPyConnection,
+    table: str = "event_log",
+    *,
+    start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> tuple[ChainScan, ChainScan, list[Problem]]:
     sql = scan_sql(con, table, start_seq=start_seq, start_prev=start_prev)
     py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
     problems: list[Problem] = []
     if sql != py:
-        problems.append(Problem("verifier-disagreement", None,
-                                f"SQL verifier found {sql}, Python verifier found {py}"))
+        problems.append(
+            Problem(
+                "verifier-disagreement",
+                None,
+                f"SQL verifier found {sql}, Python verifier found {py}",
+            )
+        )
     brk = sql.first_break or py.first_break
     if brk is not None:
         window = range(brk.position - 1, brk.position + 2)
@@ -156,7 +178,9 @@ def hashes_at(con: duckdb.DuckDBPyConnection, sizes: Iterable[int], table: str) 
 
 
 def _file_problems(
-    files: list[CheckpointFile], origin: str | None, public_key: Ed25519PublicKey | None,
+    files: list[CheckpointFile],
+    origin: str | None,
+    public_key: Ed25519PublicKey | None,
     shown: Any,
 ) -> tuple[list[CheckpointSource], list[Problem]]:
     sources: list[CheckpointSource] = []
@@ -168,11 +192,15 @@ def _file_problems(
             continue
         cp = item.checkpoint
         if origin is not None and cp.origin != origin:
-            problems.append(Problem(
-                "foreign-checkpoint", None,
-                f"checkpoint of origin {cp.origin!r}, but the database is {origin!r}: the "
-                "database was replaced, or another store writes to this checkpoints folder",
-                name))
+            problems.append(
+                Problem(
+                    "foreign-checkpoint",
+                    None,
+                    f"checkpoint of origin {cp.origin!r}, but the database is {origin!r}: the "
+                    "database was replaced, or another store writes to this checkpoints folder",
+                    name,
+                )
+            )
             continue
         if public_key is not None and (bad := signature_problem(cp, public_key)):
             problems.append(Problem(bad[0], cp.size, bad[1], name))
@@ -185,15 +213,18 @@ def fork_problems(sources: list[CheckpointSource]) -> list[Problem]:
     them by ``consistency_problems`` instead (a database that disagrees was replaced)."""
     by_size: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
     for src in (s for s in sources if s.signed_copy):
-        by_size[(src.checkpoint.origin, src.checkpoint.size)].setdefault(src.checkpoint.head,
-                                                                           src.source)
+        by_size[(src.checkpoint.origin, src.checkpoint.size)].setdefault(
+            src.checkpoint.head, src.source
+        )
     problems = []
     for (_, size), heads in sorted(by_size.items()):
         if len(heads) > 1:
             shown = ", ".join(f"{h[:12]}… in {s}" for h, s in sorted(heads.items()))
-            problems.append(Problem("forked", size,
-                                    f"checkpoints of size {size} disagree: {shown}",
-                                    "checkpoints"))
+            problems.append(
+                Problem(
+                    "forked", size, f"checkpoints of size {size} disagree: {shown}", "checkpoints"
+                )
+            )
     return problems
 
 
@@ -201,43 +232,72 @@ def consistency_problems(
     sources: list[CheckpointSource], size: int, hashes: dict[int, str]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    good = sorted(s.checkpoint.size for s in sources if s.checkpoint.size <= size
-                  and hashes.get(s.checkpoint.size) == s.checkpoint.head)
+    good = sorted(
+        s.checkpoint.size
+        for s in sources
+        if s.checkpoint.size <= size and hashes.get(s.checkpoint.size) == s.checkpoint.head
+    )
     for src in sorted(sources, key=lambda s: s.checkpoint.size):
         cp = src.checkpoint
         if cp.size > size:
             kind = "rolled-back" if src.signed_copy else "truncated"
-            problems.append(Problem(
-                kind, size + 1,
-                f"the database ends at seq {size} but this checkpoint records {cp.size} events"
-                + (": an older copy was restored, or the tail was cut" if src.signed_copy
-                   else ": events were cut from the tail"), src.source))
+            problems.append(
+                Problem(
+                    kind,
+                    size + 1,
+                    f"the database ends at seq {size} but this checkpoint records {cp.size} events"
+                    + (
+                        ": an older copy was restored, or the tail was cut"
+                        if src.signed_copy
+                        else ": events were cut from the tail"
+                    ),
+                    src.source,
+                )
+            )
         elif hashes.get(cp.size) != cp.head:
             below = max((g for g in good if g < cp.size), default=0)
-            problems.append(Problem(
-                "replaced", cp.size,
-                f"the database's event {cp.size} has another hash than this checkpoint "
-                f"({cp.head[:12]}…): events {below + 1}..{cp.size} were rewritten or the "
-                "database replaced", src.source))
+            problems.append(
+                Problem(
+                    "replaced",
+                    cp.size,
+                    f"the database's event {cp.size} has another hash than this checkpoint "
+                    f"({cp.head[:12]}…): events {below + 1}..{cp.size} were rewritten or the "
+                    "database replaced",
+                    src.source,
+                )
+            )
     return problems
 
 
 def verify_open_store(
-    con: duckdb.DuckDBPyConnection, *, store: str, files: list[CheckpointFile],
-    public_key: Ed25519PublicKey | None, expected_origin: str | None, shown: Any,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    store: str,
+    files: list[CheckpointFile],
+    public_key: Ed25519PublicKey | None,
+    expected_origin: str | None,
+    shown: Any,
 ) -> VerifyReport:
     origin_row = fetch_first(con, "SELECT value FROM audit_meta WHERE key = 'origin'")
     origin = str(origin_row[0]) if origin_row else None
     sql, py, problems = chain_problems(con)
     if expected_origin is not None and origin != expected_origin:
-        problems.append(Problem("origin-mismatch", None,
-                                f"the database's origin is {origin!r}, the configuration says "
-                                f"{expected_origin!r}: the database was replaced", "audit_meta"))
+        problems.append(
+            Problem(
+                "origin-mismatch",
+                None,
+                f"the database's origin is {origin!r}, the configuration says "
+                f"{expected_origin!r}: the database was replaced",
+                "audit_meta",
+            )
+        )
     sources, file_problems = _file_problems(files, origin, public_key, shown)
     problems += file_problems
     db_rows = con.execute("SELECT origin, size, head, time FROM checkpoints").fetchall()
-    sources += [CheckpointSource(Checkpoint(str(o), int(s), str(h), str(t)),
-                                 "database checkpoints", False) for o, s, h, t in db_rows]
+    sources += [
+        CheckpointSource(Checkpoint(str(o), int(s), str(h), str(t)), "database checkpoints", False)
+        for o, s, h, t in db_rows
+    ]
     size = sql.last_seq or 0
     hashes = hashes_at(con, (s.checkpoint.size for s in sources), "event_log")
     problems += consistency_problems(sources, size, hashes)
@@ -246,8 +306,14 @@ def verify_open_store(
 
 
 def verify_store(
-    db_path: Path, *, shown: str, checkpoints_dir: Path, public_key: Ed25519PublicKey | None,
-    expected_origin: str | None, timeout: float, root: Path | None = None,
+    db_path: Path,
+    *,
+    shown: str,
+    checkpoints_dir: Path,
+    public_key: Ed25519PublicKey | None,
+    expected_origin: str | None,
+    timeout: float,
+    root: Path | None = None,
 ) -> VerifyReport:
     """Verify the store at ``db_path`` against itself and every checkpoint file."""
 
@@ -261,9 +327,21 @@ def verify_store(
     if not db_path.exists():
         problems: tuple[Problem, ...] = ()
         if files:
-            problems = (Problem("missing", None, f"the database is gone but {len(files)} "
-                                "checkpoint file(s) record events", show(checkpoints_dir)),)
+            problems = (
+                Problem(
+                    "missing",
+                    None,
+                    f"the database is gone but {len(files)} checkpoint file(s) record events",
+                    show(checkpoints_dir),
+                ),
+            )
         return VerifyReport(shown, None, 0, None, None, None, len(files), problems)
     with reading(db_path, shown=shown, timeout=timeout) as con:
-        return verify_open_store(con, store=shown, files=files, public_key=public_key,
-                                 expected_origin=expected_origin, shown=show)
+        return verify_open_store(
+            con,
+            store=shown,
+            files=files,
+            public_key=public_key,
+            expected_origin=expected_origin,
+            shown=show,
+        )

@@ -62,9 +62,7 @@ def deployment_info(artifact: Artifact, present: bool) -> DeploymentInfo:
     )
 
 
-def _hits(
-    graph: DependencyGraph, deployment: str, changed: set[str]
-) -> dict[str, tuple[str, ...]]:
+def _hits(graph: DependencyGraph, deployment: str, changed: set[str]) -> dict[str, tuple[str, ...]]:
     """Changed members of the deployment's closure → path from the deployment to them."""
     closure = graph.closure(deployment)
     hits = {member: closure[member] for member in changed & closure.keys()}

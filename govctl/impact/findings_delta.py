@@ -81,8 +81,14 @@ class SideEvaluator:
     def policy(self, subjects: set[str] | None) -> tuple[RawFinding, ...]:
         """Policy findings of ``subjects`` (None: every subject)."""
         evaluation, self.engine_version = evaluate_policies(
-            self.side.loaded.registry, self.graph, self.bundle, self.builder, self.engine.name,
-            self.engine.settings, self.cache, subjects,
+            self.side.loaded.registry,
+            self.graph,
+            self.bundle,
+            self.builder,
+            self.engine.name,
+            self.engine.settings,
+            self.cache,
+            subjects,
         )
         self.evaluated += len(evaluation.evaluated)
         return self._enabled(evaluation.findings)

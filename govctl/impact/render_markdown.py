@@ -95,8 +95,14 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], what: str) -> li
     out = block(rows[:ROWS_SHOWN])
     rest = list(rows[ROWS_SHOWN:ROWS_MAX])
     if rest:
-        out += ["", f"<details><summary>{len(rest)} more {what}</summary>", "", *block(rest),
-                "", "</details>"]
+        out += [
+            "",
+            f"<details><summary>{len(rest)} more {what}</summary>",
+            "",
+            *block(rest),
+            "",
+            "</details>",
+        ]
     if len(rows) > ROWS_MAX:
         out += ["", f"_{len(rows) - ROWS_MAX} more {what} not shown: see the JSON report._"]
     return out
@@ -138,8 +144,13 @@ def change_rows(changes: Sequence[ArtifactChange]) -> list[list[str]]:
         for index, field in enumerate(change.fields):
             first = index == 0
             rows.append(
-                [name if first else "", label if first else "", code(field.path),
-                 value(field.before), value(field.after) + list_delta(field.before, field.after)]
+                [
+                    name if first else "",
+                    label if first else "",
+                    code(field.path),
+                    value(field.before),
+                    value(field.after) + list_delta(field.before, field.after),
+                ]
             )
     return rows
 
@@ -180,8 +191,14 @@ def finding_rows(findings: Sequence[Finding]) -> list[list[str]]:
         where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
         severity = f.severity + (" (waived)" if f.waived else "")
         rows.append(
-            [cell(severity), code(f.rule), code(f.ref or ""), code(f.path) if f.path else "",
-             code(where) if where else "", cell(f.message)]
+            [
+                cell(severity),
+                code(f.rule),
+                code(f.ref or ""),
+                code(f.path) if f.path else "",
+                code(where) if where else "",
+                cell(f.message),
+            ]
         )
     return rows
 
@@ -258,8 +275,15 @@ def _reasons(report: ImpactReport) -> list[str]:
     if len(items) <= ROWS_SHOWN:
         return items
     rest = items[ROWS_SHOWN:ROWS_MAX]
-    return [*items[:ROWS_SHOWN], "", f"<details><summary>{len(rest)} more reasons</summary>",
-            "", *rest, "", "</details>"]
+    return [
+        *items[:ROWS_SHOWN],
+        "",
+        f"<details><summary>{len(rest)} more reasons</summary>",
+        "",
+        *rest,
+        "",
+        "</details>",
+    ]
 
 
 def render(report: ImpactReport) -> str:
@@ -272,25 +296,41 @@ def render(report: ImpactReport) -> str:
         out += ["", "#### Required approvals", "", *table(["Role", "Because"], rows, "approvals")]
     if report.changes:
         header = ["Artifact", "Change", "Field", "Before", "After"]
-        out += ["", f"#### Changed artifacts ({len(report.changes)})", "",
-                *table(header, change_rows(report.changes), "changed fields")]
+        out += [
+            "",
+            f"#### Changed artifacts ({len(report.changes)})",
+            "",
+            *table(header, change_rows(report.changes), "changed fields"),
+        ]
     if report.config_fields:
         rows = [[code(f.path), value(f.before), value(f.after)] for f in report.config_fields]
         header = ["Setting", "Before", "After"]
         out += ["", "#### govctl.yaml", "", *table(header, rows, "settings")]
     if report.affected:
         header = ["Deployment", "Environment", "User-facing", "Reached through", "Monthly cost"]
-        out += ["", f"#### Affected deployments ({len(report.affected)})", "",
-                *table(header, affected_rows(report), "deployments")]
+        out += [
+            "",
+            f"#### Affected deployments ({len(report.affected)})",
+            "",
+            *table(header, affected_rows(report), "deployments"),
+        ]
     out += ["", "#### Findings", ""]
     delta = report.findings
     header = ["Severity", "Rule", "Artifact", "Field", "Location", "Message"]
     if delta.introduced:
-        out += [f"**Introduced ({len(delta.introduced)})**", "",
-                *table(header, finding_rows(delta.introduced), "introduced findings"), ""]
+        out += [
+            f"**Introduced ({len(delta.introduced)})**",
+            "",
+            *table(header, finding_rows(delta.introduced), "introduced findings"),
+            "",
+        ]
     if delta.resolved:
-        out += [f"**Resolved ({len(delta.resolved)})**", "",
-                *table(header, finding_rows(delta.resolved), "resolved findings"), ""]
+        out += [
+            f"**Resolved ({len(delta.resolved)})**",
+            "",
+            *table(header, finding_rows(delta.resolved), "resolved findings"),
+            "",
+        ]
     out.append(f"{delta.unchanged} finding(s) unchanged.")
     picture = graph(report)
     if picture:
@@ -299,6 +339,10 @@ def render(report: ImpactReport) -> str:
             out += ["", f"<details><summary>{title}</summary>", "", *picture, "", "</details>"]
         else:
             out += ["", f"#### {title}", "", *picture]
-    out += ["", f"<sub>govctl impact · now {report.now} · engine {report.engine} "
-            f"{report.engine_version}</sub>", ""]
+    out += [
+        "",
+        f"<sub>govctl impact · now {report.now} · engine {report.engine} "
+        f"{report.engine_version}</sub>",
+        "",
+    ]
     return "\n".join(out)

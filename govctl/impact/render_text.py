@@ -23,8 +23,12 @@ def _finding(f: Finding) -> str:
 
 def render(report: ImpactReport) -> str:
     roles = ", ".join(a.role for a in report.approvals) or "none"
-    out = [f"Risk: {report.risk.level.upper()}; approvals needed: {roles}",
-           summary(report).replace("`", ""), "", "Why:"]
+    out = [
+        f"Risk: {report.risk.level.upper()}; approvals needed: {roles}",
+        summary(report).replace("`", ""),
+        "",
+        "Why:",
+    ]
     out += [f"  - {r}" for r in report.risk.reasons]
     if report.approvals:
         out += ["", "Required approvals:"]
@@ -58,8 +62,11 @@ def render(report: ImpactReport) -> str:
                 f"{' -> '.join(item.via)}{money}"
             )
     delta = report.findings
-    out += ["", f"Findings: {len(delta.introduced)} introduced, {len(delta.resolved)} resolved, "
-            f"{delta.unchanged} unchanged"]
+    out += [
+        "",
+        f"Findings: {len(delta.introduced)} introduced, {len(delta.resolved)} resolved, "
+        f"{delta.unchanged} unchanged",
+    ]
     if delta.introduced:
         out += ["Introduced:"] + [_finding(f) for f in delta.introduced]
     if delta.resolved:

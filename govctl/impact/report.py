@@ -172,16 +172,25 @@ def run_impact(options: ImpactOptions) -> ImpactReport:
             cache.save()
         reached = reach(changed, base_graph, head_graph)
         risk = assess(
-            change_set.changes, reached.by_change, delta.introduced, rules, config_fields,
-            base.loaded.registry, head.loaded.registry,
-        )
-        nothing = not change_set.changes and not config_fields
-        approvals = () if nothing else required_approvals(
-            approval_rules(base.config, head.config),
             change_set.changes,
             reached.by_change,
-            risk.level,
             delta.introduced,
+            rules,
+            config_fields,
+            base.loaded.registry,
+            head.loaded.registry,
+        )
+        nothing = not change_set.changes and not config_fields
+        approvals = (
+            ()
+            if nothing
+            else required_approvals(
+                approval_rules(base.config, head.config),
+                change_set.changes,
+                reached.by_change,
+                risk.level,
+                delta.introduced,
+            )
         )
         removed = [
             c.identity for c in change_set.changes if c.kind == "Deployment" and c.type == "removed"

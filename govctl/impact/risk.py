@@ -204,9 +204,7 @@ class _Scorer:
         if not self.found:
             return Risk("low", ("no artifact changed",))
         level = max((lvl for lvl, _ in self.found), key=rank)
-        shown = [
-            (lvl, text) for lvl, text in self.found if lvl != "low" or level == "low"
-        ]
+        shown = [(lvl, text) for lvl, text in self.found if lvl != "low" or level == "low"]
         shown.sort(key=lambda item: -rank(item[0]))  # stable: change order within a level
         return Risk(level, tuple(f"{lvl}: {text}" for lvl, text in shown))
 

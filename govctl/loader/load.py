@@ -80,9 +80,11 @@ def worker_count(requested: int) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """``map`` over a fork-started process pool when it pays off; in order."""
-    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+def parallel_map(
+    func: Callable[[T], R], items: Sequence[T], workers: int, threshold: int = PARALLEL_THRESHOLD
+) -> list[R]:
+    """``map`` over a fork-started process pool when it pays off (``threshold`` items); in order."""
+    if workers <= 1 or len(items) < threshold:
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
     chunk = max(16, len(items) // (workers * 8))
@@ -94,14 +96,28 @@ def _process(args: tuple[bytes, YamlLimits]) -> FileRecord:
     return process_file(*args)
 
 
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() removes
+
+
+def _dataset_lines(data: bytes) -> Iterable[tuple[int, str | bytes]]:
+    """Numbered non-blank lines; text when the file is UTF-8 (json.loads on str is faster)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # json.loads still detects UTF-16/32 per line from the bytes
+        return ((n, raw) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip())
+    return (
+        (n, line.removeprefix("\ufeff"))  # json.loads(bytes) accepts a BOM on every line
+        for n, line in enumerate(text.split("\n"), start=1)
+        if line.strip(_ASCII_SPACE)
+    )
+
+
 def measure_dataset(data: bytes) -> DatasetStats:
     """Count JSONL cases and their tags; remember lines that are not JSON objects."""
     cases = 0
     tags: dict[str, int] = {}
     invalid: list[int] = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
+    for number, raw in _dataset_lines(data):
         try:
             case = json.loads(raw)
         except ValueError:
@@ -226,37 +242,55 @@ class _Loader:
         return {**record.doc, "spec": new_spec}, record.valid
 
     def datasets(self, artifacts: Sequence[Artifact]) -> dict[str, DatasetInfo]:
-        out: dict[str, DatasetInfo] = {}
+        read: list[tuple[Artifact, str, str, bytes | None]] = []  # suite, relative, path, bytes
         for suite in artifacts:
-            if suite.kind != "EvalSuite" or not isinstance(suite.spec.get("dataset"), str):
+            relative = suite.spec.get("dataset") if suite.kind == "EvalSuite" else None
+            if isinstance(relative, str):
+                read.append((suite, relative, *self._read_dataset(suite, relative)))
+        stats: dict[str, DatasetStats] = {}
+        misses: dict[str, bytes] = {}
+        hashes = [hashlib.sha256(data).hexdigest() if data is not None else "" for *_, data in read]
+        for (*_, data), sha in zip(read, hashes, strict=True):
+            if data is None:
                 continue
-            out[suite.identity] = self._dataset(suite, suite.spec["dataset"])
+            cached = self.cache.get_dataset(sha) if self.cache else None
+            if cached is not None:
+                stats[sha] = cached
+            else:
+                misses[sha] = data
+        workers = worker_count(self.settings.workers)
+        measured = parallel_map(measure_dataset, list(misses.values()), workers, threshold=64)
+        for sha, fresh in zip(misses, measured, strict=True):
+            stats[sha] = fresh
+            if self.cache:
+                self.cache.put_dataset(sha, fresh)
+        out: dict[str, DatasetInfo] = {}
+        for (suite, relative, path, data), sha in zip(read, hashes, strict=True):
+            if data is None:
+                out[suite.identity] = DatasetInfo(relative, False, None, 0, {}, ())
+                continue
+            found = stats[sha]
+            for line in found.invalid_lines[:20]:
+                self.problems.append(
+                    LoadProblem("GOV-REG-001", "dataset line is not a JSON object", path, line, 1)
+                )
+            out[suite.identity] = DatasetInfo(
+                path, True, found.digest, found.cases, dict(found.tag_counts), found.invalid_lines
+            )
         return out
 
-    def _dataset(self, suite: Artifact, relative: str) -> DatasetInfo:
+    def _read_dataset(self, suite: Artifact, relative: str) -> tuple[str, bytes | None]:
+        """(path, bytes), or (relative, None) after noting why the dataset cannot be read."""
         where = dict(ref=suite.identity, path="spec.dataset", doc_index=suite.index)
         try:
             path = join_relative(suite.path, relative)
-            data = self.source.read_bytes(path, self.settings.dataset_max_bytes)
+            return path, self.source.read_bytes(path, self.settings.dataset_max_bytes)
         except SourceProblem as exc:
             missing = exc.message == "file not found"
             rule = "GOV-REG-002" if missing else "GOV-REG-001"
             message = f"dataset {relative!r} {'not found' if missing else exc.message}"
             self.problems.append(LoadProblem(rule, message, suite.path, **where))  # type: ignore[arg-type]
-            return DatasetInfo(relative, False, None, 0, {}, ())
-        sha = hashlib.sha256(data).hexdigest()
-        stats = self.cache.get_dataset(sha) if self.cache else None
-        if stats is None:
-            stats = measure_dataset(data)
-            if self.cache:
-                self.cache.put_dataset(sha, stats)
-        for line in stats.invalid_lines[:20]:
-            self.problems.append(
-                LoadProblem("GOV-REG-001", "dataset line is not a JSON object", path, line, 1)
-            )
-        return DatasetInfo(
-            path, True, stats.digest, stats.cases, dict(stats.tag_counts), stats.invalid_lines
-        )
+            return relative, None
 
 
 def load_registry(

@@ -3,6 +3,13 @@
 jsonschema's own messages are written for schema authors ("Additional properties are not
 allowed"); these are rewritten for the person editing the YAML: the field path, what is wrong,
 and what would be accepted (with a did-you-mean for misspelt field names).
+
+Speed: jsonschema takes ~0.2-0.5 ms per document, half of the cold load. Each document is first
+checked by a fastjsonschema validator compiled from the same schema (~16x faster); only a
+document it rejects goes through jsonschema, which stays the authority: its errors (or its
+acceptance, where fastjsonschema is stricter, e.g. ``$`` before a final newline) are the result.
+The one way this could go wrong — fastjsonschema accepting what jsonschema rejects — is what
+tests/unit/test_validate_fast.py looks for.
 """
 
 from __future__ import annotations
@@ -10,10 +17,11 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
@@ -68,6 +76,29 @@ def validator_for(kind: str) -> jsonschema.protocols.Validator:
     schema = load_packaged(kind)
     cls = jsonschema.validators.validator_for(schema)
     return cls(inline_refs(schema, schema.get("$defs", {})))
+
+
+@functools.cache
+def _accepts(kind: str) -> Callable[[Any], Any]:
+    """The fastjsonschema check for ``kind``: returns, or raises JsonSchemaException."""
+    schema = load_packaged(kind)
+    inlined = dict(inline_refs(schema, schema.get("$defs", {})))
+    # The keywords pydantic emits mean the same in draft 7, the newest fastjsonschema knows.
+    inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
+    validate: Callable[[Any], Any] = fastjsonschema.compile(
+        inlined,
+        use_formats=False,
+        use_default=False,  # never fill in defaults: it mutates
+    )
+    return validate
+
+
+def fast_accepts(kind: str, document: Any) -> bool:
+    try:
+        _accepts(kind)(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def _describe(value: Any) -> str:
@@ -183,6 +214,8 @@ def validate_document(kind: str, document: Any) -> list[SchemaViolation]:
     """Every schema violation of ``document`` (an artifact of ``kind``), sorted by path."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
+    if fast_accepts(kind, document):
+        return []
     errors = sorted(
         validator_for(kind).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
     )

@@ -117,8 +117,11 @@ def _live(findings: Sequence[Finding], rows: int, collapsed: int, budget: _Budge
             out += ["", *_details(f"{plural(extra, 'more finding')}", more)]
         rest = rest[extra:]
     if rest:
-        out += ["", f"… and {plural(len(rest), 'more finding')} not listed here: run "
-                    "`govctl check` (or `--format json`/`sarif`) for all of them."]
+        out += [
+            "",
+            f"… and {plural(len(rest), 'more finding')} not listed here: run "
+            "`govctl check` (or `--format json`/`sarif`) for all of them.",
+        ]
     return out
 
 

@@ -33,7 +33,9 @@ from govctl.check import CheckResult
 from govctl.findings import Finding
 from govctl.policy.bundle import RuleMeta
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 REPOSITORY_ANCHOR = "govctl.yaml"  # where findings without a file are shown
@@ -146,8 +148,10 @@ def _help(meta: RuleMeta) -> Markdown:
     if meta.description.strip() and meta.description.strip() != meta.title.strip():
         lines += [meta.description.strip(), ""]
     lines += [f"**Remediation:** {text}", ""]
-    lines.append(f"Component: `{meta.component or '-'}` · stage: `{meta.stage or '-'}` · "
-                 f"waivable: {'yes' if meta.waivable else 'no'}")
+    lines.append(
+        f"Component: `{meta.component or '-'}` · stage: `{meta.stage or '-'}` · "
+        f"waivable: {'yes' if meta.waivable else 'no'}"
+    )
     if meta.controls:
         lines += ["", "Controls: " + ", ".join(f"`{c}`" for c in meta.controls)]
     lines += ["", f"Policy: `{meta.source}`"]
@@ -171,8 +175,17 @@ def _properties(meta: RuleMeta) -> dict[str, Any]:
 def _unknown_rule(rule_id: str, severity: str) -> RuleMeta:
     """Metadata for a rule id a finding carries but the catalog lacks (no # METADATA)."""
     return RuleMeta(
-        id=rule_id, title=rule_id, description="", severity=severity, component="", stage="",
-        waivable=False, controls=(), remediation="", kinds=(), source="(no # METADATA)",
+        id=rule_id,
+        title=rule_id,
+        description="",
+        severity=severity,
+        component="",
+        stage="",
+        waivable=False,
+        controls=(),
+        remediation="",
+        kinds=(),
+        source="(no # METADATA)",
         package=None,
     )
 

@@ -19,8 +19,8 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version as package_version
 from typing import Any
@@ -137,6 +137,21 @@ def syntax_error(message: str, sources: dict[str, str]) -> PolicyError:
     return PolicyError(f"Rego compile error: {text}", file=path, line=line, column=column)
 
 
+def _chunks(
+    requests: Iterable[EvalRequest], seen: list[EvalRequest]
+) -> Iterator[list[tuple[int, str, str]]]:
+    """(index, kind, input) chunks of CHUNK requests; every request consumed is kept in ``seen``."""
+    chunk: list[tuple[int, str, str]] = []
+    for request in requests:
+        chunk.append((len(seen), request.kind, request.input_json))
+        seen.append(request)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _decode(raw: str, subject: str) -> list[EngineFinding]:
     try:
         data = json.loads(raw)
@@ -189,26 +204,34 @@ class EmbeddedEngine:
         return f": {lines[-1][:200]}" if lines else ""
 
     def evaluate(
-        self, bundle: PolicyBundle, requests: Sequence[EvalRequest]
+        self, bundle: PolicyBundle, requests: Iterable[EvalRequest]
     ) -> dict[str, list[EngineFinding]]:
-        if not requests:
-            return {}
+        # Requests are consumed lazily and submitted a chunk at a time, so the workers evaluate
+        # while the caller is still serialising later input documents.
         sources = bundle.sources()
-        items = [(i, r.kind, r.input_json) for i, r in enumerate(requests)]
-        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-        workers = max(1, min(self.workers, len(chunks)))
-        pool, slots = self._pool(workers, sources)
+        seen: list[EvalRequest] = []
+        pool: ProcessPoolExecutor | None = None
+        slots: Any = ()
+        futures: list[Future[tuple[str, Any]]] = []
         suspects: list[int] = []
+        outcomes: list[tuple[str, Any]] = []
         try:
-            outcomes = list(pool.map(_evaluate_chunk, chunks))
+            for chunk in _chunks(requests, seen):
+                if pool is None:
+                    pool, slots = self._pool(self.workers, sources)
+                futures.append(pool.submit(_evaluate_chunk, chunk))
+            outcomes = [future.result() for future in futures]
         except BrokenProcessPool:
             suspects = sorted({i for i in slots if i >= 0})
             outcomes = []
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if not seen:
+            return {}
         if suspects or not outcomes:
-            raise self._crash(bundle, requests, suspects)
-        return self._collect(outcomes, requests, bundle, sources)
+            raise self._crash(bundle, seen, suspects)
+        return self._collect(outcomes, seen, bundle, sources)
 
     def _collect(
         self,

@@ -8,7 +8,7 @@ differ in what Rego evaluates to — which is what the parity suite compares.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -55,9 +55,12 @@ class PolicyEngine(Protocol):
     def version(self) -> str: ...
 
     def evaluate(
-        self, bundle: PolicyBundle, requests: Sequence[EvalRequest]
+        self, bundle: PolicyBundle, requests: Iterable[EvalRequest]
     ) -> dict[str, list[EngineFinding]]:
-        """Subject identity → raw findings. Raises EngineError; never returns partial results."""
+        """Subject identity → raw findings. Raises EngineError; never returns partial results.
+
+        ``requests`` may be a generator: an engine may start evaluating before it is exhausted.
+        """
         ...
 
     def close(self) -> None: ...

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -171,8 +171,9 @@ class OpaEngine:
 
     # --- evaluation ----------------------------------------------------------------------
     def evaluate(
-        self, bundle: PolicyBundle, requests_: Sequence[EvalRequest]
+        self, bundle: PolicyBundle, requests: Iterable[EvalRequest]
     ) -> dict[str, list[EngineFinding]]:
+        requests_ = list(requests)
         if not requests_:
             return {}
         sources = bundle.sources()
