@@ -2,7 +2,8 @@
 
 For each size it prints medians of: load+validate (cold, no cache), cold check, warm check
 (unchanged registry), one-file-change check, and the stage split (policies / load / resolve /
-evaluate / locate) of the cold run, plus the peak proportional resident memory (PSS) of the
+evaluate / locate) of the cold run, the CPU split of loading (parse YAML / validate / digest, on
+one core), plus the peak proportional resident memory (PSS) of the
 checking process tree (govctl and its workers), sampled every 50 ms in a separate cold run.
 
     python benchmarks/bench_check.py --sizes 1000 10000 --repeat 3
@@ -125,6 +126,30 @@ def load_only(root: Path) -> float:
     return float(proc.stdout.split()[0])
 
 
+def load_cpu_split(root: Path) -> dict[str, float]:
+    """CPU seconds of the load stage's parts, on one core: parse YAML, validate, digest.
+
+    The cold check runs them in worker processes on both cores; this shows which one dominates.
+    """
+    code = (
+        "import time, json; from pathlib import Path; "
+        "from govctl.loader.yamlparse import parse_yaml, YamlLimits; "
+        "from govctl.loader.validate import validate_document; "
+        "from govctl.loader.documents import _classify; from govctl.canonical import digest_json; "
+        f"files = sorted(Path({str(root / 'registry')!r}).rglob('*.yaml')) + "
+        f"sorted(Path({str(root / 'prompts')!r}).rglob('*.yaml')); "
+        "texts = [f.read_text() for f in files]; t = time.process_time(); "
+        "parsed = [d.value for x in texts for d in parse_yaml(x, YamlLimits()).documents]; "
+        "p = time.process_time() - t; docs = [(_classify(v)[0], v) for v in parsed]; "
+        "docs = [(k, v) for k, v in docs if k]; t = time.process_time(); "
+        "[validate_document(k, v) for k, v in docs]; vt = time.process_time() - t; "
+        "t = time.process_time(); [digest_json(v) for _, v in docs]; "
+        "print(json.dumps({'parse': p, 'validate': vt, 'digest': time.process_time() - t}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {k: round(v, 3) for k, v in json.loads(proc.stdout).items()}
+
+
 def touch_one(root: Path) -> None:
     """A one-file change: a deployment's rate limit moves (its own closure only)."""
     file = sorted((root / "registry" / "deployments").glob("*.yaml"))[0]
@@ -161,6 +186,7 @@ def bench(size: int, repeat: int, workdir: Path) -> dict[str, object]:
     PEAK_KIB[0] = 0
     stage_medians = {k: median([s.get(k, 0.0) for s in split]) for k in split[0]} if split else {}
     return {
+        "load_cpu_one_core": load_cpu_split(root),
         "artifacts": count,
         **{k: round(median(v), 3) for k, v in results.items()},
         "cold_split": {k: round(v, 3) for k, v in stage_medians.items()},
@@ -183,7 +209,9 @@ def main() -> None:
             f"{row['artifacts']:>6} artifacts | load+validate {row['load']:.2f}s | cold "
             f"{row['cold']:.2f}s | warm {row['warm']:.2f}s | one-file {row['one_file']:.2f}s | "
             f"peak PSS {row['peak_pss_mib_tree']:.0f} MiB | cold split "
-            + ", ".join(f"{k} {v:.2f}s" for k, v in row["cold_split"].items()),  # type: ignore[union-attr]
+            + ", ".join(f"{k} {v:.2f}s" for k, v in row["cold_split"].items())  # type: ignore[union-attr]
+            + " | load CPU on one core: "
+            + ", ".join(f"{k} {v:.2f}s" for k, v in row["load_cpu_one_core"].items()),  # type: ignore[union-attr]
             flush=True,
         )
     print(json.dumps(rows, indent=2))
