@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from govctl.canonical import digest_json
+from govctl.canonical import digest_bytes, digest_json
 from govctl.loader.validate import render_path, validate_document
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8, parse_yaml
 from govctl.models.common import API_VERSION
@@ -97,11 +98,19 @@ def _classify(value: Any) -> tuple[str | None, str | None, str]:
     return None, None, ""
 
 
-def _digest(doc: dict[str, Any]) -> tuple[str | None, Problem | None]:
+def document_digest(doc: dict[str, Any]) -> tuple[str, Problem | None]:
+    """The artifact digest, or a stand-in and a problem when RFC 8785 cannot carry the document.
+
+    rfc8785 refuses integers beyond 2**53 and lone surrogates. Such a document is invalid
+    (GOV-REG-001), but still gets a stable digest over plain sorted JSON so the registry, its
+    digest and every reference to the artifact stay whole.
+    """
     try:
         return digest_json(doc), None
     except Exception as exc:  # rfc8785 raises its own errors for values JSON cannot carry
-        return None, Problem(f"document cannot be canonicalised: {exc}", path="spec")
+        text = json.dumps(doc, sort_keys=True, ensure_ascii=True, default=str)
+        problem = Problem(f"document cannot be canonicalised (RFC 8785): {exc}", path="spec")
+        return digest_bytes(text.encode("ascii")), problem
 
 
 def _document(index: int, line: int, kind: str, value: dict[str, Any]) -> DocumentRecord:
@@ -116,7 +125,7 @@ def _document(index: int, line: int, kind: str, value: dict[str, Any]) -> Docume
     spec = value.get("spec")
     uses_template = kind == "Prompt" and isinstance(spec, dict) and "templateFile" in spec
     if not uses_template:
-        digest, problem = _digest(value)
+        digest, problem = document_digest(value)
         if problem:
             problems.append(Problem(problem.message, path=problem.path, doc_index=index))
     return DocumentRecord(

@@ -13,11 +13,17 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
-from govctl.canonical import digest_bytes, digest_json
-from govctl.loader.documents import DocumentRecord, FileRecord, Problem, process_file
+from govctl.canonical import digest_bytes
+from govctl.loader.documents import (
+    DocumentRecord,
+    FileRecord,
+    Problem,
+    document_digest,
+    process_file,
+)
 from govctl.loader.source import FileSource, SourceProblem, join_relative
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8
 from govctl.models.config import Config
@@ -120,7 +126,7 @@ def measure_dataset(data: bytes) -> DatasetStats:
     for number, raw in _dataset_lines(data):
         try:
             case = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested beyond the C scanner's limit
             invalid.append(number)
             continue
         if not isinstance(case, dict):
@@ -196,7 +202,10 @@ class _Loader:
         template_path = None
         if digest is None:  # a Prompt using templateFile
             doc, ok = self._with_template(path, record)
-            digest = digest_json(doc)
+            digest, refused = document_digest(doc)
+            if refused:
+                self.note(replace(refused, doc_index=record.index), path, identity)
+                ok = False
             try:
                 template_path = join_relative(path, str(record.doc["spec"].get("templateFile")))
             except SourceProblem:

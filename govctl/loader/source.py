@@ -81,12 +81,20 @@ class WorkTreeSource:
     def list_yaml(self, roots: Sequence[str]) -> Listing:
         files: list[str] = []
         problems: list[SourceProblem] = []
+        missing: list[str] = []
+        present = 0
         for root in roots:
             top = self.root / root
-            if not top.is_dir() or not self._inside(top.resolve()):
+            if not self._inside(top.resolve()):
+                problems.append(SourceProblem(root, f"roots entry {root!r} leaves the repository"))
                 continue
+            if not top.is_dir():
+                missing.append(root)
+                continue
+            present += 1
             for folder, dirs, names in os.walk(top, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                problems.extend(self._linked_folders_outside(Path(folder), dirs))
                 for name in names:
                     if not name.endswith(YAML_SUFFIXES):
                         continue
@@ -100,8 +108,24 @@ class WorkTreeSource:
                         )
                         continue
                     files.append(rel)
+        if not present:  # nothing to check at all: fail closed rather than pass on zero files
+            problems.extend(
+                SourceProblem(root, f"roots entry {root!r} is not a folder in the repository")
+                for root in missing
+            )
         self._listed.update(files)
         return Listing(tuple(sorted(set(files))), tuple(problems))
+
+    def _linked_folders_outside(self, folder: Path, dirs: list[str]) -> list[SourceProblem]:
+        """Folder symlinks are never followed; one that leaves the repository is reported."""
+        out = []
+        for name in dirs:
+            full = folder / name
+            if full.is_symlink() and not self._inside(full.resolve()):
+                rel = full.relative_to(self.root).as_posix()
+                message = f"symlink points outside the repository ({os.readlink(full)})"
+                out.append(SourceProblem(rel, message))
+        return out
 
     def read_bytes(self, path: str, max_bytes: int) -> bytes:
         full = self.root / path if path in self._listed else self._absolute(path)

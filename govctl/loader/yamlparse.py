@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from _ruamel_yaml import CParser
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -333,7 +334,22 @@ def parse_yaml(
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         return ParseResult(tuple(docs), YamlProblem(message, line, column))
+    except ReaderError as exc:  # a character YAML does not allow (control characters, U+FFFF)
+        return ParseResult(tuple(docs), _reader_problem(text, exc))
+    except YAMLError as exc:  # anything else libyaml refuses: never a traceback
+        return ParseResult(tuple(docs), YamlProblem(f"invalid YAML: {exc}", 1, 1))
     return ParseResult(tuple(docs), None)
+
+
+def _reader_problem(text: str, exc: ReaderError) -> YamlProblem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(
+        f"character U+{code:04X} is not allowed in YAML ({exc.reason})", line, column
+    )
 
 
 def decode_utf8(data: bytes) -> str:

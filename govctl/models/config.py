@@ -89,7 +89,7 @@ class Config(Strict):
     metadata: ConfigMetadata | None = None
     teams: list[NonEmpty] = Field(default_factory=list)
     environments: list[NonEmpty] = Field(default_factory=lambda: ["dev", "staging", "prod"])
-    roots: list[NonEmpty] = Field(default_factory=lambda: ["registry", "prompts"])
+    roots: list[NonEmpty] = Field(default_factory=lambda: ["registry", "prompts"], min_length=1)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     opa: OpaSettings = Field(default_factory=OpaSettings)
     waivers: WaiverSettings = Field(default_factory=WaiverSettings)

@@ -311,3 +311,92 @@ def test_output_naming_a_folder_is_a_usage_error(make_repo):
     proc = run_cli("-C", str(root), "check", "--no-audit", "--output", str(root / "out"))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "is a directory" in proc.stderr
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\ufffe"])
+def test_a_character_yaml_forbids_is_located(make_repo, char):
+    bad = GOOD_MODEL.replace("provider: openai", f'provider: "open{char}ai"')
+    root = make_repo(
+        {"registry/good.yaml": GOOD_MODEL.replace("good", "other"), "registry/ctl.yaml": bad}
+    )
+    assert_one_finding(root, "registry/ctl.yaml", 5, "is not allowed in YAML")
+
+
+def test_a_control_character_in_the_config_is_a_usage_error(make_repo):
+    root = make_repo({}, config="apiVersion: govctl/v1\nkind: Config\nteams: [a\x01]\n")
+    proc = run_cli("-C", str(root), "check", "--no-audit")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("govctl: error: govctl.yaml:3:"), proc.stderr
+
+
+def test_an_integer_json_cannot_carry_is_a_finding(make_repo):
+    bad = GOOD_MODEL.replace("good", "huge").replace(
+        "contextWindow: 128000", "contextWindow: 9007199254740992"
+    )
+    root = make_repo({"registry/good.yaml": GOOD_MODEL, "registry/huge.yaml": bad})
+    found = assert_one_finding(root, "registry/huge.yaml", 4, "cannot be canonicalised")
+    assert "9007199254740992" in found["message"]
+
+
+def test_a_dataset_line_nested_beyond_the_json_parser_is_invalid(make_repo):
+    deep = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    root = make_repo(
+        {
+            "registry/evals/suite.yaml": SUITE,
+            "registry/evals/cases.jsonl": '{"q": 1}\n' + deep + '\n{"q": 2}\n',
+        }
+    )
+    _code, data, _ = check_json(root)
+    lines = [
+        f["line"] for f in only(data, "GOV-REG-001") if f["file"] == "registry/evals/cases.jsonl"
+    ]
+    assert lines == [2]
+
+
+def test_a_folder_symlink_leaving_the_repository(make_repo, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "m.yaml").write_text(GOOD_MODEL.replace("good", "secret"))
+    root = make_repo({"registry/good.yaml": GOOD_MODEL})
+    os.symlink(outside, root / "registry" / "external")
+    code, data, _ = check_json(root)
+    found = [f for f in only(data, "GOV-REG-001") if f["file"] == "registry/external"]
+    assert code == 1 and len(found) == 1
+    assert "outside the repository" in found[0]["message"]
+    assert data["summary"]["artifacts"] == 1  # nothing behind the link was read
+
+
+def test_a_policy_symlink_leaving_the_repository(make_repo, tmp_path):
+    outside = tmp_path / "outside.rego"
+    outside.write_text('package ext\n\nimport rego.v1\n\ndeny contains "x" if true\n')
+    root = make_repo({"registry/good.yaml": GOOD_MODEL})
+    os.symlink(outside, root / "policies" / "ext.rego")
+    proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit")
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "policies/ext.rego" in proc.stderr and "outside the repository" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_roots_with_nothing_to_check_fail_closed(make_repo):
+    config = "apiVersion: govctl/v1\nkind: Config\nteams: [team-a]\nroots: [nope, ../elsewhere]\n"
+    root = make_repo({"registry/good.yaml": GOOD_MODEL}, config=config)
+    code, data, _ = check_json(root)
+    messages = sorted(f["message"] for f in only(data, "GOV-REG-001"))
+    assert code == 1 and data["summary"]["artifacts"] == 0
+    assert messages == [
+        "roots entry '../elsewhere' leaves the repository",
+        "roots entry 'nope' is not a folder in the repository",
+    ]
+
+
+def test_a_missing_root_beside_a_present_one_is_fine(make_repo):
+    root = make_repo({"registry/good.yaml": GOOD_MODEL})  # roots: [registry, prompts]
+    code, data, _ = check_json(root)
+    assert code == 0 and data["findings"] == [] and data["summary"]["artifacts"] == 1
+
+
+def test_empty_roots_is_a_usage_error(make_repo):
+    root = make_repo({}, config="apiVersion: govctl/v1\nkind: Config\nteams: [a]\nroots: []\n")
+    proc = run_cli("-C", str(root), "check", "--no-audit")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("govctl: error: govctl.yaml:4: roots"), proc.stderr
