@@ -76,7 +76,17 @@ def _refuse_if_missing(paths: AuditPaths) -> None:
 
 
 def _refuse_if_contradicted(session: WriterSession, paths: AuditPaths) -> None:
-    """Never extend a store its newest checkpoint file disowns (cheap: one file, one lookup)."""
+    """Never extend a store its newest checkpoint file disowns (cheap: one file, one lookup),
+    nor seal events that no govctl run wrote (events past the newest checkpoint row)."""
+    size, _ = session.size_and_head()
+    sealed = session.sealed_size()
+    if size > sealed:
+        raise AuditIntegrityError(
+            f"audit store {paths.db_shown} holds events {sealed + 1}..{size} that no checkpoint "
+            "covers: they were added outside govctl; nothing recorded",
+            first_bad_seq=sealed + 1,
+            kind="unsealed",
+        )
     newest = newest_checkpoint_file(paths.checkpoints)
     if newest is None or newest.checkpoint is None:
         return
@@ -87,7 +97,6 @@ def _refuse_if_contradicted(session: WriterSession, paths: AuditPaths) -> None:
             f"is of {cp.origin!r}: the database was replaced",
             kind="foreign-checkpoint",
         )
-    size, _ = session.size_and_head()
     if cp.size > size:
         raise AuditIntegrityError(
             f"audit store {paths.db_shown} ends at seq {size} but checkpoint {shown} records "

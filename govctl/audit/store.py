@@ -171,6 +171,11 @@ class WriterSession:
         row = fetch_first(self.con, "SELECT seq, hash FROM event_log ORDER BY seq DESC LIMIT 1")
         return (int(row[0]), str(row[1])) if row else (0, GENESIS_PREV_HASH)
 
+    def sealed_size(self) -> int:
+        """Events covered by the database's newest checkpoint row."""
+        row = fetch_first(self.con, "SELECT max(size) FROM checkpoints")
+        return int(row[0]) if row and row[0] is not None else 0
+
     def hash_at(self, seq: int) -> str | None:
         if seq == 0:
             return GENESIS_PREV_HASH

@@ -5,6 +5,9 @@ Problems found (each with the first bad sequence number where one applies):
 - chain damage, named by ``govctl.audit.diagnose`` (modified, rehashed, deleted, ...);
 - ``verifier-disagreement``: the SQL and Python verifiers did not agree (never expected);
 - ``truncated``: the database's own checkpoint records more events than it holds;
+- ``unsealed``: events past the database's newest checkpoint row. A govctl run commits its
+  events and their checkpoint row in one transaction, so such events were added outside govctl
+  (a forged tail chained onto the real head is caught here);
 - ``rolled-back``: a checkpoint file records more events than the database holds (an older copy
   was restored, or the tail was cut together with its checkpoint records);
 - ``replaced``: the database's event at a checkpoint's size has another hash than the checkpoint
@@ -52,6 +55,7 @@ KIND_ORDER = (
     "inserted",
     "duplicated",
     "truncated",
+    "unsealed",
     "forked",
     "rolled-back",
     "replaced",
@@ -269,6 +273,16 @@ def consistency_problems(
     return problems
 
 
+def unsealed_problems(sealed: int, size: int) -> list[Problem]:
+    if size <= sealed:
+        return []
+    message = (
+        f"events {sealed + 1}..{size} are covered by no checkpoint of the database: govctl "
+        "commits a run's events together with their checkpoint, so they were added outside govctl"
+    )
+    return [Problem("unsealed", sealed + 1, message, "database checkpoints")]
+
+
 def verify_open_store(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -301,6 +315,7 @@ def verify_open_store(
     size = sql.last_seq or 0
     hashes = hashes_at(con, (s.checkpoint.size for s in sources), "event_log")
     problems += consistency_problems(sources, size, hashes)
+    problems += unsealed_problems(max((int(s) for _, s, _, _ in db_rows), default=0), size)
     problems += fork_problems(sources)
     return VerifyReport(store, origin, size, sql.head, sql, py, len(files), tuple(problems))
 

@@ -126,6 +126,32 @@ def test_inserted_event(signed_store: Store) -> None:
     assert_verifiers_agree(report)
 
 
+def _forge_tail(store: Store) -> None:
+    """Chain a forged event onto the real head, hash and all, without a checkpoint."""
+    _, _, head, payload = store.row(12)
+    forged = payload.replace("alice", "mallory")
+    store.sql("INSERT INTO event_log VALUES (13, ?, ?, ?)", [head, chain_hash(13, head, forged), forged])
+
+
+def test_forged_event_appended_after_the_last_checkpoint(signed_store: Store) -> None:
+    three_runs(signed_store)
+    _forge_tail(signed_store)
+    report = signed_store.verify()
+    assert first(report) == ("unsealed", 13)
+    assert report.sql is not None and report.sql.first_break is None  # the chain itself holds
+    assert_verifiers_agree(report)
+
+
+def test_writer_refuses_to_seal_a_forged_tail(signed_store: Store) -> None:
+    three_runs(signed_store)
+    _forge_tail(signed_store)
+    with pytest.raises(AuditIntegrityError, match="no checkpoint") as caught:
+        signed_store.record(1)
+    assert caught.value.kind == "unsealed" and caught.value.first_bad_seq == 13
+    assert signed_store.sql("SELECT count(*) FROM checkpoints") == [(3,)]
+    assert first(signed_store.verify()) == ("unsealed", 13)
+
+
 def rechain_from(store: Store, start: int) -> None:
     """Forge: alter event ``start`` and recompute every later hash, checkpoints included."""
     rows = store.sql("SELECT seq, prev_hash, hash, payload FROM event_log ORDER BY seq")
