@@ -65,12 +65,10 @@ def m003_checkpoints(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> N
     )
 
 
-def m004_events_view(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> None:
-    # Everything an auditor filters on is read from the hashed payload, never from a second
-    # copy that could drift from it unnoticed.
-    con.execute(
-        """
-        CREATE VIEW events AS
+# Everything an auditor filters on is read from the hashed payload, never from a second copy
+# that could drift from it unnoticed. Readers define this view themselves (as a TEMP view that
+# shadows the stored one), so a redefined stored view cannot change what auditors see.
+EVENTS_VIEW_QUERY = """
         SELECT seq, prev_hash, hash, payload,
             json_extract_string(payload, '$.time') AS time,
             json_extract_string(payload, '$.type') AS type,
@@ -89,8 +87,11 @@ def m004_events_view(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> N
             json_extract_string(payload, '$.artifacts[*]') AS artifacts,
             json_extract(payload, '$.details') AS details
         FROM event_log
-        """
-    )
+"""
+
+
+def m004_events_view(con: duckdb.DuckDBPyConnection, ctx: MigrationContext) -> None:
+    con.execute(f"CREATE VIEW events AS {EVENTS_VIEW_QUERY}")
 
 
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (

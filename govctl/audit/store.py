@@ -24,7 +24,7 @@ import duckdb
 
 from govctl.audit.chain import GENESIS_PREV_HASH, chain_hash
 from govctl.audit.lock import POLL_SECONDS, writer_lock
-from govctl.audit.migrations import MigrationContext, migrate
+from govctl.audit.migrations import EVENTS_VIEW_QUERY, MigrationContext, migrate
 from govctl.audit.sqlutil import fetch_first
 from govctl.errors import AuditCorruptError, AuditLockedError, UsageError
 
@@ -88,6 +88,8 @@ def open_reader(
     con = _connect(db_path, read_only=True, shown=shown, timeout=timeout, config=config)
     try:
         check_schema(con, shown)
+        # govctl's own definition shadows the stored view (see migrations.EVENTS_VIEW_QUERY).
+        con.execute(f"CREATE TEMP VIEW events AS {EVENTS_VIEW_QUERY}")
     except duckdb.Error as exc:
         con.close()
         raise AuditCorruptError(f"audit store {shown} cannot be read: {first_line(exc)}") from None

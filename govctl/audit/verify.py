@@ -15,6 +15,8 @@ Problems found (each with the first bad sequence number where one applies):
 - ``forked``: two checkpoints of the same origin and size disagree on the head;
 - ``foreign-checkpoint`` / ``origin-mismatch``: checkpoints or configuration name another origin;
 - ``unsigned``, ``wrong-key``, ``bad-signature``: signature problems (a public key is configured);
+- ``view-altered``: the stored ``events`` view was redefined (what ad-hoc queries of the file
+  would show is not the log);
 - ``malformed-checkpoint``, ``missing``: an unreadable checkpoint file; a store that is gone
   while checkpoints of it exist.
 
@@ -273,6 +275,22 @@ def consistency_problems(
     return problems
 
 
+def view_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """The stored ``events`` view must be govctl's (readers use their own TEMP copy anyway)."""
+    rows = con.execute(
+        "SELECT temporary, sql FROM duckdb_views() WHERE view_name = 'events' AND NOT internal"
+    ).fetchall()
+    ours = [str(sql).replace("CREATE TEMP VIEW", "CREATE VIEW", 1) for temp, sql in rows if temp]
+    stored = [str(sql) for temp, sql in rows if not temp]
+    if stored == ours:
+        return []
+    message = (
+        "the stored `events` view is not govctl's definition: it was redefined to change what "
+        "queries of it show (govctl's readers use their own definition)"
+    )
+    return [Problem("view-altered", None, message, "schema")]
+
+
 def unsealed_problems(sealed: int, size: int) -> list[Problem]:
     if size <= sealed:
         return []
@@ -315,6 +333,7 @@ def verify_open_store(
     size = sql.last_seq or 0
     hashes = hashes_at(con, (s.checkpoint.size for s in sources), "event_log")
     problems += consistency_problems(sources, size, hashes)
+    problems += view_problems(con)
     problems += unsealed_problems(max((int(s) for _, s, _, _ in db_rows), default=0), size)
     problems += fork_problems(sources)
     return VerifyReport(store, origin, size, sql.head, sql, py, len(files), tuple(problems))

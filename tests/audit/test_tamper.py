@@ -18,6 +18,7 @@ from govctl.audit.checkpoints import (
     sign,
     write_checkpoint_file,
 )
+from govctl.audit.query import run_query
 from govctl.audit.verify import VerifyReport
 from govctl.errors import AuditIntegrityError
 
@@ -298,3 +299,15 @@ def test_cli_exits_4_naming_kind_and_seq(signed_store: Store, damage: str) -> No
     assert "verification FAILED" in done.stdout
     # A failed verification does not extend the chain it found broken.
     assert signed_store.sql("SELECT count(*) FROM event_log") == before
+
+
+def test_a_redefined_events_view_changes_nothing_auditors_see(signed_store: Store) -> None:
+    three_runs(signed_store)
+    signed_store.sql(
+        "CREATE OR REPLACE VIEW events AS SELECT seq, prev_hash, hash, payload, "
+        "'alice' AS actor FROM event_log WHERE seq <> 3"
+    )
+    result = run_query(signed_store.db, shown="store", timeout=5, sql="SELECT seq FROM events")
+    assert [r[0] for r in result.rows] == list(range(1, 13))  # govctl's own view, not the stored one
+    report = signed_store.verify()
+    assert [p.kind for p in report.problems] == ["view-altered"]
