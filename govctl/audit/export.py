@@ -189,8 +189,13 @@ def _load_manifest(directory: Path) -> dict[str, Any]:
 def _file_problems(directory: Path, manifest: dict[str, Any]) -> list[Problem]:
     problems = []
     for entry in manifest.get("files", []):
-        path = directory / str(entry.get("name"))
-        if not path.is_file():
+        name = str(entry.get("name"))
+        path = directory / name
+        if name != Path(name).name or name in ("", ".", ".."):  # a path, not a file of DIR
+            problems.append(
+                Problem("foreign-file", None, "the manifest names a file outside the export", name)
+            )
+        elif not path.is_file():
             problems.append(
                 Problem("missing-file", None, "listed in the manifest but absent", path.name)
             )

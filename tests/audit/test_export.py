@@ -64,6 +64,19 @@ def test_modified_export_file_is_caught(store: Store, tmp_path: Path) -> None:
     assert [p.kind for p in check(store, out).problems] == ["file-modified"]
 
 
+def test_a_manifest_naming_a_file_outside_the_export_is_caught(
+    store: Store, tmp_path: Path
+) -> None:
+    store.record(4)
+    real = export(store, tmp_path / "real", "jsonl")
+    decoy = tmp_path / "decoy"
+    decoy.mkdir()
+    manifest = json.loads((real / "manifest.json").read_text())
+    manifest["files"][0]["name"] = "../real/events.jsonl"
+    (decoy / "manifest.json").write_text(json.dumps(manifest))
+    assert [p.kind for p in check(store, decoy).problems] == ["foreign-file"]
+
+
 def test_rechained_export_with_a_fresh_manifest_is_caught_by_checkpoints(
     store: Store, tmp_path: Path
 ) -> None:
