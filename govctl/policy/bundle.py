@@ -18,6 +18,7 @@ from typing import Any
 from govctl.errors import PolicyError
 from govctl.models.kinds import KINDS
 from govctl.policy.modules import RegoModule, parse_module
+from govctl.policy.rego_v1 import require_v1
 
 ENTRY_PACKAGE = "govctl_entry"
 ENTRY_PATH = "govctl_entry.rego"
@@ -212,5 +213,6 @@ def load_bundle(folders: Sequence[tuple[Path, str]]) -> PolicyBundle:
             raise PolicyError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
         except OSError as exc:
             raise PolicyError(f"cannot read: {exc.strerror}", file=display) from None
+        require_v1(display, source)
         modules.append(parse_module(display, source))
     return build_bundle(modules)

@@ -400,3 +400,19 @@ def test_empty_roots_is_a_usage_error(make_repo):
     proc = run_cli("-C", str(root), "check", "--no-audit")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("govctl: error: govctl.yaml:4: roots"), proc.stderr
+
+
+@pytest.mark.parametrize(
+    "rego,line",
+    [
+        ('package custom\n\ndeny[msg] {\n  msg := "x"\n}\n', 3),
+        ("package custom\n\nimport rego.v1\n\nallow {\n  true\n}\n", 5),
+        ("package custom\n\nimport rego.v1\n\ndeny contains msg {\n  msg := 1\n}\n", 5),
+    ],
+)
+def test_rego_v0_rule_bodies_are_refused_like_opa_does(make_repo, rego, line):
+    root = make_repo({"registry/good.yaml": GOOD_MODEL, "policies/custom.rego": rego})
+    proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit")
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert f"policies/custom.rego:{line}:" in proc.stderr and "needs `if`" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

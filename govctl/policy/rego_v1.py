@@ -1,0 +1,56 @@
+"""Refuse Rego v0 rule bodies, which OPA 1.x rejects and regopy silently accepts.
+
+In Rego v1 every rule body follows ``if`` (``deny contains msg if { ... }``). regopy still parses
+the v0 form (``deny[msg] { ... }``, ``allow { ... }``) and gives it other meanings (a v0 partial
+set becomes an object of ``true`` values), so without this check the embedded engine would pass
+a file the OPA engine refuses to load. Found by scanning top-level statements: a ``{`` at bracket
+depth 0 in a statement with neither ``if`` nor an assignment (``:=``/``=``), and not right after
+``contains`` (an object member of a set), is a v0 body.
+"""
+
+from __future__ import annotations
+
+from govctl.errors import PolicyError
+from govctl.policy.lint import Token, tokenize
+
+_OPENING, _CLOSING = "([{", ")]}"
+_VALUE_BEFORE = frozenset({"contains", ":=", "="})  # a `{` right after these is a value
+
+
+def _opens_a_v0_body(head: list[Token]) -> bool:
+    """Whether a top-level ``{`` after ``head`` starts a rule body written without ``if``."""
+    if not head or head[-1].text in _VALUE_BEFORE:
+        return False
+    return not {t.text for t in head} & {"if", ":=", "=", "else"}
+
+
+def v0_rule_bodies(source: str) -> list[Token]:
+    """The ``{`` of every rule body written without ``if``."""
+    found: list[Token] = []
+    depth = 0
+    head: list[Token] = []  # tokens of the current top-level statement so far
+    for tok in tokenize(source):
+        if depth == 0 and tok.at_line_start and tok.text not in _CLOSING:
+            head = []
+        if tok.text == "{" and depth == 0 and _opens_a_v0_body(head):
+            found.append(tok)
+        if tok.kind == "op" and tok.text in _OPENING:
+            depth += 1
+        elif tok.kind == "op" and tok.text in _CLOSING:
+            depth = max(0, depth - 1)
+        head.append(tok)
+    return found
+
+
+def require_v1(path: str, source: str) -> None:
+    """Raise PolicyError at the first v0 rule body of a module."""
+    bodies = v0_rule_bodies(source)
+    if bodies:
+        first = bodies[0]
+        raise PolicyError(
+            "Rego v1 needs `if` before a rule body (and `contains` for a set: "
+            "`deny contains msg if { ... }`); OPA 1.x refuses this file",
+            file=path,
+            line=first.line,
+            column=first.column,
+        )
