@@ -112,9 +112,9 @@ def test_slow_network_times_out_on_the_cli(tmp_path: Path, fresh_opa: OpaServer)
 @pytest.mark.parametrize(
     ("bad", "line", "column", "code"),
     [
-        # A parse error: `if` is required in Rego v1.
-        ("package govctl.rules.bad\n\nimport rego.v1\n\ndeny contains msg {\n\tmsg := \"x\"\n}\n",
-         5, 1, "rego_parse_error"),
+        # A parse error (a v0 rule body never gets this far: govctl refuses it, see rego_v1.py).
+        ("package govctl.rules.bad\n\nimport rego.v1\n\ndeny contains msg if {\n\tmsg := \"x\" +\n}\n",
+         7, 1, "rego_parse_error"),
         # A type error OPA finds at compile time (regopy would silently make it undefined).
         ("package govctl.rules.bad\n\nimport rego.v1\n\nx := data.govctl.rules.test.nothing(1)\n",
          5, 6, "rego_type_error"),
@@ -136,12 +136,12 @@ def test_rejected_policy_names_file_line_and_column(
 
 
 def test_rejected_policy_on_the_cli(tmp_path: Path, opa_url: str) -> None:
-    bad = "package govctl.rules.bad\n\nimport rego.v1\n\ndeny contains msg {\n\tmsg := 1\n}\n"
+    bad = "package govctl.rules.bad\n\nimport rego.v1\n\ndeny contains m if {\n\tz > 1\n}\n"
     root = small_repo(tmp_path / "repo", extra={"policies/bad.rego": bad})
     done = run_cli("-C", str(root), "check", "--engine", "opa", "--opa-url", opa_url,
                    "--now", NOW)
     assert done.returncode == 3, done.stderr  # as on the embedded engine: fail closed
-    assert _one_line(done.stderr).startswith("govctl: error: policies/bad.rego:5:1: OPA rejected")
+    assert _one_line(done.stderr).startswith("govctl: error: policies/bad.rego:5:15: OPA rejected")
     assert done.stdout == ""
 
 
