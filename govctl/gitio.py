@@ -125,7 +125,8 @@ class GitRepository:
             if shallow:
                 return f"{head}: its history is cut off here; run `git fetch --unshallow {remote}`"
             return f"{head}; check the revision with `git log --oneline`"
-        return f"{head}; run `git fetch {remote} {ref}` and pass --base {remote}/{ref}"
+        # `ref:ref` creates the branch or tag of that name here, so the same --base/--head works.
+        return f"{head}; run `git fetch {depth}{remote} {ref}:{ref}` and pass --{role} {ref} again"
 
     def has_uncommitted_changes(self, paths: Sequence[str]) -> bool:
         """Whether any of these root-relative paths differ from HEAD in the work tree."""

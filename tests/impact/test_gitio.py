@@ -52,8 +52,18 @@ def test_unresolvable_ref_says_how_to_fetch_it(tmp_path: Path, repo: GitRepo) ->
             git.resolve("origin/release")
         with pytest.raises(GitError, match=r"run `git fetch origin 0123456789abcdef`"):
             git.resolve("0123456789abcdef")
-        with pytest.raises(GitError, match=r"run `git fetch origin release` and pass --base "):
+        with pytest.raises(GitError, match=r"run `git fetch origin release:release` and pass "
+                           r"--base release again"):
             git.resolve("release")
+    # The advice works as given, for a branch and for a tag.
+    run_git(repo.root, "branch", "release")
+    run_git(repo.root, "tag", "v1")
+    with GitRepository(repo.root) as origin:
+        expected = origin.resolve("HEAD")
+    run_git(clone, "fetch", "-q", "origin", "release:release")
+    run_git(clone, "fetch", "-q", "origin", "v1:v1")
+    with GitRepository(clone) as git:
+        assert git.resolve("release") == git.resolve("v1") == expected
 
 
 def test_option_like_refs_are_refused(repo: GitRepo) -> None:
