@@ -26,10 +26,15 @@ from govctl.audit.chain import GENESIS_PREV_HASH, chain_hash
 from govctl.audit.lock import POLL_SECONDS, writer_lock
 from govctl.audit.migrations import EVENTS_VIEW_QUERY, MigrationContext, migrate
 from govctl.audit.sqlutil import fetch_first
-from govctl.errors import AuditCorruptError, AuditLockedError, UsageError
+from govctl.errors import AuditCorruptError, AuditIntegrityError, AuditLockedError, UsageError
 
 LOCK_CONFLICT = "Could not set lock on file"
 REQUIRED_TABLES = ("event_log", "audit_meta", "checkpoints")
+REQUIRED_COLUMNS = {
+    "event_log": ("seq", "prev_hash", "hash", "payload"),
+    "audit_meta": ("key", "value"),
+    "checkpoints": ("origin", "size", "head", "time"),
+}
 
 
 def first_line(exc: BaseException) -> str:
@@ -76,6 +81,17 @@ def check_schema(con: duckdb.DuckDBPyConnection, shown: str) -> None:
     if missing:
         raise AuditCorruptError(
             f"audit store {shown} is not a govctl audit store (missing table {missing[0]})"
+        )
+    columns = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()
+    have = {(str(t), str(c)) for t, c in columns}
+    gone = [f"{t}.{c}" for t, cols in REQUIRED_COLUMNS.items() for c in cols if (t, c) not in have]
+    if gone:  # the file opens fine, so this is an edit, not corruption
+        raise AuditIntegrityError(
+            f"audit store {shown} has lost column {gone[0]}: its schema was altered",
+            kind="schema-altered",
         )
 
 

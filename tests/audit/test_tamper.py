@@ -311,3 +311,14 @@ def test_a_redefined_events_view_changes_nothing_auditors_see(signed_store: Stor
     assert [r[0] for r in result.rows] == list(range(1, 13))  # govctl's own view, not the stored one
     report = signed_store.verify()
     assert [p.kind for p in report.problems] == ["view-altered"]
+
+
+def test_an_altered_schema_is_tampering_not_corruption(signed_store: Store) -> None:
+    three_runs(signed_store)
+    signed_store.sql("ALTER TABLE event_log RENAME COLUMN payload TO body")
+    with pytest.raises(AuditIntegrityError, match=r"event_log\.payload") as caught:
+        signed_store.verify()
+    assert caught.value.kind == "schema-altered"
+    done = run_govctl(signed_store.root, "audit", "verify")
+    assert done.returncode == 4 and "schema was altered" in done.stderr
+    assert "cannot be" not in done.stderr  # not reported as corruption
