@@ -118,6 +118,10 @@ def _dataset_lines(data: bytes) -> Iterable[tuple[int, str | bytes]]:
     )
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # Python's json would accept NaN and Infinity
+
+
 def measure_dataset(data: bytes) -> DatasetStats:
     """Count JSONL cases and their tags; remember lines that are not JSON objects."""
     cases = 0
@@ -125,7 +129,7 @@ def measure_dataset(data: bytes) -> DatasetStats:
     invalid: list[int] = []
     for number, raw in _dataset_lines(data):
         try:
-            case = json.loads(raw)
+            case = json.loads(raw, parse_constant=_not_json)
         except (ValueError, RecursionError):  # RecursionError: nested beyond the C scanner's limit
             invalid.append(number)
             continue

@@ -10,14 +10,18 @@ from hypothesis import strategies as st
 from govctl.loader.load import measure_dataset
 
 
+def float_constant(name: str) -> float:
+    raise ValueError(name)
+
+
 def reference(data: bytes) -> tuple[int, dict[str, int], tuple[int, ...]]:
-    """The definition: every line with non-whitespace bytes is one JSON object (json.loads)."""
+    """The definition: every line with non-whitespace bytes is one JSON object (strict JSON)."""
     cases, tags, invalid = 0, {}, []
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
         try:
-            case = json.loads(raw)
+            case = json.loads(raw, parse_constant=float_constant)
         except ValueError:
             invalid.append(number)
             continue
@@ -55,6 +59,11 @@ def test_non_utf8_lines_are_invalid_and_the_rest_still_count() -> None:
     assert measured(data) == (2, {}, (2,))
 
 
+def test_nan_and_infinity_are_not_json() -> None:
+    data = b'{"score": NaN}\n{"score": -Infinity}\n{"score": 1e5}\n'
+    assert measured(data) == (1, {}, (1, 2))
+
+
 def test_the_digest_is_of_the_bytes() -> None:
     assert measure_dataset(b"{}\n").digest.startswith("sha256:")
     assert measure_dataset(b"{}\n").digest != measure_dataset(b"{} \n").digest
@@ -67,6 +76,7 @@ LINES = st.one_of(
     ),
     st.text(max_size=6),
     st.sampled_from(["", " ", "\t", "\r", "\u00a0", "\ufeff{}", "[]", "null", "{", "\x0c"]),
+    st.sampled_from(['{"a": NaN}', '{"a": Infinity}', '{"a": 1e999}', '{"a": -0.0}']),
 )
 
 
