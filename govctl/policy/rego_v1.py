@@ -43,7 +43,13 @@ def v0_rule_bodies(source: str) -> list[Token]:
 
 
 def require_v1(path: str, source: str) -> None:
-    """Raise PolicyError at the first v0 rule body of a module."""
+    """Raise PolicyError at the first v0 rule body of a module (or a NUL, which no Rego holds:
+    regopy would report it at a wrong place)."""
+    nul = source.find("\x00")
+    if nul >= 0:
+        line = source.count("\n", 0, nul) + 1
+        column = nul - (source.rfind("\n", 0, nul) + 1) + 1
+        raise PolicyError("a NUL character: not a Rego source", file=path, line=line, column=column)
     bodies = v0_rule_bodies(source)
     if bodies:
         first = bodies[0]

@@ -416,3 +416,11 @@ def test_rego_v0_rule_bodies_are_refused_like_opa_does(make_repo, rego, line):
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert f"policies/custom.rego:{line}:" in proc.stderr and "needs `if`" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_nul_in_a_policy_is_located(make_repo):
+    rego = "package custom\n\nimport rego.v1\n# \x00\ndeny contains 1 if false\n"
+    root = make_repo({"registry/good.yaml": GOOD_MODEL, "policies/custom.rego": rego})
+    proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-audit")
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "policies/custom.rego:4:3:" in proc.stderr, proc.stderr
