@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from govctl.config import load_config
-from govctl.policy.catalog import load_policies
+from govctl.policy.catalog import builtin_catalog_dir, load_policies
 from govctl.policy.lint import LintIssue, lint_modules, tokenize, unknown_builtins
+from govctl.policy.rego_v1 import v0_rule_bodies
 from tests.conftest import REPO_ROOT
 
 HEAD = "package govctl.rules.t\n\nimport rego.v1\n\nimport data.govctl.lib\n\n"
@@ -134,3 +135,29 @@ def test_the_catalog_is_portable_across_engines() -> None:
 def test_paths_are_reported_as_given(tmp_path: Path) -> None:
     issues = lint_modules([Module("govctl:catalog/x.rego", HEAD + "x := time.now_ns()\n")])
     assert {i.file for i in issues} == {"govctl:catalog/x.rego"}
+
+
+@pytest.mark.parametrize(
+    ("source", "bodies"),
+    [
+        ('package x\n\ndeny[msg] {\n  msg := "x"\n}\n', [(3, 11)]),
+        ("package x\nallow { true }\n", [(2, 7)]),
+        ("package x\ndeny contains msg {\n msg := 1\n}\n", [(2, 19)]),
+        ('package x\nimport rego.v1\ndeny contains msg if {\n msg := {"a": 1}\n}\n', []),
+        ('package x\nx := {\n "a": 1,\n}\ny = {1,2}\nf(a) := {"b": a} if { a > 1 }\n', []),
+        ("package x\np if {\n true\n} else := false\n", []),
+        ('package x\nq := {x | some x in [1]}\ns contains {"a": 1} if { true }\n', []),
+        ('package x\n# deny[msg] {\ns := "{ deny[x] {"\n', []),
+    ],
+)
+def test_v0_rule_bodies_are_found(source: str, bodies: list[tuple[int, int]]) -> None:
+    assert [(t.line, t.column) for t in v0_rule_bodies(source)] == bodies
+
+
+def test_the_shipped_catalog_is_rego_v1() -> None:
+    # load_bundle trusts the shipped catalog and skips the v0 scan for it: this is why it may.
+    catalog = builtin_catalog_dir()
+    assert catalog is not None
+    files = sorted(catalog.rglob("*.rego"))
+    assert len(files) > 20
+    assert [f.name for f in files if v0_rule_bodies(f.read_text())] == []

@@ -58,7 +58,7 @@ def _refuse_outside(root: Path, folders: list[tuple[Path, str]]) -> None:
 def load_policies(root: Path, config: Config) -> PolicyBundle:
     folders = policy_folders(root, config)
     _refuse_outside(root, folders)
-    return load_bundle(folders)
+    return load_bundle(folders, trusted=builtin_catalog_dir())
 
 
 def rule_catalog(bundle: PolicyBundle) -> Mapping[str, RuleMeta]:
