@@ -74,7 +74,9 @@ def test_opa_killed_mid_run(tmp_path: Path, fresh_opa: OpaServer) -> None:
     assert proxy.evaluations >= 2
     message = str(caught.value)
     assert "\n" not in message and "evaluating policies: lost the connection" in message
-    assert fresh_opa.process is None or fresh_opa.process.poll() is not None
+    # wait(), not poll(): the proxy thread may still be inside kill()'s wait(), and poll() then
+    # returns None without looking (Popen lets one thread reap at a time). A live OPA times out.
+    assert fresh_opa.process is None or fresh_opa.process.wait(timeout=10) is not None
 
 
 # --- slow --------------------------------------------------------------------------------------
