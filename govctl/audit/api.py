@@ -30,6 +30,7 @@ from govctl.audit.checkpoints import (
     sign,
     write_checkpoint_file,
 )
+from govctl.audit.export import verify_export
 from govctl.audit.paths import AuditPaths, AuditSettingsLike, audit_paths
 from govctl.audit.payload import EventDraft, build_payload, format_time, payload_text
 from govctl.audit.store import WriterSession, first_line, open_writer
@@ -174,14 +175,19 @@ def record_events(
     )
 
 
-def verify_audit(settings: AuditSettingsLike, root: Path) -> VerifyReport:
-    """Verify the configured store against itself and its checkpoint files (read-only)."""
+def verify_audit(
+    settings: AuditSettingsLike, root: Path, export_dir: Path | None = None
+) -> VerifyReport:
+    """Verify the configured store (or an export folder, offline) against itself and the
+    checkpoint files (read-only)."""
     paths = audit_paths(settings, root)
     public_key = (
         load_public_key(paths.public_key, paths.shown(paths.public_key))
         if paths.public_key
         else None
     )
+    if export_dir is not None:
+        return verify_export(export_dir, checkpoints_dir=paths.checkpoints, public_key=public_key)
     return verify_store(
         paths.db,
         shown=paths.db_shown,

@@ -204,19 +204,27 @@ def discover_rego(folders: Sequence[tuple[Path, str]]) -> list[tuple[str, Path]]
     return found
 
 
-def load_bundle(folders: Sequence[tuple[Path, str]], trusted: Path | None = None) -> PolicyBundle:
-    """Every module of ``folders``; files under ``trusted`` (the shipped catalog, whose tests
-    prove it is Rego v1) skip the v0 scan, which would cost ~50 ms on every run."""
+def load_bundle(
+    folders: Sequence[tuple[Path, str]], trusted: Path | None = None, repo: Path | None = None
+) -> PolicyBundle:
+    """Every module of ``folders``. Files under ``trusted`` (the shipped catalog, whose tests
+    prove it is Rego v1) skip the v0 scan, which would cost ~50 ms on every run; every other
+    file must resolve inside ``repo`` (a symlink may not lead out of the repository)."""
     modules = []
     shipped = trusted.resolve() if trusted is not None else None
+    inside = repo.resolve() if repo is not None else None
     for display, file in discover_rego(folders):
+        real = file.resolve()
+        own = shipped is None or not real.is_relative_to(shipped)
+        if own and inside is not None and not real.is_relative_to(inside):
+            raise PolicyError(f"symlink points outside the repository ({real})", file=display)
         try:
             source = file.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PolicyError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
         except OSError as exc:
             raise PolicyError(f"cannot read: {exc.strerror}", file=display) from None
-        if shipped is None or not file.resolve().is_relative_to(shipped):
+        if own:
             require_v1(display, source)
         modules.append(parse_module(display, source))
     return build_bundle(modules)

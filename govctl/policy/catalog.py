@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from govctl.errors import PolicyError
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import PolicyBundle, RuleMeta, discover_rego, load_bundle
+from govctl.policy.bundle import PolicyBundle, RuleMeta, load_bundle
 
 BUILTIN_PREFIX = "govctl:catalog"
 
@@ -45,20 +44,8 @@ def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:
     return folders
 
 
-def _refuse_outside(root: Path, folders: list[tuple[Path, str]]) -> None:
-    """The repository's own policy files must live in it (a symlink may not lead out)."""
-    repo = root.resolve()
-    for display, file in discover_rego([f for f in folders if f[1] != BUILTIN_PREFIX]):
-        if not file.resolve().is_relative_to(repo):
-            raise PolicyError(
-                f"symlink points outside the repository ({file.resolve()})", file=display
-            )
-
-
 def load_policies(root: Path, config: Config) -> PolicyBundle:
-    folders = policy_folders(root, config)
-    _refuse_outside(root, folders)
-    return load_bundle(folders, trusted=builtin_catalog_dir())
+    return load_bundle(policy_folders(root, config), trusted=builtin_catalog_dir(), repo=root)
 
 
 def rule_catalog(bundle: PolicyBundle) -> Mapping[str, RuleMeta]:

@@ -17,14 +17,14 @@ from typing import Any
 import click
 
 from govctl.audit import auditor, render
-from govctl.audit.api import EventDraft, RecordResult, record_events, utc_now
-from govctl.audit.checkpoints import generate_keypair, load_public_key
-from govctl.audit.export import EXPORT_FORMATS, export_events, verify_export
+from govctl.audit.api import EventDraft, RecordResult, record_events, utc_now, verify_audit
+from govctl.audit.checkpoints import generate_keypair
+from govctl.audit.export import EXPORT_FORMATS, export_events
 from govctl.audit.paths import AuditPaths, audit_paths
 from govctl.audit.query import LogFilter, parse_time_bound, read_log, run_query
 from govctl.audit.release import ReleaseInfo, release_events
 from govctl.audit.store import reading
-from govctl.audit.verify import VerifyReport, verify_store
+from govctl.audit.verify import VerifyReport
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_INTEGRITY, UsageError
@@ -213,23 +213,7 @@ def verify_command(
 ) -> int:
     """Check the chain (SQL and Python) and every checkpoint; exit 4 on tampering."""
     paths = _paths(ctx)
-    public_key = (
-        load_public_key(paths.public_key, paths.shown(paths.public_key))
-        if paths.public_key
-        else None
-    )
-    if export_dir is not None:
-        report = verify_export(export_dir, checkpoints_dir=paths.checkpoints, public_key=public_key)
-    else:
-        report = verify_store(
-            paths.db,
-            shown=paths.db_shown,
-            checkpoints_dir=paths.checkpoints,
-            public_key=public_key,
-            expected_origin=paths.origin,
-            timeout=paths.lock_timeout,
-            root=paths.root,
-        )
+    report = verify_audit(ctx.config().audit, ctx.root(), export_dir)
     _show_report(report, fmt)
     report.raise_if_failed()
     if export_dir is None and not no_record and paths.db.exists():
