@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.generate_registry import generate
 
 NOW = "2026-11-22T00:00:00+00:00"
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = Path(__file__).resolve().parent.parent / "govctl" / "catalog"
 
 
 def _tree_rss_kib(pid: int) -> int:

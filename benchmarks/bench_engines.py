@@ -69,7 +69,7 @@ def make_registry(size: int, folder: Path) -> Path:
         from benchmarks.gen_engine_inputs import generate as own
 
         return own(out, size)
-    generate(out, size, ROOT / "policies")
+    generate(out, size, ROOT / "govctl" / "catalog")
     return out
 
 

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.generate_registry import generate
 
 NOW = "2026-11-22T00:00:00+00:00"
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = Path(__file__).resolve().parent.parent / "govctl" / "catalog"
 GOVCTL = [sys.executable, "-m", "govctl"]
 
 # folder → (regex, replacement): one semantic edit per file kind.

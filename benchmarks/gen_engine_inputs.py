@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/gen_engine_inputs.py --artifacts 1000 --out /tmp/reg1k
 
-The repository uses this project's policy library (``policies/`` is linked, not copied) and a
+The repository uses govctl's built-in catalog (``govctl/catalog`` linked as ``policies/``, not copied) and a
 mix of artifacts that exercises every rule family: shared models, residency rules, guardrail
 policies and eval suites (with 220-case datasets), and per system a prompt, a deployment, an
 EvalRun and now and then a waiver. It is seeded, so the same N gives the same repository. The
@@ -335,7 +335,7 @@ def generate(out: Path, artifacts: int, seed: int = 7, policies: Path | None = N
                     owner="compliance",
                 ),
             )
-    policy_src = policies or Path(__file__).resolve().parent.parent / "policies"
+    policy_src = policies or Path(__file__).resolve().parent.parent / "govctl" / "catalog"
     (out / "policies").symlink_to(policy_src.resolve(), target_is_directory=True)
     config = {
         "apiVersion": API,

@@ -6,7 +6,7 @@ suites with 200-case JSONL datasets, 60 models, 40 guardrail policies, 10 reside
 10 waivers — with the same shapes as the reference repository, digests that match, and a small
 share of deliberate findings so the output is not trivially empty.
 
-    python benchmarks/generate_registry.py --artifacts 10000 --out /tmp/reg10k [--policies policies]
+    python benchmarks/generate_registry.py --artifacts 10000 --out /tmp/reg10k [--policies govctl/catalog]
 """
 
 from __future__ import annotations
@@ -369,7 +369,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--artifacts", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--policies", type=Path, default=Path(__file__).parent.parent / "policies")
+    parser.add_argument("--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     count = generate(args.out, args.artifacts, args.policies, args.seed)

@@ -3,7 +3,7 @@
 The built-in catalog ships inside the package (``govctl/catalog``). A repository adds its own
 policies under ``policy.paths``, can switch the built-ins off (``policy.builtin: false``) and can
 disable individual rules by id (``policy.disabled``). When a configured path *is* the built-in
-catalog (this project's own ``policies/``), it is loaded once.
+catalog folder, it is loaded once.
 """
 
 from __future__ import annotations
@@ -19,16 +19,10 @@ BUILTIN_PREFIX = "govctl:catalog"
 
 
 def builtin_catalog_dir() -> Path | None:
-    """``govctl/catalog`` in an installed package; in a source checkout it links to ``policies/``
-    (a checkout without symlink support gets the folder itself)."""
-    package = Path(__file__).resolve().parent.parent
-    bundled = package / "catalog"
-    if bundled.is_dir():
-        return bundled
-    source = package.parent / "policies"
-    if source.is_dir() and (package.parent / "pyproject.toml").is_file():
-        return source
-    return None
+    """``govctl/catalog``: the built-in catalog shipped inside the package (a real folder, apart
+    from any repository's own ``policies/``)."""
+    bundled = Path(__file__).resolve().parent.parent / "catalog"
+    return bundled if bundled.is_dir() else None
 
 
 def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:

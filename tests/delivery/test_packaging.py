@@ -16,24 +16,27 @@ from tests.delivery.conftest import REPO_ROOT, Installed, run
 pytestmark = pytest.mark.slow
 
 
-def test_source_checkout_finds_the_catalog_through_the_package() -> None:
-    # Editable installs and source checkouts see govctl/catalog -> ../policies.
+CATALOG = REPO_ROOT / "govctl" / "catalog"
+
+
+def test_the_catalog_is_a_package_folder_apart_from_the_reference_policies() -> None:
     folder = builtin_catalog_dir()
-    assert folder is not None
-    assert folder.resolve() == (REPO_ROOT / "policies").resolve()
+    assert folder is not None and not CATALOG.is_symlink()
+    assert folder.resolve() == CATALOG.resolve()
     assert sorted(folder.rglob("*.rego"))
+    assert folder.resolve() != (REPO_ROOT / "policies").resolve()
 
 
-def test_this_repository_loads_its_policies_once() -> None:
+def test_this_repository_loads_the_catalog_once_beside_its_own_policies() -> None:
     config = load_config(REPO_ROOT / "govctl.yaml", "govctl.yaml")
-    folders = policy_folders(REPO_ROOT, config)
-    assert [f.resolve() for f, _ in folders].count((REPO_ROOT / "policies").resolve()) == 1
+    folders = [f.resolve() for f, _ in policy_folders(REPO_ROOT, config)]
+    assert folders.count(CATALOG.resolve()) == 1
+    assert folders.count((REPO_ROOT / "policies").resolve()) == 1
 
 
 def test_wheel_contains_catalog_schemas_and_templates(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    rego = {p.relative_to(REPO_ROOT / "policies").as_posix()
-            for p in (REPO_ROOT / "policies").rglob("*.rego")}
+    rego = {p.relative_to(CATALOG).as_posix() for p in CATALOG.rglob("*.rego")}
     assert rego, "the catalog has no policies"
     shipped = {n.removeprefix("govctl/catalog/") for n in names if n.startswith("govctl/catalog/")}
     assert shipped == rego  # every policy and its tests, nothing else

@@ -273,9 +273,10 @@ def repo(tmp_path: Path) -> GitRepo:
 
 @pytest.fixture
 def policy_repo(tmp_path: Path) -> GitRepo:
-    """The same repository with the project's policy library (policies/) committed in it."""
+    """The same repository with govctl's built-in catalog vendored into its policies/."""
     files = dict(BASE_FILES)
     del files["policies/.keep"]
-    for path in sorted((PROJECT / "policies").rglob("*.rego")):
-        files[path.relative_to(PROJECT).as_posix()] = path.read_text(encoding="utf-8")
+    catalog = PROJECT / "govctl" / "catalog"
+    for path in sorted(catalog.rglob("*.rego")):
+        files["policies/" + path.relative_to(catalog).as_posix()] = path.read_text(encoding="utf-8")
     return make_repo(tmp_path / "repo", files)

@@ -14,7 +14,7 @@ from .helpers import affected, change, impact, roles
 
 
 def _has_rule(rule: str) -> bool:
-    return any(rule in p.read_text(encoding="utf-8") for p in (PROJECT / "policies").rglob("*.rego"))
+    return any(rule in p.read_text(encoding="utf-8") for p in (PROJECT / "govctl" / "catalog").rglob("*.rego"))
 
 
 needs_reg_005 = pytest.mark.skipif(
