@@ -9,6 +9,7 @@ so they cannot disagree about which rules ran.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 from govctl.errors import PolicyError
 from govctl.models.kinds import KINDS
-from govctl.policy.modules import RegoModule, parse_module
+from govctl.policy.modules import Annotation, RegoModule, parse_module
 from govctl.policy.rego_v1 import require_v1
 
 ENTRY_PACKAGE = "govctl_entry"
@@ -152,7 +153,73 @@ def _digest(modules: Iterable[RegoModule]) -> str:
     return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def build_bundle(modules: Sequence[RegoModule]) -> PolicyBundle:
+@dataclass(frozen=True)
+class PolicyProblem:
+    """A policy govctl refuses to evaluate: ``file:line: message`` (exit 3, reported by lint)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def error(self) -> PolicyError:
+        return PolicyError(self.message, file=self.file, line=self.line, column=self.column)
+
+
+def _did_you_mean(value: str, choices: Sequence[str]) -> str:
+    folded = {c.lower(): c for c in choices}
+    close = folded.get(value.lower()) or next(
+        iter(difflib.get_close_matches(value, choices, n=1, cutoff=0.6)), None
+    )
+    return f" (did you mean {close}?)" if close else ""
+
+
+def _kind_problems(module: RegoModule, ann: Annotation) -> list[PolicyProblem]:
+    """``custom.kinds`` naming no artifact kind would select nothing: the package never runs."""
+    declared = ann.custom.get("kinds")
+    values = [declared] if isinstance(declared, str) else declared
+    line = ann.custom_lines.get("kinds", ann.line)
+    if not isinstance(values, list) or not values:
+        return [
+            PolicyProblem(
+                module.path,
+                line,
+                0,
+                f"custom.kinds must be a non-empty list of artifact kinds ({', '.join(KINDS)})",
+            )
+        ]
+    return [
+        PolicyProblem(
+            module.path,
+            line,
+            0,
+            f"custom.kinds: unknown kind {value!r}"
+            f"{_did_you_mean(str(value), KINDS)}; known kinds: {', '.join(KINDS)}",
+        )
+        for value in values
+        if value not in KINDS
+    ]
+
+
+def policy_problems(modules: Sequence[RegoModule]) -> list[PolicyProblem]:
+    """Finding rules govctl cannot read and METADATA that selects no kind, in source order."""
+    found: list[PolicyProblem] = []
+    for module in modules:
+        found.extend(
+            PolicyProblem(module.path, p.line, p.column, p.message) for p in module.problems
+        )
+        for ann in module.annotations:
+            if "kinds" in ann.custom:
+                found.extend(_kind_problems(module, ann))
+    return sorted(found, key=lambda p: (p.file, p.line, p.column))
+
+
+def build_bundle(modules: Sequence[RegoModule], *, lenient: bool = False) -> PolicyBundle:
+    """The bundle of ``modules``; the first of ``policy_problems`` raises unless ``lenient``
+    (``policy lint`` lists them all instead)."""
+    problems = [] if lenient else policy_problems(modules)
+    if problems:
+        raise problems[0].error()
     policies = [m for m in modules if not m.is_test]
     tests = [m for m in modules if m.is_test]
     rules: dict[str, RuleMeta] = {}
@@ -205,7 +272,11 @@ def discover_rego(folders: Sequence[tuple[Path, str]]) -> list[tuple[str, Path]]
 
 
 def load_bundle(
-    folders: Sequence[tuple[Path, str]], trusted: Path | None = None, repo: Path | None = None
+    folders: Sequence[tuple[Path, str]],
+    trusted: Path | None = None,
+    repo: Path | None = None,
+    *,
+    lenient: bool = False,
 ) -> PolicyBundle:
     """Every module of ``folders``. Files under ``trusted`` (the shipped catalog, whose tests
     prove it is Rego v1) skip the v0 scan, which would cost ~50 ms on every run; every other
@@ -227,4 +298,4 @@ def load_bundle(
         if own:
             require_v1(display, source)
         modules.append(parse_module(display, source))
-    return build_bundle(modules)
+    return build_bundle(modules, lenient=lenient)

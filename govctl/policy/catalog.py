@@ -38,8 +38,11 @@ def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:
     return folders
 
 
-def load_policies(root: Path, config: Config) -> PolicyBundle:
-    return load_bundle(policy_folders(root, config), trusted=builtin_catalog_dir(), repo=root)
+def load_policies(root: Path, config: Config, *, lenient: bool = False) -> PolicyBundle:
+    """The repository's bundle; a policy problem raises ``PolicyError`` unless ``lenient``."""
+    return load_bundle(
+        policy_folders(root, config), trusted=builtin_catalog_dir(), repo=root, lenient=lenient
+    )
 
 
 def rule_catalog(bundle: PolicyBundle) -> Mapping[str, RuleMeta]:

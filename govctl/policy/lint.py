@@ -6,6 +6,10 @@ flagging; a line can opt out with a comment on it or on the line above:
 ``# govctl-lint: ignore GL105`` (or ``ignore`` alone for every code). The divergences behind the
 codes were measured against OPA v1.22.2 and regopy 1.5.2 (docs/engines.md, tests/test_lint.py):
 
+GL100  a policy govctl refuses to evaluate (``check`` stops with exit 3 on it): a finding rule
+       (``deny``/``warn``/``info``/``violation``, ``deny_*``...) that is not a multi-value rule
+       (``deny if {...}``, ``deny := "..."``, ``deny.x contains ...``, a function), or
+       ``custom.kinds`` naming no artifact kind.
 GL101  ``with input as X`` replacing the whole input: regopy fails when the expression depends
        on other rules, and the interpreter is unusable afterwards.
 GL102  ``with input.<path> as <rule>``: regopy reads the rule's value as undefined.
@@ -160,6 +164,25 @@ class LintIssue:
     column: int
     code: str
     message: str
+
+
+class ProblemSource(Protocol):
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+def problem_issues(problems: Iterable[ProblemSource]) -> list[LintIssue]:
+    """Policy problems (``govctl.policy.bundle.policy_problems``) as GL100 issues."""
+    return [LintIssue(p.file, p.line, p.column, "GL100", p.message) for p in problems]
 
 
 class ModuleSource(Protocol):

@@ -14,13 +14,10 @@ from typing import Any
 
 from govctl.errors import PolicyError
 from govctl.loader.yamlparse import parse_yaml
+from govctl.policy.rego_syntax import ModuleSyntax, RuleHead, parse_syntax
 
-PACKAGE = re.compile(r"^package\s+([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$")
-FINDING_HEAD = re.compile(
-    r"^(deny|warn|info|violation)(_[A-Za-z0-9_]+)?(?=\s*(?:contains\b|\[|if\b|:=|=|\{))"
-)
-TEST_HEAD = re.compile(r"^(test_[A-Za-z0-9_]+)\b")
-RULE_HEAD = re.compile(r"^(?:default\s+)?([A-Za-z_][A-Za-z0-9_]*)\b")
+FINDING_NAME = re.compile(r"^(deny|warn|info|violation)(_[A-Za-z0-9_]+)?$")
+TEST_NAME = re.compile(r"^test_[A-Za-z0-9_]+$")
 SEVERITY_OF_SET = {"deny": "error", "violation": "error", "warn": "warning", "info": "info"}
 
 
@@ -32,6 +29,16 @@ class Annotation:
     title: str | None
     description: str | None
     custom: dict[str, Any]
+    custom_lines: dict[str, int] = field(default_factory=dict)  # key of custom → source line
+
+
+@dataclass(frozen=True)
+class ShapeProblem:
+    """A finding rule govctl cannot read findings from (a policy error at ``line``)."""
+
+    line: int
+    column: int
+    message: str
 
 
 @dataclass(frozen=True)
@@ -42,17 +49,41 @@ class RegoModule:
     finding_rules: tuple[str, ...]  # deny, warn_x, violation ...
     tests: tuple[str, ...]
     annotations: tuple[Annotation, ...] = field(default_factory=tuple)
+    problems: tuple[ShapeProblem, ...] = field(default_factory=tuple)
 
     @property
     def is_test(self) -> bool:
-        return self.path.endswith("_test.rego") or (bool(self.tests) and not self.finding_rules)
+        if self.path.endswith("_test.rego"):
+            return True
+        return bool(self.tests) and not self.finding_rules and not self.problems
 
 
 def severity_of(rule_name: str) -> str:
     return SEVERITY_OF_SET[rule_name.split("_", 1)[0]]
 
 
-def _annotation(block: list[str], start_line: int, next_line: str, path: str) -> Annotation:
+def is_finding_name(name: str) -> bool:
+    return FINDING_NAME.match(name) is not None
+
+
+def _custom_lines(block: list[str], start_line: int) -> dict[str, int]:
+    """Where each key of ``custom:`` sits, for errors that name a line (``kinds`` ...)."""
+    lines: dict[str, int] = {}
+    inside = False
+    for offset, text in enumerate(block, start=1):
+        if text.startswith("custom:"):
+            inside = True
+        elif inside and text[:1] not in (" ", "\t", "") and not text.startswith("#"):
+            inside = False
+        elif inside and not text.lstrip().startswith("-") and ":" in text:
+            key = text.strip().split(":", 1)[0]
+            lines.setdefault(key, start_line + offset)
+    return lines
+
+
+def _annotation(
+    block: list[str], start_line: int, target: RuleHead | None, path: str
+) -> Annotation:
     text = "\n".join(block)
     parsed = parse_yaml(text)
     if parsed.problem or not parsed.documents or not isinstance(parsed.documents[0].value, dict):
@@ -60,18 +91,18 @@ def _annotation(block: list[str], start_line: int, next_line: str, path: str) ->
         line = start_line + (parsed.problem.line if parsed.problem else 1)
         raise PolicyError(f"invalid METADATA block: {detail}", file=path, line=line)
     data = parsed.documents[0].value
-    head = RULE_HEAD.match(next_line)
-    default_scope = "package" if next_line.startswith("package ") else "rule"
+    default_scope = "rule" if target is not None else "package"
     scope = str(data.get("scope") or default_scope)
     declared = data.get("custom")
     custom: dict[str, Any] = declared if isinstance(declared, dict) else {}
     return Annotation(
         scope=scope,
-        rule=head.group(1) if head and scope == "rule" else None,
+        rule=target.name if target is not None and scope == "rule" else None,
         line=start_line,
         title=data.get("title") if isinstance(data.get("title"), str) else None,
         description=data.get("description") if isinstance(data.get("description"), str) else None,
         custom=custom,
+        custom_lines=_custom_lines(block, start_line),
     )
 
 
@@ -80,34 +111,85 @@ def _strip_comment(line: str) -> str:
     return body[1:] if body.startswith(" ") else body
 
 
-def parse_module(path: str, source: str) -> RegoModule:
+def _annotations(path: str, source: str, syntax: ModuleSyntax) -> list[Annotation]:
+    """Every ``# METADATA`` block, bound to the statement that follows it."""
     lines = source.splitlines()
-    package: str | None = None
-    finding: list[str] = []
-    tests: list[str] = []
-    annotations: list[Annotation] = []
+    heads = sorted(syntax.rules, key=lambda r: r.line)
+    found: list[Annotation] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped == "# METADATA":
-            start = i + 1
-            block = []
+        number = i + 1
+        if number in syntax.comment_lines and lines[i].strip() == "# METADATA":
+            block: list[str] = []
             i += 1
-            while i < len(lines) and lines[i].lstrip().startswith("#"):
+            while i < len(lines) and i + 1 in syntax.comment_lines:
                 block.append(_strip_comment(lines[i]))
                 i += 1
-            following = lines[i] if i < len(lines) else ""
-            annotations.append(_annotation(block, start, following, path))
+            after = i + 1  # the first line after the block
+            target = next((h for h in heads if h.line >= after), None)
+            if syntax.package_line >= after and (
+                target is None or target.line > syntax.package_line
+            ):
+                target = None  # the block annotates the package
+            found.append(_annotation(block, number, target, path))
             continue
-        match = PACKAGE.match(stripped)
-        if match and package is None:
-            package = match.group(1)
-        elif (head := FINDING_HEAD.match(line)) and head.group(0) not in finding:
-            finding.append(head.group(0))
-        elif (test := TEST_HEAD.match(line)) and test.group(1) not in tests:
-            tests.append(test.group(1))
         i += 1
-    if package is None:
-        raise PolicyError("no `package` declaration", file=path, line=1)
-    return RegoModule(path, source, package, tuple(finding), tuple(tests), tuple(annotations))
+    return found
+
+
+_SHAPE_WORDS = {
+    "boolean": "a single-value (boolean) rule",
+    "value": "a single-value rule",
+    "function": "a function",
+    "unknown": "a rule govctl cannot read",
+}
+
+
+def shape_problem(head: RuleHead, in_test_file: bool) -> ShapeProblem | None:
+    """Why a finding rule cannot give findings, or ``None`` when it can."""
+    if not is_finding_name(head.name):
+        return None
+    fix = f"write it as a multi-value rule: `{head.name} contains msg if {{ ... }}`"
+    if in_test_file:
+        message = (
+            f"finding rule `{head.ref}` in a test file is never evaluated; move it to a policy"
+        )
+    elif head.default:
+        message = f"finding rule `default {head.ref}` is a default value, not a set; {fix}"
+    elif head.ref != head.name:
+        message = f"finding rule `{head.ref}` has a reference head (an object of sets); {fix}"
+    elif head.shape != "set":
+        message = f"finding rule `{head.ref}` is {_SHAPE_WORDS[head.shape]}; {fix}"
+    else:
+        return None
+    return ShapeProblem(head.line, head.column, message)
+
+
+def parse_module(path: str, source: str) -> RegoModule:
+    syntax = parse_syntax(source)
+    if syntax.package is None:
+        line = syntax.package_line or 1
+        what = "unsupported `package` path" if syntax.package_line else "no `package` declaration"
+        raise PolicyError(what, file=path, line=line)
+    in_test_file = path.endswith("_test.rego")
+    finding: list[str] = []
+    tests: list[str] = []
+    problems: list[ShapeProblem] = []
+    for head in syntax.rules:
+        problem = shape_problem(head, in_test_file)
+        if problem is not None:
+            problems.append(problem)
+        elif is_finding_name(head.name) and head.name not in finding:
+            finding.append(head.name)
+        elif TEST_NAME.match(head.name) and head.name not in tests:
+            tests.append(head.name)
+    annotations = _annotations(path, source, syntax)
+    return RegoModule(
+        path,
+        source,
+        syntax.package,
+        tuple(finding),
+        tuple(tests),
+        tuple(annotations),
+        tuple(problems),
+    )

@@ -8,7 +8,7 @@ import click
 
 from govctl.cli.context import CliContext
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import RuleMeta
+from govctl.policy.bundle import RuleMeta, policy_problems
 from govctl.policy.catalog import load_policies, rule_catalog
 from govctl.policy.testing import PolicyTestReport, run_tests
 
@@ -117,11 +117,13 @@ def list_command(ctx: CliContext, fmt: str) -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def lint_command(ctx: CliContext, fmt: str) -> int:
-    """Flag constructs the embedded engine evaluates differently from OPA; exit 1 if any."""
-    from govctl.policy.lint import lint_modules
+    """Flag policies govctl refuses to evaluate (GL100) and constructs the embedded engine
+    evaluates differently from OPA; exit 1 if any."""
+    from govctl.policy.lint import lint_modules, problem_issues
 
-    bundle = load_policies(ctx.root(), ctx.config())
-    issues = lint_modules([*bundle.modules, *bundle.tests])
+    bundle = load_policies(ctx.root(), ctx.config(), lenient=True)
+    modules = [*bundle.modules, *bundle.tests]
+    issues = sorted({*lint_modules(modules), *problem_issues(policy_problems(modules))})
     if fmt == "json":
         click.echo(
             json.dumps(
