@@ -26,7 +26,7 @@ from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
 from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle, RuleMeta
-from govctl.policy.catalog import load_policies, rule_catalog
+from govctl.policy.catalog import check_policy_settings, load_policies, rule_catalog
 from govctl.policy.engine import (
     EngineSettings,
     EvalRequest,
@@ -267,14 +267,14 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         clock = now_t
 
     root = options.root.resolve()
-    config = load_config(
-        options.config_path or root / CONFIG_FILENAME,
-        None if options.config_path else CONFIG_FILENAME,
-    )
+    config_path = options.config_path or root / CONFIG_FILENAME
+    config_file = str(options.config_path) if options.config_path else CONFIG_FILENAME
+    config = load_config(config_path, config_file)
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
     bundle = load_policies(root, config)
+    check_policy_settings(bundle, config, config_path, config_file)
     rules = rule_catalog(bundle)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
     if change_provider is None and options.base:

@@ -34,6 +34,20 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return root
 
 
+# A check must evaluate at least one policy rule (docs/fail-closed.md); repositories of tests that
+# are not about policies get this one, which never fires and selects only waivers.
+PLACEHOLDER_POLICY = """\
+# METADATA
+# custom:
+#   kinds: [Waiver]
+package tests.placeholder
+
+import rego.v1
+
+deny contains "never" if false
+"""
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path):
     """make_repo({"registry/x.yaml": "..."}) → a repository folder with govctl.yaml and policies/."""
@@ -42,7 +56,9 @@ def make_repo(tmp_path: Path):
         root = tmp_path / "repo"
         root.mkdir(exist_ok=True)
         (root / "policies").mkdir(exist_ok=True)
-        write_tree(root, {"govctl.yaml": config, **files})
+        own = any(rel.startswith("policies/") and rel.endswith(".rego") for rel in files)
+        placeholder = {} if own else {"policies/placeholder.rego": PLACEHOLDER_POLICY}
+        write_tree(root, {"govctl.yaml": config, **placeholder, **files})
         return root
 
     return make

@@ -184,7 +184,7 @@ def _kind_problems(module: RegoModule, ann: Annotation) -> list[PolicyProblem]:
             PolicyProblem(
                 module.path,
                 line,
-                0,
+                1,
                 f"custom.kinds must be a non-empty list of artifact kinds ({', '.join(KINDS)})",
             )
         ]
@@ -192,7 +192,7 @@ def _kind_problems(module: RegoModule, ann: Annotation) -> list[PolicyProblem]:
         PolicyProblem(
             module.path,
             line,
-            0,
+            1,
             f"custom.kinds: unknown kind {value!r}"
             f"{_did_you_mean(str(value), KINDS)}; known kinds: {', '.join(KINDS)}",
         )
