@@ -7,24 +7,38 @@ Two stores, each one ``marshal`` file (only plain data: loading a cache can neve
   bundle digest, engine, ``input.now`` day — see ``govctl.policy.inputs``) → policy findings.
 Entries unused for ``KEEP_RUNS`` runs are dropped on save; writes are atomic (rename), so a
 concurrent or killed run never leaves a torn file, and an unreadable file is treated as empty.
+
+The files sit in the work tree, which whoever proposes a change can write. So each store file is
+authenticated: an HMAC-SHA256, under the user's key (``govctl.cache_key``, outside every
+repository), of the store's kind, its resolved location and its bytes. A file that does not
+verify — rewritten, truncated, copied from another repository or store — is read as empty: every
+entry is a miss, never a result. ``marshal`` only ever sees bytes that verified. The cache folder
+must be a real folder (not a symlink) and store files regular files; otherwise the run goes on
+without a cache. docs/ARCHITECTURE.md ("Cache threat model") states what this defends.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from govctl import __version__
+from govctl.cache_key import cache_key, read_regular
 from govctl.loader.documents import DocumentRecord, FileRecord, Problem
 from govctl.loader.load import DatasetStats
 from govctl.policy.engine import PolicyFinding
 from govctl.schema import PACKAGED_DIR
 
 KEEP_RUNS = 5
-FORMAT = 1
+FORMAT = 2  # 2: authenticated files (MAGIC, HMAC-SHA256, marshal payload)
+MAGIC = b"govctl-cache-v2\n"
+MAC_BYTES = 32
 
 
 def _namespace() -> str:
@@ -60,16 +74,34 @@ def _decode_record(data: tuple[Any, ...]) -> FileRecord:
 
 
 class _Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None) -> None:
         self.path = path
+        self.key = key  # None: no cache this run (nothing read, nothing written)
         self.generation = 0
         self.entries: dict[str, tuple[int, Any]] = {}
-        try:
-            loaded = marshal.loads(path.read_bytes())
-            self.generation, self.entries = int(loaded[0]) + 1, dict(loaded[1])
-        except (OSError, ValueError, EOFError, TypeError, IndexError):
-            pass
+        payload = self._verified(read_regular(path)) if key is not None else None
+        if payload is not None:
+            try:
+                loaded = marshal.loads(payload)
+                self.generation, self.entries = int(loaded[0]) + 1, dict(loaded[1])
+            except (ValueError, EOFError, TypeError, IndexError):
+                self.generation, self.entries = 0, {}
         self.dirty = False
+
+    def _mac(self, payload: bytes) -> bytes:
+        assert self.key is not None
+        mac = hmac.new(self.key, MAGIC, hashlib.sha256)
+        mac.update(self.path.name.encode() + b"\0" + os.fsencode(self.path) + b"\0")
+        mac.update(payload)
+        return mac.digest()
+
+    def _verified(self, data: bytes | None) -> bytes | None:
+        """The payload of ``data`` if its MAC verifies under the user's key, else ``None``."""
+        if data is None or not data.startswith(MAGIC):
+            return None
+        mac = data[len(MAGIC) : len(MAGIC) + MAC_BYTES]
+        payload = data[len(MAGIC) + MAC_BYTES :]
+        return payload if hmac.compare_digest(mac, self._mac(payload)) else None
 
     def get(self, key: str) -> Any:
         hit = self.entries.get(key)
@@ -81,38 +113,74 @@ class _Store:
         return hit[1]
 
     def put(self, key: str, value: Any) -> None:
+        if self.key is None:
+            return
         self.entries[key] = (self.generation, value)
         self.dirty = True
 
     def save(self) -> None:
+        if self.key is None:
+            return
         keep = {k: v for k, v in self.entries.items() if v[0] > self.generation - KEEP_RUNS}
         if not self.dirty and len(keep) == len(self.entries):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((self.generation, keep)))
-        os.replace(tmp, self.path)
+        payload = marshal.dumps((self.generation, keep))
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(MAGIC + self._mac(payload) + payload)
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _usable_folder(directory: Path) -> bool:
+    """A real folder (created when missing), never a symlink, FIFO or file in its place."""
+    try:
+        info = os.lstat(directory)
+    except FileNotFoundError:
+        try:
+            directory.mkdir(parents=True)
+        except OSError:
+            return False
+        return True
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode)
 
 
 class Cache:
     """The parse and result caches of one repository."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
+        self.directory = directory.parent.resolve() / directory.name
+        usable = _usable_folder(self.directory)
+        key = cache_key() if usable else None
         namespace = _namespace()
-        self._parse = _Store(directory / f"parse-{namespace}.bin")
-        self._results = _Store(directory / f"results-{namespace}.bin")
-        self._ensure_gitignore()
+        self._parse = _Store(self.directory / f"parse-{namespace}.bin", key)
+        self._results = _Store(self.directory / f"results-{namespace}.bin", key)
+        if key is not None:
+            self._ensure_gitignore()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether entries are read and written this run (a usable folder and a user key)."""
+        return self._results.key is not None
 
     def _ensure_gitignore(self) -> None:
         # The cache must never be committed, even in repositories whose .gitignore forgot it.
-        marker = self.directory / ".gitignore"
-        if not marker.exists():
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                marker.write_text("*\n", encoding="utf-8")
-            except OSError:
-                pass
+        # O_EXCL|O_NOFOLLOW: never write through a symlink planted in the cache folder.
+        try:
+            fd = os.open(
+                self.directory / ".gitignore",
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                0o644,
+            )
+        except OSError:
+            return
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("*\n")
 
     def get_file(self, sha256: str) -> FileRecord | None:
         data = self._parse.get("f" + sha256)

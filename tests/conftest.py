@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,14 @@ environments: [dev, staging, prod]
 roots: [registry, prompts]
 policy: {engine: embedded, paths: [policies], failOn: error, builtin: false}
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache key of the test session (and of every govctl it starts), never the user's."""
+    folder = Path(os.environ.get("GOVCTL_CACHE_KEY_DIR") or tmp_path_factory.mktemp("cache-key"))
+    os.environ["GOVCTL_CACHE_KEY_DIR"] = str(folder)
+    return folder
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:

@@ -54,8 +54,16 @@ def test_indented_tabbed_and_split_heads_fire(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     root = small_repo(tmp_path / "repo", policy=LAID_OUT, models=1)
-    result = check(CheckOptions(root=root, engine=engine, opa_url=_engine_url(engine, request),
-                                now=NOW, use_cache=False, audit=False))
+    result = check(
+        CheckOptions(
+            root=root,
+            engine=engine,
+            opa_url=_engine_url(engine, request),
+            now=NOW,
+            use_cache=False,
+            audit=False,
+        )
+    )
     fired = {(f.rule, f.severity, f.message) for f in result.findings}
     assert fired == {
         ("GOV-TST-001", "error", "spaces"),
@@ -74,8 +82,16 @@ def test_unreadable_finding_rule_is_a_policy_error_at_its_line(
     line = HEADER.count("\n") + 1
     root = small_repo(tmp_path / "repo", policy=HEADER + UNREADABLE[shape] + "\n", models=1)
     with pytest.raises(PolicyError) as caught:
-        check(CheckOptions(root=root, engine=engine, opa_url=_engine_url(engine, request),
-                           now=NOW, use_cache=False, audit=False))
+        check(
+            CheckOptions(
+                root=root,
+                engine=engine,
+                opa_url=_engine_url(engine, request),
+                now=NOW,
+                use_cache=False,
+                audit=False,
+            )
+        )
     assert (caught.value.file, caught.value.line) == ("policies/test.rego", line)
     assert "contains msg if" in caught.value.message
 

@@ -59,7 +59,7 @@ HOSTILE: dict[str, str] = {
     "comprehensions.rego": (
         "package hostile.comprehensions\n\nimport rego.v1\n\n"
         "names := {n | some x in input.xs; n := x.name}\n"
-        "deny contains m if {\n  some n in names\n  m := {\"msg\": n, \"deny\": [y | y := 1]}\n}\n"
+        'deny contains m if {\n  some n in names\n  m := {"msg": n, "deny": [y | y := 1]}\n}\n'
         "f(x) := y if { y := x + 1 } warn contains f(1) if every z in [1] { z == 1 }\n"
     ),
 }
@@ -69,7 +69,10 @@ def _opa_rules(opa: Path, file: Path) -> set[tuple[str, str, str, int]]:
     """(name, ref, shape, line) of every rule as ``opa parse`` sees it."""
     done = subprocess.run(
         [str(opa), "parse", "--format", "json", "--json-include", "locations", str(file)],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     tree: dict[str, Any] = json.loads(done.stdout)
     out = set()
@@ -122,7 +125,9 @@ def test_rule_heads_equal_opa_parse_on_the_catalog_and_hostile_layouts(tmp_path:
 
 def test_indented_split_and_same_line_heads_are_finding_rules() -> None:
     assert parse_module("i.rego", HOSTILE["indented.rego"]).finding_rules == (
-        "deny", "warn", "info_x",
+        "deny",
+        "warn",
+        "info_x",
     )
     assert parse_module("s.rego", HOSTILE["split.rego"]).finding_rules == ("deny", "warn", "info")
     same_line = parse_module("l.rego", HOSTILE["same_line.rego"])
@@ -132,7 +137,8 @@ def test_indented_split_and_same_line_heads_are_finding_rules() -> None:
     strings = parse_module("t.rego", HOSTILE["strings.rego"])
     assert strings.finding_rules == ("deny_raw",) and not strings.annotations
     assert parse_module("c.rego", HOSTILE["comprehensions.rego"]).finding_rules == (
-        "deny", "warn",
+        "deny",
+        "warn",
     )
 
 
@@ -140,7 +146,13 @@ def test_every_unreadable_finding_rule_is_a_problem_at_its_line() -> None:
     module = parse_module("p/u.rego", HOSTILE["unreadable.rego"])
     assert module.finding_rules == ()
     assert [(p.line, p.column) for p in module.problems] == [
-        (5, 1), (6, 3), (7, 1), (8, 1), (9, 9), (10, 1), (11, 1),
+        (5, 1),
+        (6, 3),
+        (7, 1),
+        (8, 1),
+        (9, 9),
+        (10, 1),
+        (11, 1),
     ]
     messages = [p.message for p in module.problems]
     assert "single-value (boolean)" in messages[0] and "`deny contains msg if" in messages[0]
