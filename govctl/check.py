@@ -31,6 +31,7 @@ from govctl.policy.engine import (
     EngineSettings,
     EvalRequest,
     PolicyFinding,
+    check_answers,
     create_engine,
     normalise,
 )
@@ -197,6 +198,8 @@ def evaluate_policies(
             for s, _, change in misses
         )
         raw = engine.evaluate(bundle, requests) if misses else {}
+        source = f"OPA at {engine_settings.opa_url}" if engine_name == "opa" else "the engine"
+        check_answers(bundle, (s.identity for s, _, _ in misses), raw, engine_name, source)
     finally:
         engine.close()
     for subject, key, _ in misses:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from govctl.errors import UsageError
+from govctl.errors import EngineError, UsageError
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 from govctl.policy.modules import severity_of
 
@@ -83,6 +83,59 @@ def parse_triples(result: Any) -> list[EngineFinding]:
             raise ValueError(f"malformed finding triple {item!r:.120}")
         out.append(EngineFinding(item[0], item[1], item[2]))
     return out
+
+
+def finding_sets(bundle: PolicyBundle) -> dict[str, frozenset[str]]:
+    """Package → the finding rules (sets) the entry module gathers from it."""
+    sets: dict[str, set[str]] = {}
+    for module in bundle.modules:
+        sets.setdefault(module.package, set()).update(module.finding_rules)
+    return {package: frozenset(names) for package, names in sets.items()}
+
+
+def check_answers(
+    bundle: PolicyBundle,
+    subjects: Iterable[str],
+    answers: Mapping[str, Any],
+    engine: str,
+    source: str,
+) -> None:
+    """Refuse an engine answer of the wrong shape (exit 3, one line naming ``source``): a
+    subject without a decision or one nobody asked about, a finding from a set or package the
+    bundle does not define. An answer is never half-read into findings."""
+    sets = finding_sets(bundle)
+    wanted = set(subjects)
+    for subject, findings in answers.items():
+        if subject not in wanted:
+            raise EngineError(
+                f"{source} answered for a subject that was not asked about",
+                engine=engine,
+                subject=str(subject)[:120],
+            )
+        if not isinstance(findings, list):
+            raise EngineError(
+                f"{source} answered a {type(findings).__name__} where a list of findings was "
+                "expected",
+                engine=engine,
+                subject=subject,
+            )
+        for found in findings:
+            if not isinstance(found, EngineFinding):
+                raise EngineError(
+                    f"{source} answered {str(found)[:80]!r} where a finding was expected",
+                    engine=engine,
+                    subject=subject,
+                )
+            if found.set_name not in sets.get(found.package, ()):
+                raise EngineError(
+                    f"{source} answered a finding of {found.package[:80]}.{found.set_name[:80]}, "
+                    "which is not a finding rule of the policy bundle",
+                    engine=engine,
+                    subject=subject,
+                )
+    missing = sorted(wanted - answers.keys())
+    if missing:
+        raise EngineError(f"{source} returned no decision", engine=engine, subject=missing[0])
 
 
 def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyFinding:

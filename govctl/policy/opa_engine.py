@@ -262,7 +262,10 @@ class _Evaluation:
         wanted = set(indices)
         out: list[tuple[int, list[EngineFinding]]] = []
         for item in result:
-            if not (isinstance(item, list) and len(item) == 2 and item[0] in wanted):
+            # type() is int: a float or a boolean index (true == 1) is not an index
+            if not (isinstance(item, list) and len(item) == 2 and type(item[0]) is int):
+                raise OpaAnswerError(f"returned an unexpected decision {str(item)[:80]!r}")
+            if item[0] not in wanted:
                 raise OpaAnswerError(f"returned an unexpected decision {str(item)[:80]!r}")
             wanted.discard(item[0])
             out.append((item[0], parse_triples(item[1])))
