@@ -3,7 +3,8 @@
 In Rego v1 every rule body follows ``if`` (``deny contains msg if { ... }``). regopy still parses
 the v0 form (``deny[msg] { ... }``, ``allow { ... }``) and gives it other meanings (a v0 partial
 set becomes an object of ``true`` values), so without this check the embedded engine would pass
-a file the OPA engine refuses to load. Found by scanning top-level statements: a ``{`` at bracket
+a file the OPA engine refuses to load. Found by scanning top-level statements
+(``govctl.policy.rego_syntax``): a ``{`` at bracket
 depth 0 in a statement with neither ``if`` nor an assignment (``:=``/``=``), and not right after
 ``contains`` (an object member of a set), is a v0 body.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from govctl.errors import PolicyError
 from govctl.policy.lint import Token, tokenize
+from govctl.policy.rego_syntax import statements
 
 _OPENING, _CLOSING = "([{", ")]}"
 _VALUE_BEFORE = frozenset({"contains", ":=", "="})  # a `{` right after these is a value
@@ -25,20 +27,22 @@ def _opens_a_v0_body(head: list[Token]) -> bool:
 
 
 def v0_rule_bodies(source: str) -> list[Token]:
-    """The ``{`` of every rule body written without ``if``."""
+    """The ``{`` of every rule body written without ``if``, in statements found by the parser's
+    boundaries (so an indented or same-line rule is scanned like any other)."""
     found: list[Token] = []
-    depth = 0
-    head: list[Token] = []  # tokens of the current top-level statement so far
-    for tok in tokenize(source):
-        if depth == 0 and tok.at_line_start and tok.text not in _CLOSING:
-            head = []
-        if tok.text == "{" and depth == 0 and _opens_a_v0_body(head):
-            found.append(tok)
-        if tok.kind == "op" and tok.text in _OPENING:
-            depth += 1
-        elif tok.kind == "op" and tok.text in _CLOSING:
-            depth = max(0, depth - 1)
-        head.append(tok)
+    for statement in statements(tokenize(source)):
+        depth = 0
+        head: list[Token] = []  # tokens of the statement before its first top-level `{`
+        for tok in statement:
+            if tok.text == "{" and depth == 0:
+                if _opens_a_v0_body(head):
+                    found.append(tok)
+                break
+            if tok.kind == "op" and tok.text in _OPENING:
+                depth += 1
+            elif tok.kind == "op" and tok.text in _CLOSING:
+                depth = max(0, depth - 1)
+            head.append(tok)
     return found
 
 

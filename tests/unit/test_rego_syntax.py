@@ -14,6 +14,7 @@ import pytest
 from govctl.policy.catalog import builtin_catalog_dir
 from govctl.policy.modules import parse_module
 from govctl.policy.rego_syntax import parse_syntax
+from govctl.policy.rego_v1 import v0_rule_bodies
 from tests.opa.conftest import require_opa
 
 HOSTILE: dict[str, str] = {
@@ -181,3 +182,12 @@ def test_metadata_binds_to_the_next_statement_even_when_indented() -> None:
     assert [(a.scope, a.rule) for a in module.annotations] == [("package", None), ("rule", "deny")]
     assert module.annotations[0].custom_lines["kinds"] == 3
     assert module.annotations[1].custom == {"id": "GOV-X-001"}
+
+
+def test_v0_bodies_are_found_however_the_rule_is_laid_out() -> None:
+    source = (
+        "package x\n  allow {\n true\n}\n\tdeny[msg] { msg := 1 }\n"
+        "ok if { true } { false }\n"
+        'p := {"a": 1} q contains {"a": 1} if true\n'
+    )
+    assert [(t.line, t.column) for t in v0_rule_bodies(source)] == [(2, 9), (5, 12)]
