@@ -116,24 +116,19 @@ def _annotations(path: str, source: str, syntax: ModuleSyntax) -> list[Annotatio
     lines = source.splitlines()
     heads = sorted(syntax.rules, key=lambda r: r.line)
     found: list[Annotation] = []
-    i = 0
-    while i < len(lines):
-        number = i + 1
-        if number in syntax.comment_lines and lines[i].strip() == "# METADATA":
-            block: list[str] = []
+    for number in syntax.metadata_lines:
+        block: list[str] = []
+        i = number  # index of the line after `# METADATA`
+        while (
+            i < len(lines) and lines[i].lstrip().startswith("#") and i + 1 not in syntax.raw_lines
+        ):
+            block.append(_strip_comment(lines[i]))
             i += 1
-            while i < len(lines) and i + 1 in syntax.comment_lines:
-                block.append(_strip_comment(lines[i]))
-                i += 1
-            after = i + 1  # the first line after the block
-            target = next((h for h in heads if h.line >= after), None)
-            if syntax.package_line >= after and (
-                target is None or target.line > syntax.package_line
-            ):
-                target = None  # the block annotates the package
-            found.append(_annotation(block, number, target, path))
-            continue
-        i += 1
+        after = i + 1  # the first line after the block
+        target = next((h for h in heads if h.line >= after), None)
+        if syntax.package_line >= after and (target is None or target.line > syntax.package_line):
+            target = None  # the block annotates the package
+        found.append(_annotation(block, number, target, path))
     return found
 
 

@@ -4,8 +4,8 @@ govctl needs three facts from a module before any engine sees it: its package, t
 defines (name, position, and the *shape* of each head) and where its ``# METADATA`` blocks sit.
 Neither engine exposes a module's syntax tree (regopy has no AST call; an OPA binary is not always
 installed), so this module parses the part of the grammar that decides those facts, on the tokens
-of ``govctl.policy.lint.tokenize`` (strings, raw strings and comments are tokens, so their content
-never looks like code).
+of a small Rego scanner (strings, raw strings and comments are tokens, so their content never
+looks like code).
 
 Statement boundaries follow OPA's grammar rather than lines: at bracket depth 0 a statement
 starts with ``package``, ``import`` or ``default``, or with an identifier that directly follows a
@@ -18,10 +18,11 @@ lines is found all the same. tests/unit/test_rego_syntax.py proves the result eq
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from govctl.policy.lint import Token, tokenize
+from typing import NamedTuple
 
 # Words that continue a statement: an identifier after one of them is part of the same statement.
 STRUCTURAL = frozenset(
@@ -32,6 +33,28 @@ STRUCTURAL = frozenset(
 VALUE_WORDS = frozenset({"true", "false", "null", "input", "data"})
 STARTERS = frozenset({"package", "import", "default"})
 _OPEN, _CLOSE = "([{", ")]}"
+# Top level (bracket depth 0): the next token after any whitespace and comments (one match each;
+# the same tokens as govctl.policy.lint.tokenize). Only the end of the source matches no token.
+_FINE = re.compile(
+    r"(?:\s+|\#[^\n]*)*"
+    r'(?:(?P<raw>`[^`]*`)|(?P<string>"(?:[^"\\\n]|\\.)*")'
+    r"|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
+    r"|(?P<op>:=|==|!=|<=|>=|\S))?"
+)
+# Inside brackets only brackets matter, and strings, raw strings and comments, which may hold
+# brackets: _SKIP jumps to the next bracket or raw string outside them in one match.
+_SKIP = re.compile(r'(?:[^"`#()\[\]{}]+|"(?:[^"\\\n]|\\.)*"|\#[^\n]*|")*')
+_METADATA = re.compile(r"^[ \t]*# METADATA[ \t]*$", re.MULTILINE)
+
+
+class Token(NamedTuple):
+    """A token of the scanner (a tuple: modules have thousands, and each costs little)."""
+
+    kind: str  # name, string, raw, number, op, inner (the text inside a top-level bracket group)
+    text: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
@@ -56,7 +79,8 @@ class ModuleSyntax:
     package: str | None
     package_line: int
     rules: tuple[RuleHead, ...]
-    comment_lines: frozenset[int]  # lines whose first token is a comment (METADATA candidates)
+    metadata_lines: tuple[int, ...]  # lines that are `# METADATA` comments
+    raw_lines: frozenset[int]  # lines inside multi-line raw strings (no comment there)
 
 
 def _is_value_end(tok: Token) -> bool:
@@ -159,8 +183,81 @@ def _package(statement: Sequence[Token]) -> str | None:
     return None
 
 
+def _inside(source: str, pos: int, raws: list[tuple[int, int]]) -> tuple[int, int]:
+    """From just after an opening bracket at depth 1: the position after its closing bracket
+    (or the end), jumping over nested brackets, strings, raw strings (recorded in ``raws``) and
+    comments."""
+    depth = 1
+    end = len(source)
+    while pos < end:
+        pos = _SKIP.match(source, pos).end()  # type: ignore[union-attr]  # matches empty
+        if pos >= end:
+            break
+        char = source[pos]
+        if char == "`":
+            close = source.find("`", pos + 1)
+            close = end - 1 if close < 0 else close
+            raws.append((pos, close + 1))
+            pos = close + 1
+            continue
+        pos += 1
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return pos - 1, pos
+    return end, end
+
+
+def scan(source: str, raws: list[tuple[int, int]] | None = None) -> list[Token]:
+    """The tokens that decide statements: every token at bracket depth 0; a top-level bracket
+    group is its opening bracket, one ``inner`` token holding its text, and its closing bracket.
+    Python only steps through brackets inside a group; the rest is skipped by one regex.
+    ``raws`` receives the (start, end) offsets of every raw string."""
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    raws = [] if raws is None else raws
+    out: list[Token] = []
+    pos = 0
+    end = len(source)
+
+    def token(kind: str, text: str, at: int) -> Token:
+        line = bisect.bisect_right(starts, at)
+        return Token(kind, text, line, at - starts[line - 1] + 1)
+
+    while pos < end:
+        match = _FINE.match(source, pos)
+        assert match is not None  # everything in it is optional
+        pos = match.end()
+        kind = match.lastgroup
+        if kind is None:
+            break  # only whitespace and comments were left
+        text = match.group(kind)
+        out.append(token(kind, text, match.start(kind)))
+        if kind == "raw":
+            raws.append((match.start(kind), pos))
+        elif kind == "op" and text in _OPEN:
+            close, pos = _inside(source, pos, raws)
+            out.append(token("inner", source[match.end() : close], match.end()))
+            if close < end:
+                out.append(token("op", source[close], close))
+    return out
+
+
+def _raw_lines(source: str, raws: list[tuple[int, int]]) -> frozenset[int]:
+    """Lines inside multi-line raw strings (a `# METADATA` there is text, not a comment)."""
+    lines: set[int] = set()
+    for start, stop in raws:
+        breaks = source.count("\n", start, stop)
+        if breaks:
+            first = source.count("\n", 0, start) + 1
+            lines.update(range(first, first + breaks + 1))
+    return frozenset(lines)
+
+
 def parse_syntax(source: str) -> ModuleSyntax:
-    tokens = tokenize(source)
+    raws: list[tuple[int, int]] = []
+    tokens = scan(source, raws)
     package: str | None = None
     package_line = 0
     rules: list[RuleHead] = []
@@ -170,17 +267,11 @@ def parse_syntax(source: str) -> ModuleSyntax:
             package, package_line = _package(statement), first.line
         elif first.text not in ("package", "import") and (head := rule_head(statement)):
             rules.append(head)
-    return ModuleSyntax(package, package_line, tuple(rules), _comment_lines(source, tokens))
-
-
-def _comment_lines(source: str, tokens: Sequence[Token]) -> frozenset[int]:
-    """Lines that hold only a comment: not inside a raw string and with no code before it."""
-    covered: set[int] = set()
-    for tok in tokens:
-        if tok.kind == "raw" or tok.kind == "string":
-            covered.update(range(tok.line, tok.line + tok.text.count("\n") + 1))
-    return frozenset(
+    candidates = [m.start() for m in _METADATA.finditer(source)]
+    raw_lines = _raw_lines(source, raws) if candidates else frozenset()
+    metadata = tuple(
         number
-        for number, line in enumerate(source.splitlines(), start=1)
-        if line.lstrip().startswith("#") and number not in covered
+        for start in candidates
+        if (number := source.count("\n", 0, start) + 1) not in raw_lines
     )
+    return ModuleSyntax(package, package_line, tuple(rules), metadata, raw_lines)

@@ -12,8 +12,7 @@ depth 0 in a statement with neither ``if`` nor an assignment (``:=``/``=``), and
 from __future__ import annotations
 
 from govctl.errors import PolicyError
-from govctl.policy.lint import Token, tokenize
-from govctl.policy.rego_syntax import statements
+from govctl.policy.rego_syntax import Token, scan, statements
 
 _OPENING, _CLOSING = "([{", ")]}"
 _VALUE_BEFORE = frozenset({"contains", ":=", "="})  # a `{` right after these is a value
@@ -30,7 +29,7 @@ def v0_rule_bodies(source: str) -> list[Token]:
     """The ``{`` of every rule body written without ``if``, in statements found by the parser's
     boundaries (so an indented or same-line rule is scanned like any other)."""
     found: list[Token] = []
-    for statement in statements(tokenize(source)):
+    for statement in statements(scan(source)):
         depth = 0
         head: list[Token] = []  # tokens of the statement before its first top-level `{`
         for tok in statement:

@@ -46,6 +46,7 @@ HOSTILE: dict[str, str] = {
         "doc := `\ndeny contains msg if {\n  msg := 1\n}\n# METADATA\n`\n"
         "# deny contains 1 if true\n"
         'deny_raw contains `multi\nline` if { note != "}" }\n'
+        'inner if { x := `\n# METADATA\n# title: {[(\n`; x != "" }\n'
     ),
     "unreadable.rego": (
         "package hostile.unreadable\n\nimport rego.v1\n\n"
