@@ -37,6 +37,7 @@ from govctl.loader.load import worker_count
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 from govctl.policy.engine import EngineFinding, EngineSettings, EvalRequest, parse_triples
 from govctl.policy.opa_errors import NAME, OpaAnswerError, OpaProblem, opa_call, problems_of
+from govctl.policy.opa_heads import confirm_finding_heads
 from govctl.policy.opa_policies import Layout, OpaPolicies
 
 BATCH_PACKAGE = f"{ENTRY_PACKAGE}_batch"
@@ -184,6 +185,7 @@ class OpaEngine:
         with contextlib.suppress(EngineError):
             policies.remove_stale(now)
         policies.ensure(now)
+        confirm_finding_heads(sources, policies.asts)
         return _Evaluation(self, bundle, requests_, policies.layout).run()
 
     def post(

@@ -147,6 +147,7 @@ class OpaPolicies:
         self.url = url
         self.timeout = timeout
         self.layout = layout
+        self.asts: dict[str, Any] = {}  # module path → OPA's AST of it (govctl.policy.opa_heads)
 
     def ensure(self, now: float) -> bool:
         """Make the namespace complete on the server; True when this run uploaded it."""
@@ -157,6 +158,12 @@ class OpaPolicies:
         if record and record.get("complete") is True and self._intact():
             return False
         self._upload()
+        if not self._intact():  # read back: the ASTs, and proof nobody replaced a module
+            raise EngineError(
+                "uploading policies: OPA does not hold the modules govctl uploaded "
+                "(another client changed them during the run?)",
+                engine="opa",
+            )
         self._write_record(self.layout.key, complete=True, now=now)
         return True
 
@@ -188,6 +195,7 @@ class OpaPolicies:
                     return False
                 if policy["result"]["raw"] != self.layout.relocated[path].source:
                     return False
+                self.asts[path] = policy["result"].get("ast")
         return True
 
     def _upload(self) -> None:

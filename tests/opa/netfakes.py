@@ -93,25 +93,36 @@ class Proxy:
 Responder = Callable[[str, str], tuple[int, Any]]  # (method, path) → (status, body)
 
 
-def fake_opa_routes(evaluation: tuple[int, Any]) -> Responder:
-    """Answers like OPA for version, namespace records and uploads; ``evaluation`` for POSTs."""
+class FakeOpaRoutes:
+    """Answers like OPA for version, namespace records and uploads (a module PUT is given back
+    by GET, without an AST); ``evaluation`` for POSTs."""
 
-    def respond(method: str, path: str) -> tuple[int, Any]:
+    def __init__(self, evaluation: tuple[int, Any]) -> None:
+        self.evaluation = evaluation
+        self.policies: dict[str, str] = {}
+
+    def __call__(self, method: str, path: str, body: bytes = b"") -> tuple[int, Any]:
+        policy = path.split("?", 1)[0].removeprefix("/v1/policies/")
         if method == "GET" and path.startswith("/v1/config"):
             return 200, {"result": {"labels": {"id": "fake", "version": "9.9.9"}}}
         if method == "GET" and path.startswith("/v1/data/"):
             return 200, {}
+        if method == "GET" and path.startswith("/v1/policies/") and policy in self.policies:
+            return 200, {"result": {"id": policy, "raw": self.policies[policy]}}
         if method == "GET" and path.startswith("/v1/policies"):
             return 200, {"result": []}
         if method == "PUT" and path.startswith("/v1/data/"):
             return 204, None
         if method == "PUT" and path.startswith("/v1/policies/"):
+            self.policies[policy] = body.decode("utf-8")
             return 200, {}
         if method == "POST":
-            return evaluation
+            return self.evaluation
         return 404, {"code": "resource_not_found", "message": path}
 
-    return respond
+
+def fake_opa_routes(evaluation: tuple[int, Any]) -> FakeOpaRoutes:
+    return FakeOpaRoutes(evaluation)
 
 
 class FakeServer:
@@ -122,9 +133,11 @@ class FakeServer:
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                status, body = responder(self.command, self.path)
+                sent = self.rfile.read(length) if length else b""
+                if isinstance(responder, FakeOpaRoutes):
+                    status, body = responder(self.command, self.path, sent)
+                else:
+                    status, body = responder(self.command, self.path)
                 raw = body if isinstance(body, bytes) else (
                     b"" if body is None else json.dumps(body).encode()
                 )
