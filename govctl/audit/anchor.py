@@ -68,7 +68,9 @@ class GitAnchor:
 
 
 def _unanchored(message: str) -> AuditIntegrityError:
-    return AuditIntegrityError(f"{message}; {NO_GIT_HINT}", kind="unanchored")
+    return AuditIntegrityError(
+        f"audit verification failed (unanchored): {message}; {NO_GIT_HINT}", kind="unanchored"
+    )
 
 
 def _relative(paths: AuditPaths, path: Path, what: str) -> str:

@@ -193,8 +193,9 @@ def _evidence(paths: AuditPaths, *, use_git: bool) -> tuple[Evidence, GitAnchor 
     )
     if paths.public_key and configured is None:
         raise AuditIntegrityError(
-            f"the audit public key {paths.shown(paths.public_key)} is missing from the work "
-            "tree: deleting it does not switch signature checks off",
+            f"audit verification failed (key-removed): the public key "
+            f"{paths.shown(paths.public_key)} is missing from the work tree; deleting it does "
+            "not switch signature checks off",
             kind="key-removed",
         )
     anchor = read_anchor(paths) if use_git else None
