@@ -237,7 +237,8 @@ def _read_chain(
         rows = con.execute("SELECT seq, hash FROM exported").fetchall()
     except duckdb.Error as exc:
         raise AuditIntegrityError(
-            f"export {directory} cannot be read: {first_line(exc)}", kind="unreadable-export"
+            f"export verification failed (unreadable-export): {directory}: {first_line(exc)}",
+            kind="unreadable-export",
         ) from None
     finally:
         con.close()
@@ -255,7 +256,9 @@ def _bound_checkpoint(
         cp = parse_checkpoint(manifest.checkpoint)
     except ValueError as exc:
         raise AuditIntegrityError(
-            f"{EXPORT_MANIFEST} is malformed: checkpoint: {exc}", kind="malformed-manifest"
+            f"export verification failed (malformed-manifest): {EXPORT_MANIFEST}: "
+            f"checkpoint: {exc}",
+            kind="malformed-manifest",
         ) from None
     problems = []
     if cp.origin != manifest.origin:
@@ -293,8 +296,8 @@ def _anchor_problems(
     if expected is not None and origin != expected:
         message = f"the export is of origin {origin!r}, this repository's trail is {expected!r}"
         return 0, [Problem("foreign-origin", None, message, "manifest")]
-    matched, problems = 0, []
-    for name, cp, _ in evidence.copies:
+    matched, committed, problems = 0, 0, []
+    for index, (name, cp, _) in enumerate(evidence.copies):
         if cp is None or cp.origin != origin or not (span.firstSeq - 1 <= cp.size <= span.lastSeq):
             continue
         if hashes.get(cp.size) != cp.head:
@@ -308,7 +311,8 @@ def _anchor_problems(
             )
         else:
             matched += 1
-    if anchored and not matched and not problems:
+            committed += index < evidence.committed  # git's copies come first
+    if anchored and not committed and not problems:
         message = (
             "no checkpoint committed in this repository falls within the export's range "
             f"{span.firstSeq}..{span.lastSeq}: nothing binds it to the trail"
@@ -324,7 +328,8 @@ def verify_export(directory: Path, *, evidence: Evidence, anchored: bool) -> Ver
     span = manifest.range
     if span is None or not manifest.files or span.lastSeq < span.firstSeq:
         raise AuditIntegrityError(
-            f"export {directory} is empty: an export must hold at least one event",
+            f"export verification failed (empty-export): {directory} holds no events; an export "
+            "must hold at least one",
             kind="empty-export",
         )
     problems = _data_file_problems(directory, manifest)

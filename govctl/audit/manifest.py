@@ -61,11 +61,13 @@ def load_manifest(directory: Path) -> Manifest:
         raise UsageError(f"{path} not found: not a govctl audit export") from None
     except (OSError, ValueError) as exc:
         raise AuditIntegrityError(
-            f"{path} is unreadable: {exc}", kind="malformed-manifest"
+            f"export verification failed (malformed-manifest): {path} is not JSON: {exc}",
+            kind="malformed-manifest",
         ) from None
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
         raise AuditIntegrityError(
-            f"{path} is malformed: {_first_error(exc)}", kind="malformed-manifest"
+            f"export verification failed (malformed-manifest): {path}: {_first_error(exc)}",
+            kind="malformed-manifest",
         ) from None

@@ -176,7 +176,7 @@ class Evidence:
     keys: dict[str, Ed25519PublicKey] | None
     problems: tuple[Problem, ...] = ()
     expected_origin: str | None = None
-    committed: int = 0  # how many of the copies come from git
+    committed: int = 0  # the first ``committed`` copies come from git
 
 
 def _copy_problems(
