@@ -68,6 +68,7 @@ class RecordResult:
     head: str
     checkpoint: Checkpoint
     checkpoint_file: Path
+    trail: str = "authoritative"  # or "local": the personal trail of local runs
 
     @property
     def signed(self) -> bool:
@@ -182,6 +183,7 @@ def record_events(
         appended.head,
         checkpoint,
         written,
+        paths.trail,
     )
 
 

@@ -65,8 +65,9 @@ def _record(ctx: CliContext, drafts: list[EventDraft]) -> RecordResult:
 
 def _recorded_line(result: RecordResult) -> str:
     signed = "signed" if result.signed else "unsigned"
+    where = " in the local trail" if result.trail == "local" else ""
     return (
-        f"recorded events {result.first_seq}..{result.last_seq}, head "
+        f"recorded events {result.first_seq}..{result.last_seq}{where}, head "
         f"{result.head[:16]}; {signed} checkpoint {result.checkpoint_file.name}"
     )
 
