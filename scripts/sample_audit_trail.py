@@ -2,7 +2,7 @@
 
     python scripts/sample_audit_trail.py TARGET
 
-TARGET/origin.git is a bare repository holding this repository's committed history plus four
+TARGET/origin.git is a bare repository holding this repository's committed files plus four
 merged changes on ``main`` (16-21 November 2026), each recorded the way the release workflow
 records a merge: a ``release`` event (and ``waiver`` events) appended to the authoritative trail
 by the recorder, a ``check`` event of the run that decided it, the database pushed to the
@@ -220,11 +220,19 @@ def main() -> int:
         raise SystemExit(f"sample: {target} is not empty")
     origin, ci = target / "origin.git", target / "ci"
     target.mkdir(parents=True, exist_ok=True)
-    git(target, "clone", "-q", "--bare", "--no-local", str(PROJECT), str(origin))
-    git(origin, "symbolic-ref", "HEAD", "refs/heads/main")
+    # The files of this repository's HEAD, as one first commit (a shallow or worktree checkout
+    # of govctl works as well as a full clone).
+    git(target, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(target, "init", "-q", "-b", "main", str(ci))
     head = git(PROJECT, "rev-parse", "HEAD")
-    git(origin, "branch", "-f", "main", head)
-    git(target, "clone", "-q", "--branch", "main", str(origin), str(ci))
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", head], cwd=PROJECT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(ci)], input=archive, check=True)
+    git(ci, "add", "-A")
+    git(ci, "commit", "-q", "-m", f"governance registry (govctl {head[:12]})", when=MERGES[0].when)
+    git(ci, "remote", "add", "origin", str(origin))
+    git(ci, "push", "-q", "origin", "main")
     os.environ["GOVCTL_AUDIT_ROLE"] = "recorder"  # this script plays the release workflow
     settings = AuditSettings(role="recorder")
     clock = Clock()
