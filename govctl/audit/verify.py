@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,22 @@ def rows_at(con: duckdb.DuckDBPyConnection, positions: Iterable[int], table: str
     return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 
 
+def both_scans(
+    con: duckdb.DuckDBPyConnection, table: str, *, start_seq: int, start_prev: str
+) -> tuple[ChainScan, ChainScan]:
+    """The two verifiers side by side: DuckDB releases the GIL while its query runs, so the SQL
+    verifier (on its own cursor, in a thread) and the Python one (hashing in this thread) use
+    both cores instead of running one after the other."""
+    cursor = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sql = pool.submit(scan_sql, cursor, table, start_seq=start_seq, start_prev=start_prev)
+            py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
+            return sql.result(), py
+    finally:
+        cursor.close()
+
+
 def chain_problems(
     con: duckdb.DuckDBPyConnection,
     table: str = "event_log",
@@ -129,8 +146,7 @@ def chain_problems(
     start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> tuple[ChainScan, ChainScan, list[Problem]]:
-    sql = scan_sql(con, table, start_seq=start_seq, start_prev=start_prev)
-    py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
+    sql, py = both_scans(con, table, start_seq=start_seq, start_prev=start_prev)
     problems: list[Problem] = []
     if sql != py:
         problems.append(
