@@ -83,13 +83,13 @@ def _relative(paths: AuditPaths, path: Path, what: str) -> str:
 
 
 def _anchor_refs(repo: GitRepository, branch: str | None) -> list[str]:
-    names = [branch] if branch else ["HEAD", "main"]
-    found = []
-    for name in names:
-        for candidate in [name] if name == "HEAD" else [name, f"origin/{name}"]:
-            if repo.commit_or_none(candidate) is not None:
-                found.append(candidate)
-    if branch and not found:
+    """What ``git log`` walks: the configured branch (here or on origin), else HEAD plus
+    ``main`` and ``origin/main`` where they exist (``--branches``/``--remotes`` patterns match
+    nothing silently, which saves a ``rev-parse`` per name)."""
+    if branch is None:
+        return ["HEAD", "--branches=main", "--remotes=origin/main"]
+    found = [name for name in (branch, f"origin/{branch}") if repo.commit_or_none(name)]
+    if not found:
         raise _unanchored(f"audit.branch {branch!r} is neither a branch here nor on origin")
     return found
 
@@ -120,8 +120,6 @@ def _history_problems(changes: list[PathChange]) -> list[Problem]:
 
 
 def _worktree_problems(repo: GitRepository, paths: AuditPaths, folder: str) -> list[Problem]:
-    if repo.head_sha() is None:
-        return []
     problems = []
     for path, entry in sorted(repo.folder_entries("HEAD", folder).items()):
         on_disk = paths.root / path
@@ -167,9 +165,9 @@ def read_anchor(paths: AuditPaths) -> GitAnchor:
                 "this is a shallow clone: older checkpoints are not here (run "
                 "`git fetch --unshallow`)"
             )
-        refs = _anchor_refs(repo, paths.branch)
-        if not refs:  # a repository without commits: nothing is anchored yet
+        if repo.head_sha() is None:  # a repository without commits: nothing anchored yet
             return GitAnchor((), (), (), ())
+        refs = _anchor_refs(repo, paths.branch)
         changes = repo.path_history(refs, [folder] + ([key_file] if key_file else []))
         added = [c for c in changes if c.status in ("A", "M", "T")]
         repo.prefetch(c.new_blob for c in added)
