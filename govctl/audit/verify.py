@@ -17,8 +17,12 @@ Problems found (each with the first bad sequence number where one applies):
 - ``unsigned``, ``wrong-key``, ``bad-signature``: signature problems (a public key is configured);
 - ``view-altered``: the stored ``events`` view was redefined (what ad-hoc queries of the file
   would show is not the log);
-- ``malformed-checkpoint``, ``missing``: an unreadable checkpoint file; a store that is gone
-  while checkpoints of it exist.
+- ``malformed-checkpoint``, ``missing``, ``not-a-file``: an unreadable checkpoint file; a store
+  that is gone while checkpoints of it exist; a store path that is not a file;
+- from the git anchor (``govctl.audit.anchor``): ``checkpoint-deleted``/``-rewritten`` in history,
+  ``checkpoint-missing``/``-changed`` in the work tree, ``key-removed``, ``unpinned-key``.
+
+Checkpoint copies come from the work tree and, unless ``--no-git``, from every committed version.
 
 A file DuckDB cannot open or read raises ``AuditCorruptError`` instead: corruption, not tampering.
 """
