@@ -86,3 +86,22 @@ def test_local_runs_then_git_add_all_keep_clones_working(tmp_path: Path) -> None
     assert "release" in log
     local = ok(govctl(clone, "audit", "log", "--local", "--type", "verify"))
     assert "verify" in local
+
+
+def test_the_role_is_explicit_in_the_config_and_the_environment_overrides_it(tmp_path: Path
+                                                                             ) -> None:
+    from .conftest import write_config
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_config(root, "{role: recorder}")
+    ok(govctl(root, "audit", "checkpoint"))
+    assert len(list((root / "audits" / "checkpoints").glob("*.json"))) == 1
+    ok(govctl(root, "audit", "checkpoint", env={"GOVCTL_AUDIT_ROLE": "local"}))
+    assert len(list((root / "audits" / "checkpoints").glob("*.json"))) == 1
+    assert (root / ".govctl-audit" / ".gitignore").read_text().strip().endswith("*")
+    bad = govctl(root, "audit", "checkpoint", env={"GOVCTL_AUDIT_ROLE": "boss"})
+    assert bad.returncode == 2 and "GOVCTL_AUDIT_ROLE" in bad.stderr
+    wrong = (root / "govctl.yaml").read_text().replace("role: recorder", "role: writer")
+    (root / "govctl.yaml").write_text(wrong)
+    assert govctl(root, "audit", "checkpoint").returncode == 2
