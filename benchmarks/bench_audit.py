@@ -1,20 +1,26 @@
-"""Audit store benchmarks (issue 6). Prints medians; nothing here is asserted.
+"""Audit store benchmarks. Prints medians; nothing here is asserted.
 
     .venv/bin/python benchmarks/bench_audit.py [--events 1000000] [--repeat 3] [--keep DIR]
 
 Builds a store of N realistic check events (~750-byte payloads: digests, engine, decision,
 one finding) through the library's own append path in 100k-event transactions, then measures:
 SQL verify, Python verify, appending a 100-event run (record_events, checkpoint file included),
-storage per 1M events, and a Parquet export. Targets (2 cores): ≤ 3 s, ≤ 10 s, ≤ 250 ms,
-≤ 300 MiB, ≤ 5 s.
+storage per 1M events, a Parquet export, ``govctl audit verify`` through the CLI (both
+verifiers, git anchor included) and the git scan of 1,000 committed checkpoints. Targets
+(2 cores): ≤ 3 s, ≤ 10 s, ≤ 250 ms, ≤ 300 MiB, ≤ 5 s, ≤ 3 s, ≤ 0.5 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,14 +29,23 @@ from pathlib import Path
 
 import duckdb
 
+from govctl.audit.anchor import read_anchor
 from govctl.audit.api import EventDraft, record_events
 from govctl.audit.chain import scan_python, scan_sql
+from govctl.audit.checkpoints import Checkpoint
 from govctl.audit.export import export_events
+from govctl.audit.paths import audit_paths
 from govctl.audit.payload import build_payload, format_time, payload_text
 from govctl.audit.store import open_writer
 from govctl.models.config import AuditSettings
 
 CHUNK = 100_000
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
 
 
 def draft(i: int) -> EventDraft:
@@ -78,17 +93,94 @@ def payload_texts(start: int, count: int, base: datetime) -> list[str]:
     return out
 
 
+def git(root: Path, *args: str, stdin: bytes | None = None) -> None:
+    env = {**os.environ, **GIT_IDENTITY}
+    subprocess.run(["git", *args], cwd=root, input=stdin, env=env, check=True, capture_output=True)
+
+
 def build(root: Path, events: int) -> AuditSettings:
-    settings = AuditSettings(lockTimeoutSeconds=60)
+    """A recorder's repository whose store holds ``events`` events, sealed like govctl seals
+    them (each 100k-event transaction with its checkpoint row)."""
+    settings = AuditSettings(lockTimeoutSeconds=60, role="recorder")
     db = root / settings.path
     base = datetime(2026, 1, 1, tzinfo=UTC)
     started = time.perf_counter()
+    git(root, "init", "-q", "-b", "main")
+    (root / "govctl.yaml").write_text("apiVersion: govctl/v1\nkind: Config\n", "utf-8")
     with open_writer(db, shown=settings.path, timeout=60, origin="bench", now=base) as session:
         for start in range(0, events, CHUNK):
             with session.transaction() as tx:
-                tx.append(payload_texts(start, min(CHUNK, events - start), base))
+                done = tx.append(payload_texts(start, min(CHUNK, events - start), base))
+                tx.add_checkpoint_row(
+                    origin=session.origin,
+                    size=done.last_seq,
+                    head=done.head,
+                    time=format_time(base),
+                    key_id=None,
+                    signature=None,
+                )
     print(f"built {events} events in {time.perf_counter() - started:.1f} s")
     return settings
+
+
+def checkpoint_history(root: Path, count: int) -> Path:
+    """A repository with ``count`` commits, each adding one checkpoint file (git fast-import:
+    the release workflow's history, without running it ``count`` times)."""
+    repo = root / "anchor"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    stream = []
+    for i in range(1, count + 1):
+        head = hashlib.sha256(str(i).encode()).hexdigest()
+        cp = Checkpoint("bench", i * 100, head, "2026-01-01T00:00:00.000000Z")
+        data = (json.dumps(cp.to_json(), indent=2, sort_keys=True) + "\n").encode()
+        stream.append(
+            f"commit refs/heads/main\ncommitter b <b@example.com> {1767225600 + i} +0000\n"
+            f"data 11\ncheckpoint\n"
+            f"M 100644 inline audits/checkpoints/{cp.file_name}\ndata {len(data)}\n"
+        )
+        stream.append(data.decode() + "\n")
+    git(repo, "fast-import", "--quiet", stdin="".join(stream).encode())
+    git(repo, "reset", "-q", "--hard", "main")  # the work tree as a clone has it
+    return repo
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: on a shared, loaded machine wall
+    time says little, CPU time is what the run costs."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(func: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds of ``repeat`` calls."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu, started = cpu_seconds(), time.perf_counter()
+        func()
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu_seconds() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def anchor_scan(root: Path, count: int, repeat: int) -> tuple[float, float]:
+    repo = checkpoint_history(root, count)
+    paths = audit_paths(AuditSettings(), repo)
+    anchor = read_anchor(paths)
+    assert len(anchor.checkpoints) == count and not anchor.problems, anchor.problems[:3]
+    return timed(lambda: read_anchor(paths), repeat)
+
+
+def cli_verify(root: Path, repeat: int) -> tuple[float, float]:
+    """``govctl audit verify --no-record`` as users run it: a new process, both verifiers."""
+    command = [sys.executable, "-m", "govctl", "-C", str(root), "audit", "verify", "--no-record"]
+
+    def once() -> None:
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return timed(once, repeat)
 
 
 def median_seconds(func: Callable[[], object], repeat: int) -> float:
@@ -105,6 +197,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--checkpoints", type=int, default=1000)
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
     try:
@@ -123,6 +216,10 @@ def main() -> None:
             started = time.perf_counter()
             record_events(settings, root, run)
             append_times.append(time.perf_counter() - started)
+        git(root, "add", "audits/checkpoints")
+        git(root, "commit", "-q", "-m", "checkpoints")
+        cli_s, cli_cpu = cli_verify(root, args.repeat)
+        anchor_s, anchor_cpu = anchor_scan(root, args.checkpoints, args.repeat)
         out = root / "exports"
 
         def export() -> None:
@@ -151,6 +248,14 @@ def main() -> None:
             f"storage: {size_mib:.0f} MiB = {per_million:.0f} MiB per 1M events (target <= 300 MiB)"
         )
         print(f"export Parquet ({args.events} events): {export_s:6.2f} s   (target <= 5 s)")
+        print(
+            f"`govctl audit verify` CLI, both verifiers ({args.events} events): "
+            f"{cli_s:6.2f} s wall, {cli_cpu:.2f} s CPU   (target <= 3 s wall)"
+        )
+        print(
+            f"git checkpoint scan ({args.checkpoints} committed checkpoints): "
+            f"{anchor_s:6.3f} s wall, {anchor_cpu:.3f} s CPU   (target <= 0.5 s)"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -166,6 +166,60 @@ class GitRepository:
             entries[path[cut:]] = TreeEntry(mode, sha, int(size) if size.strip().isdigit() else 0)
         return entries
 
+    def commit_or_none(self, ref: str) -> str | None:
+        """The commit ``ref`` names, or None when there is no such ref here."""
+        try:
+            out = self.repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+        except git.GitCommandError:
+            return None
+        return str(out).strip() or None
+
+    def folder_entries(self, commit: str, folder: str) -> dict[str, TreeEntry]:
+        """The blobs under one root-relative ``folder`` at ``commit``, by root-relative path."""
+        spec = posixpath.join(self.prefix, folder) if self.prefix else folder
+        try:
+            out = self.repo.git.ls_tree(
+                "-r",
+                "-z",
+                "--full-tree",
+                commit,
+                "--",
+                spec.rstrip("/") + "/",
+                strip_newline_in_stdout=False,
+            )
+        except git.GitCommandError as exc:
+            raise GitError(f"cannot read the tree of {commit[:12]}: {exc.stderr.strip()}") from None
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        entries: dict[str, TreeEntry] = {}
+        for record in str(out).split("\0"):
+            if record:
+                meta, _, path = record.partition("\t")
+                mode, _kind, sha = meta.split(None, 2)
+                entries[path[cut:]] = TreeEntry(mode, sha, 0)
+        return entries
+
+    def path_history(self, refs: Sequence[str], paths: Sequence[str]) -> list[PathChange]:
+        """Every change to the root-relative ``paths`` (files or folders) in the history of
+        ``refs``, parents before children; renames count as a deletion plus an addition."""
+        specs = [posixpath.join(self.prefix, p) if self.prefix else p for p in paths]
+        try:
+            out = self.repo.git.log(
+                "-z",
+                "--raw",
+                "--no-abbrev",
+                "--no-renames",
+                "--topo-order",
+                "--reverse",
+                "--format=%x01%H",
+                *refs,
+                "--",
+                *specs,
+                strip_newline_in_stdout=False,
+            )
+        except git.GitCommandError as exc:
+            raise GitError(f"cannot read the git history: {exc.stderr.strip()}") from None
+        return _parse_raw_log(str(out), len(self.prefix) + 1 if self.prefix else 0)
+
     def blob(self, sha: str) -> bytes:
         cached = self._blobs.get(sha)
         if cached is not None:
@@ -191,6 +245,31 @@ class GitRepository:
             except git.GitCommandError as exc:
                 raise GitError(f"cannot read git objects: {exc.stderr.strip()}") from None
         self._blobs.update(_parse_batch(bytes(out)))
+
+
+@dataclass(frozen=True, slots=True)
+class PathChange:
+    """One file changed by one commit (``status``: A added, M modified, D deleted, T type)."""
+
+    commit: str
+    path: str
+    status: str
+    old_blob: str
+    new_blob: str
+
+
+def _parse_raw_log(out: str, cut: int) -> list[PathChange]:
+    """``git log -z --raw --format=%x01%H`` output: per commit, ``:<modes> <old> <new> <status>``
+    and the path, NUL-separated."""
+    changes: list[PathChange] = []
+    for chunk in out.split("\x01"):
+        commit, _, rest = chunk.partition("\0")
+        fields = rest.lstrip("\n").split("\0")
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.lstrip(":").split()
+            if len(parts) == 5:
+                changes.append(PathChange(commit, path[cut:], parts[4][0], parts[2], parts[3]))
+    return changes
 
 
 def _parse_batch(out: bytes) -> dict[str, bytes]:

@@ -21,9 +21,11 @@ from pathlib import Path
 import duckdb
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from govctl.audit.anchor import GitAnchor, key_trust, read_anchor
 from govctl.audit.checkpoints import (
     Checkpoint,
     checkpoint_paths,
+    load_checkpoint_files,
     load_private_key,
     load_public_key,
     newest_checkpoint_file,
@@ -31,10 +33,16 @@ from govctl.audit.checkpoints import (
     write_checkpoint_file,
 )
 from govctl.audit.export import verify_export
-from govctl.audit.paths import AuditPaths, AuditSettingsLike, audit_paths
+from govctl.audit.paths import (
+    AuditPaths,
+    AuditSettingsLike,
+    audit_paths,
+    ensure_local_folder,
+    writing_paths,
+)
 from govctl.audit.payload import EventDraft, build_payload, format_time, payload_text
 from govctl.audit.store import WriterSession, first_line, open_writer
-from govctl.audit.verify import VerifyReport, verify_store
+from govctl.audit.verify import Evidence, VerifyReport, verify_store
 from govctl.errors import AuditCorruptError, AuditIntegrityError, UsageError
 
 __all__ = [
@@ -60,6 +68,7 @@ class RecordResult:
     head: str
     checkpoint: Checkpoint
     checkpoint_file: Path
+    trail: str = "authoritative"  # or "local": the personal trail of local runs
 
     @property
     def signed(self) -> bool:
@@ -131,12 +140,14 @@ def record_events(
     """Append one run's events (one transaction) and checkpoint the new head."""
     if not events:
         raise UsageError("no audit events to record")
-    paths = audit_paths(settings, root, signing_key_path=signing_key_path)
-    key = _signing_key(paths)
+    paths = writing_paths(settings, root, signing_key_path=signing_key_path)
+    # The local trail is personal: never signed (developers hold no release key).
+    key = _signing_key(paths) if paths.authoritative else None
     run = uuid.uuid4().hex
     started = clock()
     texts = [payload_text(build_payload(e, time=format_time(started), run=run)) for e in events]
     _refuse_if_missing(paths)
+    ensure_local_folder(paths)
     origin = paths.origin or f"govctl-audit:{uuid.uuid4()}"
     with open_writer(
         paths.db, shown=paths.db_shown, timeout=paths.lock_timeout, origin=origin, now=started
@@ -172,28 +183,49 @@ def record_events(
         appended.head,
         checkpoint,
         written,
+        paths.trail,
     )
+
+
+def _evidence(paths: AuditPaths, *, use_git: bool) -> tuple[Evidence, GitAnchor | None]:
+    configured = (
+        load_public_key(paths.public_key, paths.shown(paths.public_key))
+        if paths.public_key and (paths.public_key.exists() or not use_git)
+        else None
+    )
+    if paths.public_key and configured is None:
+        raise AuditIntegrityError(
+            f"audit verification failed (key-removed): the public key "
+            f"{paths.shown(paths.public_key)} is missing from the work tree; deleting it does "
+            "not switch signature checks off",
+            kind="key-removed",
+        )
+    anchor = read_anchor(paths) if use_git else None
+    trust = key_trust(paths, configured, anchor)
+    files = load_checkpoint_files(paths.checkpoints)
+    copies = [(c.source, c.checkpoint, c.error) for c in anchor.checkpoints] if anchor else []
+    copies += [(paths.shown(f.path), f.checkpoint, f.error) for f in files]
+    expected = paths.origin or (anchor.origin if anchor else None)
+    problems = (anchor.problems if anchor else ()) + trust.problems
+    committed = len(anchor.checkpoints) if anchor else 0
+    return Evidence(tuple(copies), trust.keys, problems, expected, committed), anchor
 
 
 def verify_audit(
-    settings: AuditSettingsLike, root: Path, export_dir: Path | None = None
+    settings: AuditSettingsLike,
+    root: Path,
+    export_dir: Path | None = None,
+    *,
+    no_git: bool = False,
+    local: bool = False,
 ) -> VerifyReport:
-    """Verify the configured store (or an export folder, offline) against itself and the
-    checkpoint files (read-only)."""
-    paths = audit_paths(settings, root)
-    public_key = (
-        load_public_key(paths.public_key, paths.shown(paths.public_key))
-        if paths.public_key
-        else None
-    )
+    """Verify a trail (read-only): the authoritative store against every checkpoint committed
+    in git and in the work tree; with ``local`` the personal trail against its own files; with
+    ``export_dir`` an export folder, bound to the trail's checkpoints."""
+    paths = audit_paths(settings, root, trail="local" if local else "authoritative")
+    evidence, anchor = _evidence(paths, use_git=not (no_git or local))
     if export_dir is not None:
-        return verify_export(export_dir, checkpoints_dir=paths.checkpoints, public_key=public_key)
+        return verify_export(export_dir, evidence=evidence, anchored=anchor is not None)
     return verify_store(
-        paths.db,
-        shown=paths.db_shown,
-        checkpoints_dir=paths.checkpoints,
-        public_key=public_key,
-        expected_origin=paths.origin,
-        timeout=paths.lock_timeout,
-        root=paths.root,
+        paths.db, shown=paths.db_shown, evidence=evidence, timeout=paths.lock_timeout
     )

@@ -5,8 +5,9 @@ decided) and the canned reports, all reconstructed from events.
   the whole live state) and who approved it; the deciding check is the newest ``check`` event at
   or before T on the released commit, or failing that the newest check before the release.
 - Reports: ``releases-without-approval`` (no approver), ``self-approved`` (the author is among
-  the approvers, compared case-insensitively and without a leading ``@``), ``waived-findings``
-  (findings of check runs that a waiver turned into ``waived``).
+  the approvers, compared case-insensitively and without a leading ``@``): one row per released
+  commit, with how many times it was recorded; ``waived-findings``: one row per waiver, with the
+  rules and artifacts it waived and in how many check runs.
 """
 
 from __future__ import annotations
@@ -68,45 +69,73 @@ def _norm(name: Any) -> str:
     return str(name).strip().lstrip("@").casefold()
 
 
+def _release_entries(con: duckdb.DuckDBPyConnection) -> list[tuple[LogEntry, int]]:
+    """The newest release event per commit, with how many times it was recorded: a release
+    recorded again (a re-run workflow) is one release."""
+    newest: dict[Any, LogEntry] = {}
+    counts: dict[Any, int] = {}
+    for entry in read_log(con, LogFilter(types=("release",))):
+        commit = (entry.get("git") or {}).get("commit")
+        newest[commit] = entry
+        counts[commit] = counts.get(commit, 0) + 1
+    ordered = sorted(newest.items(), key=lambda item: item[1].seq)
+    return [(entry, counts[commit]) for commit, entry in ordered]
+
+
 def releases_without_approval(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [
-        _release_row(e)
-        for e in read_log(con, LogFilter(types=("release",)))
-        if not _details(e).get("approvers")
+        _release_row(e, n) for e, n in _release_entries(con) if not _details(e).get("approvers")
     ]
 
 
 def self_approved(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     rows = []
-    for entry in read_log(con, LogFilter(types=("release",))):
+    for entry, recorded in _release_entries(con):
         details = _details(entry)
         author = _norm(details.get("author"))
         if author and any(_norm(a) == author for a in details.get("approvers") or []):
-            rows.append(_release_row(entry))
+            rows.append(_release_row(entry, recorded))
     return rows
 
 
 def waived_findings(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    rows = []
+    """One row per waiver: the rules and artifacts it waived, in how many check runs, from
+    when to when (every local or CI check repeats the same waived findings)."""
+    rows: dict[str, dict[str, Any]] = {}
     for entry in read_log(con, LogFilter(types=("check",))):
         for finding in entry.get("findings") or []:
-            if isinstance(finding, dict) and finding.get("waived"):
-                rows.append(
-                    {
-                        "seq": entry.seq,
-                        "time": entry.get("time"),
-                        "commit": (entry.get("git") or {}).get("commit"),
-                        "rule": finding.get("rule"),
-                        "ref": finding.get("ref"),
-                        "path": finding.get("path"),
-                        "waiver": finding.get("waiver"),
-                        "message": finding.get("message"),
-                    }
-                )
-    return rows
+            if not (isinstance(finding, dict) and finding.get("waived")):
+                continue
+            waiver = str(finding.get("waiver"))
+            row = rows.setdefault(
+                waiver,
+                {
+                    "waiver": waiver,
+                    "rules": set(),
+                    "refs": set(),
+                    "findings": 0,
+                    "runs": set(),
+                    "firstSeq": entry.seq,
+                    "firstSeen": entry.get("time"),
+                },
+            )
+            row["rules"].add(str(finding.get("rule")))
+            row["refs"].add(str(finding.get("ref")))
+            row["findings"] += 1
+            row["runs"].add(entry.seq)
+            row["lastSeq"], row["lastSeen"] = entry.seq, entry.get("time")
+    return [
+        {
+            **row,
+            "rules": sorted(row["rules"]),
+            "refs": sorted(row["refs"]),
+            "runs": len(row["runs"]),
+        }
+        for _, row in sorted(rows.items())
+    ]
 
 
-def _release_row(entry: LogEntry) -> dict[str, Any]:
+def _release_row(entry: LogEntry, recorded: int) -> dict[str, Any]:
     details = _details(entry)
     return {
         "seq": entry.seq,
@@ -116,6 +145,7 @@ def _release_row(entry: LogEntry) -> dict[str, Any]:
         "author": details.get("author"),
         "approvers": details.get("approvers") or [],
         "deployments": sorted(details.get("deployments") or {}),
+        "recorded": recorded,
     }
 
 

@@ -27,20 +27,26 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import duckdb
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from govctl import __version__
-from govctl.audit.chain import GENESIS_PREV_HASH
-from govctl.audit.checkpoints import load_checkpoint_files, signature_problem
+from govctl.audit.chain import GENESIS_PREV_HASH, ChainScan
+from govctl.audit.checkpoints import Checkpoint, parse_checkpoint
+from govctl.audit.keys import signature_problem_any
+from govctl.audit.manifest import (
+    EXPORT_FORMAT_ID,
+    EXPORT_MANIFEST,
+    Manifest,
+    ManifestRange,
+    load_manifest,
+)
+from govctl.audit.problems import Problem
 from govctl.audit.sqlutil import fetch_first
 from govctl.audit.store import first_line, reading
-from govctl.audit.verify import Problem, VerifyReport, chain_problems
-from govctl.errors import AuditCorruptError, AuditIntegrityError, UsageError
+from govctl.audit.verify import Evidence, VerifyReport, chain_problems
+from govctl.errors import AuditIntegrityError, UsageError
 
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
-EXPORT_MANIFEST = "manifest.json"
-EXPORT_FORMAT_ID = "govctl.audit.export.v1"
 _COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
     "csv": "FORMAT csv, HEADER true",
@@ -116,21 +122,23 @@ def export_events(
         origin_row = fetch_first(con, "SELECT value FROM audit_meta WHERE key = 'origin'")
         last = fetch_first(con, "SELECT seq, hash FROM event_log ORDER BY seq DESC LIMIT 1")
         span = _seq_range(con, since, until)
-        low, high = span if span else (1, 0)
+        if span is None:
+            raise UsageError("no events in the selected range: nothing to export")
+        low, wanted = span
+        bound = _covering_checkpoint(con, wanted, shown)
+        high = bound.size
         con.execute(
             f"COPY (SELECT seq, prev_hash, hash, payload FROM event_log "
             f"WHERE seq BETWEEN {low} AND {high} ORDER BY seq) "
             f"TO {_sql_string(str(target))} ({_COPY_OPTIONS[fmt]})"
         ).fetchall()
-        rows = high - low + 1 if span else 0
-        chain_range = None
-        if span:
-            chain_range = {
-                "firstSeq": low,
-                "lastSeq": high,
-                "prevHash": _hash_at(con, low - 1),
-                "headHash": _hash_at(con, high),
-            }
+        rows = high - low + 1
+        chain_range = {
+            "firstSeq": low,
+            "lastSeq": high,
+            "prevHash": _hash_at(con, low - 1),
+            "headHash": _hash_at(con, high),
+        }
     manifest = {
         "format": EXPORT_FORMAT_ID,
         "origin": origin_row[0] if origin_row else None,
@@ -140,6 +148,7 @@ def export_events(
         "since": since,
         "until": until,
         "range": chain_range,
+        "checkpoint": bound.to_json(),
         "database": {
             "size": int(last[0]) if last else 0,
             "head": str(last[1]) if last else GENESIS_PREV_HASH,
@@ -155,9 +164,26 @@ def export_events(
     }
     manifest_path = out_dir / EXPORT_MANIFEST
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
-    return ExportResult(
-        out_dir, manifest_path, (target,), low if span else None, high if span else None, rows
+    return ExportResult(out_dir, manifest_path, (target,), low, high, rows)
+
+
+def _covering_checkpoint(con: duckdb.DuckDBPyConnection, seq: int, shown: str) -> Checkpoint:
+    """The database's first checkpoint at or after ``seq``: an export ends at a checkpoint (the
+    end of the run holding its last event), so the manifest can carry that checkpoint."""
+    row = fetch_first(
+        con,
+        "SELECT origin, size, head, time, key_id, signature FROM checkpoints "
+        "WHERE size >= ? ORDER BY size LIMIT 1",
+        [seq],
     )
+    if row is None:
+        raise AuditIntegrityError(
+            f"audit store {shown}: event {seq} is covered by no checkpoint (added outside "
+            "govctl); run `govctl audit verify`",
+            first_bad_seq=seq,
+            kind="unsealed",
+        )
+    return Checkpoint(str(row[0]), int(row[1]), str(row[2]), str(row[3]), row[4], row[5])
 
 
 def _reader_sql(path: Path, fmt: str) -> str:
@@ -173,116 +199,168 @@ def _reader_sql(path: Path, fmt: str) -> str:
     return f"read_json({name}, format = 'newline_delimited', columns = {columns})"
 
 
-def _load_manifest(directory: Path) -> dict[str, Any]:
-    path = directory / EXPORT_MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path} not found: not a govctl audit export") from None
-    except (OSError, ValueError) as exc:
-        raise AuditIntegrityError(f"{path} is unreadable: {exc}", kind="manifest") from None
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT_ID:
-        raise AuditIntegrityError(f"{path} is not a {EXPORT_FORMAT_ID} manifest", kind="manifest")
-    return data
-
-
-def _file_problems(directory: Path, manifest: dict[str, Any]) -> list[Problem]:
+def _data_file_problems(directory: Path, manifest: Manifest) -> list[Problem]:
+    """The data file must be a regular file inside DIR whose SHA-256 the manifest states."""
     problems = []
-    for entry in manifest.get("files", []):
-        name = str(entry.get("name"))
+    for entry in manifest.files:
+        name = entry.name
         path = directory / name
-        if name != Path(name).name or name in ("", ".", ".."):  # a path, not a file of DIR
+        if name != Path(name).name or name in (".", ".."):  # a path, not a file of DIR
             problems.append(
                 Problem("foreign-file", None, "the manifest names a file outside the export", name)
             )
+        elif path.is_symlink() or (path.exists() and not path.is_file()):
+            problems.append(
+                Problem("foreign-file", None, "is a symlink or not a regular file", name)
+            )
         elif not path.is_file():
             problems.append(
-                Problem("missing-file", None, "listed in the manifest but absent", path.name)
+                Problem("missing-file", None, "listed in the manifest but absent", name)
             )
-        elif sha256_file(path) != entry.get("sha256"):
+        elif sha256_file(path) != entry.sha256:
             problems.append(
-                Problem("file-modified", None, "SHA-256 differs from the manifest", path.name)
+                Problem("file-modified", None, "SHA-256 differs from the manifest", name)
             )
     return problems
 
 
-def _checkpoint_problems(
-    checkpoints_dir: Path | None,
-    origin: Any,
-    low: int,
-    high: int,
+def _read_chain(
+    directory: Path, manifest: Manifest, span: ManifestRange
+) -> tuple[ChainScan, list[Problem], dict[int, str]]:
+    con = duckdb.connect()
+    try:
+        source = _reader_sql(directory / manifest.files[0].name, manifest.exportFormat)
+        con.execute(f"CREATE TABLE exported AS SELECT seq, prev_hash, hash, payload FROM {source}")
+        sql, _, problems = chain_problems(
+            con, "exported", start_seq=span.firstSeq, start_prev=span.prevHash
+        )
+        rows = con.execute("SELECT seq, hash FROM exported").fetchall()
+    except duckdb.Error as exc:
+        raise AuditIntegrityError(
+            f"export verification failed (unreadable-export): {directory}: {first_line(exc)}",
+            kind="unreadable-export",
+        ) from None
+    finally:
+        con.close()
+    hashes = {int(s): str(h) for s, h in rows if isinstance(s, int)}
+    hashes[span.firstSeq - 1] = span.prevHash
+    return sql, problems, hashes
+
+
+def _bound_checkpoint(
+    manifest: Manifest, span: ManifestRange, keys: Any
+) -> tuple[Checkpoint | None, list[Problem]]:
+    if manifest.checkpoint is None:
+        return None, [Problem("unanchored", None, "the manifest carries no checkpoint", "manifest")]
+    try:
+        cp = parse_checkpoint(manifest.checkpoint)
+    except ValueError as exc:
+        raise AuditIntegrityError(
+            f"export verification failed (malformed-manifest): {EXPORT_MANIFEST}: "
+            f"checkpoint: {exc}",
+            kind="malformed-manifest",
+        ) from None
+    problems = []
+    if cp.origin != manifest.origin:
+        problems.append(
+            Problem(
+                "foreign-origin",
+                None,
+                f"the checkpoint is of origin {cp.origin!r}, the manifest says {manifest.origin!r}",
+                "manifest",
+            )
+        )
+    if cp.size != span.lastSeq:
+        message = (
+            f"the export ends at {span.lastSeq} but its checkpoint at {cp.size}: events were "
+            "cut or the manifest edited"
+        )
+        problems.append(Problem("truncated", min(cp.size, span.lastSeq) + 1, message, "manifest"))
+    elif cp.head != span.headHash:
+        message = f"the export's head is not its checkpoint's ({cp.head[:12]}…)"
+        problems.append(Problem("replaced", cp.size, message, "manifest"))
+    if keys is not None and (bad := signature_problem_any(cp, keys)):
+        problems.append(Problem(bad[0], cp.size, bad[1], "manifest checkpoint"))
+    return cp, problems
+
+
+def _anchor_problems(
+    evidence: Evidence,
+    origin: str,
+    span: ManifestRange,
     hashes: dict[int, str],
-    public_key: Ed25519PublicKey | None,
+    anchored: bool,
 ) -> tuple[int, list[Problem]]:
-    if checkpoints_dir is None:
-        return 0, []
-    checked, problems = 0, []
-    for item in load_checkpoint_files(checkpoints_dir):
-        cp = item.checkpoint
-        if cp is None or cp.origin != origin or not (low - 1 <= cp.size <= high):
+    """The export against the repository's checkpoints: same origin, same hashes."""
+    expected = evidence.expected_origin
+    if expected is not None and origin != expected:
+        message = f"the export is of origin {origin!r}, this repository's trail is {expected!r}"
+        return 0, [Problem("foreign-origin", None, message, "manifest")]
+    matched, committed, problems = 0, 0, []
+    for index, (name, cp, _) in enumerate(evidence.copies):
+        if cp is None or cp.origin != origin or not (span.firstSeq - 1 <= cp.size <= span.lastSeq):
             continue
-        checked += 1
-        if public_key is not None and (bad := signature_problem(cp, public_key)):
-            problems.append(Problem(bad[0], cp.size, bad[1], item.path.name))
         if hashes.get(cp.size) != cp.head:
             problems.append(
                 Problem(
                     "replaced",
                     cp.size,
                     "the export's event has another hash than this checkpoint",
-                    item.path.name,
+                    name,
                 )
             )
-    return checked, problems
+        else:
+            matched += 1
+            committed += index < evidence.committed  # git's copies come first
+    if anchored and not committed and not problems:
+        message = (
+            "no checkpoint committed in this repository falls within the export's range "
+            f"{span.firstSeq}..{span.lastSeq}: nothing binds it to the trail"
+        )
+        problems.append(Problem("unanchored", None, message, "manifest"))
+    return matched, problems
 
 
-def verify_export(
-    directory: Path, *, checkpoints_dir: Path | None, public_key: Ed25519PublicKey | None
-) -> VerifyReport:
-    manifest = _load_manifest(directory)
-    problems = _file_problems(directory, manifest)
-    span = manifest.get("range")
-    files = manifest.get("files", [])
-    if problems or not span or not files:
+def verify_export(directory: Path, *, evidence: Evidence, anchored: bool) -> VerifyReport:
+    """Verify an export folder: files, the chain segment (both verifiers), the checkpoint it
+    is bound to, and (``anchored``) the repository's committed checkpoints."""
+    manifest = load_manifest(directory)
+    span = manifest.range
+    if span is None or not manifest.files or span.lastSeq < span.firstSeq:
+        raise AuditIntegrityError(
+            f"export verification failed (empty-export): {directory} holds no events; an export "
+            "must hold at least one",
+            kind="empty-export",
+        )
+    problems = _data_file_problems(directory, manifest)
+    if problems:
         return VerifyReport(
-            str(directory), manifest.get("origin"), 0, None, None, None, 0, tuple(problems)
+            str(directory), manifest.origin, 0, None, None, None, 0, tuple(problems)
         )
-    low, high = int(span["firstSeq"]), int(span["lastSeq"])
-    con = duckdb.connect()
-    try:
-        source = _reader_sql(directory / files[0]["name"], str(manifest.get("exportFormat")))
-        con.execute(f"CREATE TABLE exported AS SELECT seq, prev_hash, hash, payload FROM {source}")
-        sql, py, problems = chain_problems(
-            con, "exported", start_seq=low, start_prev=str(span["prevHash"])
-        )
-        rows = con.execute("SELECT seq, hash FROM exported").fetchall()
-    except duckdb.Error as exc:
-        raise AuditCorruptError(f"export {directory} cannot be read: {first_line(exc)}") from None
-    finally:
-        con.close()
-    if sql.rows != high - low + 1 or sql.last_seq != high or sql.head != span.get("headHash"):
+    sql, problems, hashes = _read_chain(directory, manifest, span)
+    if (
+        sql.rows != span.lastSeq - span.firstSeq + 1
+        or sql.last_seq != span.lastSeq
+        or sql.head != span.headHash
+    ):
         problems.append(
             Problem(
                 "truncated",
-                (sql.last_seq or low - 1) + 1,
-                f"the export holds {sql.rows} events ending at {sql.last_seq}; "
-                f"the manifest says {low}..{high} ending in "
-                f"{str(span.get('headHash'))[:12]}…",
+                (sql.last_seq or span.firstSeq - 1) + 1,
+                f"the export holds {sql.rows} events ending at {sql.last_seq}; the manifest "
+                f"says {span.firstSeq}..{span.lastSeq} ending in {span.headHash[:12]}…",
                 "manifest",
             )
         )
-    hashes = {int(s): str(h) for s, h in rows if s is not None}
-    hashes[low - 1] = str(span["prevHash"])
-    checked, more = _checkpoint_problems(
-        checkpoints_dir, manifest.get("origin"), low, high, hashes, public_key
-    )
+    _, bound = _bound_checkpoint(manifest, span, evidence.keys)
+    matched, anchor = _anchor_problems(evidence, manifest.origin, span, hashes, anchored)
     return VerifyReport(
         str(directory),
-        manifest.get("origin"),
-        high,
+        manifest.origin,
+        span.lastSeq,
         sql.head,
         sql,
-        py,
-        checked,
-        tuple(problems + more),
+        sql,
+        matched,
+        tuple(problems + bound + anchor + list(evidence.problems)),
     )

@@ -87,7 +87,10 @@ def verify_text(report: VerifyReport) -> str:
     agree = (
         "SQL and Python verifiers agree" if report.sql == report.python else "VERIFIERS DISAGREE"
     )
-    lines.append(f"chain: {'ok' if report.sql and report.sql.ok else 'BROKEN'} ({agree})")
+    if report.sql is None:
+        lines.append("chain: not checked (no store)")
+    else:
+        lines.append(f"chain: {'ok' if report.sql.ok else 'BROKEN'} ({agree})")
     lines.append(f"checkpoints checked: {report.checkpoints_checked}")
     lines += [f"  {p.describe()}" for p in report.problems]
     lines.append(

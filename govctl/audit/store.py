@@ -99,6 +99,8 @@ def open_reader(
     db_path: Path, *, shown: str, timeout: float, config: dict[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A read-only connection to an existing store."""
+    if db_path.exists() and not db_path.is_file():
+        raise AuditCorruptError(f"audit store {shown} is not a file")
     if not db_path.is_file():
         raise UsageError(f"no audit store at {shown} (nothing has been recorded yet)")
     con = _connect(db_path, read_only=True, shown=shown, timeout=timeout, config=config)

@@ -17,8 +17,12 @@ Problems found (each with the first bad sequence number where one applies):
 - ``unsigned``, ``wrong-key``, ``bad-signature``: signature problems (a public key is configured);
 - ``view-altered``: the stored ``events`` view was redefined (what ad-hoc queries of the file
   would show is not the log);
-- ``malformed-checkpoint``, ``missing``: an unreadable checkpoint file; a store that is gone
-  while checkpoints of it exist.
+- ``malformed-checkpoint``, ``missing``, ``not-a-file``: an unreadable checkpoint file; a store
+  that is gone while checkpoints of it exist; a store path that is not a file;
+- from the git anchor (``govctl.audit.anchor``): ``checkpoint-deleted``/``-rewritten`` in history,
+  ``checkpoint-missing``/``-changed`` in the work tree, ``key-removed``, ``unpinned-key``.
+
+Checkpoint copies come from the work tree and, unless ``--no-git``, from every committed version.
 
 A file DuckDB cannot open or read raises ``AuditCorruptError`` instead: corruption, not tampering.
 """
@@ -27,21 +31,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from govctl.audit.chain import GENESIS_PREV_HASH, ChainScan, scan_python, scan_sql
-from govctl.audit.checkpoints import (
-    Checkpoint,
-    CheckpointFile,
-    load_checkpoint_files,
-    signature_problem,
-)
+from govctl.audit.checkpoints import Checkpoint
 from govctl.audit.diagnose import Row, diagnose
+from govctl.audit.keys import signature_problem_any
+from govctl.audit.problems import Problem
 from govctl.audit.sqlutil import fetch_first
 from govctl.audit.store import reading
 from govctl.errors import AuditIntegrityError
@@ -69,18 +70,6 @@ KIND_ORDER = (
 
 def _rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    seq: int | None
-    message: str
-    source: str = "chain"
-
-    def describe(self) -> str:
-        at = f"seq {self.seq}: " if self.seq is not None else ""
-        return f"{self.kind}: {at}{self.message} [{self.source}]"
 
 
 @dataclass(frozen=True)
@@ -138,6 +127,22 @@ def rows_at(con: duckdb.DuckDBPyConnection, positions: Iterable[int], table: str
     return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 
 
+def both_scans(
+    con: duckdb.DuckDBPyConnection, table: str, *, start_seq: int, start_prev: str
+) -> tuple[ChainScan, ChainScan]:
+    """The two verifiers side by side: DuckDB releases the GIL while its query runs, so the SQL
+    verifier (on its own cursor, in a thread) and the Python one (hashing in this thread) use
+    both cores instead of running one after the other."""
+    cursor = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sql = pool.submit(scan_sql, cursor, table, start_seq=start_seq, start_prev=start_prev)
+            py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
+            return sql.result(), py
+    finally:
+        cursor.close()
+
+
 def chain_problems(
     con: duckdb.DuckDBPyConnection,
     table: str = "event_log",
@@ -145,8 +150,7 @@ def chain_problems(
     start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> tuple[ChainScan, ChainScan, list[Problem]]:
-    sql = scan_sql(con, table, start_seq=start_seq, start_prev=start_prev)
-    py = scan_python(con, table, start_seq=start_seq, start_prev=start_prev)
+    sql, py = both_scans(con, table, start_seq=start_seq, start_prev=start_prev)
     problems: list[Problem] = []
     if sql != py:
         problems.append(
@@ -183,32 +187,43 @@ def hashes_at(con: duckdb.DuckDBPyConnection, sizes: Iterable[int], table: str) 
     return found
 
 
-def _file_problems(
-    files: list[CheckpointFile],
-    origin: str | None,
-    public_key: Ed25519PublicKey | None,
-    shown: Any,
+@dataclass(frozen=True)
+class Evidence:
+    """What a store is checked against: checkpoint copies (work tree files and, when git anchors
+    the trail, every committed version), the trusted keys, and problems already found there."""
+
+    copies: tuple[tuple[str, Checkpoint | None, str | None], ...]  # (source, checkpoint, error)
+    keys: dict[str, Ed25519PublicKey] | None
+    problems: tuple[Problem, ...] = ()
+    expected_origin: str | None = None
+    committed: int = 0  # the first ``committed`` copies come from git
+
+
+def _copy_problems(
+    evidence: Evidence, origin: str | None
 ) -> tuple[list[CheckpointSource], list[Problem]]:
     sources: list[CheckpointSource] = []
     problems: list[Problem] = []
-    for item in files:
-        name = shown(item.path)
-        if item.checkpoint is None:
-            problems.append(Problem("malformed-checkpoint", None, item.error or "", name))
+    checked: set[Checkpoint] = set()  # the same checkpoint in git and the work tree: once
+    for name, cp, error in evidence.copies:
+        if cp is None:
+            problems.append(Problem("malformed-checkpoint", None, error or "", name))
             continue
-        cp = item.checkpoint
+        if cp in checked:
+            continue
+        checked.add(cp)
         if origin is not None and cp.origin != origin:
             problems.append(
                 Problem(
                     "foreign-checkpoint",
                     None,
-                    f"checkpoint of origin {cp.origin!r}, but the database is {origin!r}: the "
+                    f"checkpoint of origin {cp.origin!r}, but the trail is {origin!r}: the "
                     "database was replaced, or another store writes to this checkpoints folder",
                     name,
                 )
             )
             continue
-        if public_key is not None and (bad := signature_problem(cp, public_key)):
+        if evidence.keys is not None and (bad := signature_problem_any(cp, evidence.keys)):
             problems.append(Problem(bad[0], cp.size, bad[1], name))
         sources.append(CheckpointSource(cp, name, True))
     return sources, problems
@@ -302,29 +317,25 @@ def unsealed_problems(sealed: int, size: int) -> list[Problem]:
 
 
 def verify_open_store(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    store: str,
-    files: list[CheckpointFile],
-    public_key: Ed25519PublicKey | None,
-    expected_origin: str | None,
-    shown: Any,
+    con: duckdb.DuckDBPyConnection, *, store: str, evidence: Evidence
 ) -> VerifyReport:
     origin_row = fetch_first(con, "SELECT value FROM audit_meta WHERE key = 'origin'")
     origin = str(origin_row[0]) if origin_row else None
     sql, py, problems = chain_problems(con)
-    if expected_origin is not None and origin != expected_origin:
+    problems += evidence.problems
+    expected = evidence.expected_origin
+    if expected is not None and origin != expected:
         problems.append(
             Problem(
                 "origin-mismatch",
                 None,
-                f"the database's origin is {origin!r}, the configuration says "
-                f"{expected_origin!r}: the database was replaced",
+                f"the database's origin is {origin!r}, but the trail's is {expected!r} (the "
+                "configuration, or the first committed checkpoint): the database was replaced",
                 "audit_meta",
             )
         )
-    sources, file_problems = _file_problems(files, origin, public_key, shown)
-    problems += file_problems
+    sources, copy_problems = _copy_problems(evidence, expected or origin)
+    problems += copy_problems
     db_rows = con.execute("SELECT origin, size, head, time FROM checkpoints").fetchall()
     sources += [
         CheckpointSource(Checkpoint(str(o), int(s), str(h), str(t)), "database checkpoints", False)
@@ -336,46 +347,39 @@ def verify_open_store(
     problems += view_problems(con)
     problems += unsealed_problems(max((int(s) for _, s, _, _ in db_rows), default=0), size)
     problems += fork_problems(sources)
-    return VerifyReport(store, origin, size, sql.head, sql, py, len(files), tuple(problems))
+    return VerifyReport(
+        store, origin, size, sql.head, sql, py, len(evidence.copies), tuple(problems)
+    )
 
 
-def verify_store(
-    db_path: Path,
-    *,
-    shown: str,
-    checkpoints_dir: Path,
-    public_key: Ed25519PublicKey | None,
-    expected_origin: str | None,
-    timeout: float,
-    root: Path | None = None,
-) -> VerifyReport:
-    """Verify the store at ``db_path`` against itself and every checkpoint file."""
-
-    def show(path: Path) -> str:
-        try:
-            return str(path.relative_to(root)) if root else str(path)
-        except ValueError:
-            return str(path)
-
-    files = load_checkpoint_files(checkpoints_dir)
-    if not db_path.exists():
-        problems: tuple[Problem, ...] = ()
-        if files:
-            problems = (
-                Problem(
-                    "missing",
-                    None,
-                    f"the database is gone but {len(files)} checkpoint file(s) record events",
-                    show(checkpoints_dir),
-                ),
+def _absent_store_problems(db_path: Path, store: str, evidence: Evidence) -> list[Problem]:
+    if db_path.exists():
+        return [
+            Problem(
+                "not-a-file",
+                None,
+                f"the audit store path {store} exists but is not a file",
+                store,
             )
-        return VerifyReport(shown, None, 0, None, None, None, len(files), problems)
-    with reading(db_path, shown=shown, timeout=timeout) as con:
-        return verify_open_store(
-            con,
-            store=shown,
-            files=files,
-            public_key=public_key,
-            expected_origin=expected_origin,
-            shown=show,
+        ]
+    if not evidence.copies:
+        return []  # nothing recorded and nothing committed: nothing to verify
+    where = f"{evidence.committed} committed" if evidence.committed else "existing"
+    return [
+        Problem(
+            "missing",
+            None,
+            f"store missing: {store} is gone but {where} checkpoint file(s) record events "
+            "(restore the database, e.g. from the audit branch)",
+            store,
         )
+    ]
+
+
+def verify_store(db_path: Path, *, shown: str, evidence: Evidence, timeout: float) -> VerifyReport:
+    """Verify the store at ``db_path`` against itself and every checkpoint copy."""
+    if not db_path.is_file():
+        problems = tuple(_absent_store_problems(db_path, shown, evidence)) + evidence.problems
+        return VerifyReport(shown, None, 0, None, None, None, len(evidence.copies), problems)
+    with reading(db_path, shown=shown, timeout=timeout) as con:
+        return verify_open_store(con, store=shown, evidence=evidence)

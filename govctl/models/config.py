@@ -66,6 +66,25 @@ class AuditSettings(Strict):
         "id chosen when the store is created. Set it to pin the store: a database with another "
         "origin then fails verification as replaced",
     )
+    role: Literal["local", "recorder"] = Field(
+        default="local",
+        description="local: runs record into the personal trail under `local` (never committed, "
+        "never touching `checkpoints`); recorder: runs extend the authoritative trail at `path` "
+        "and write its committed checkpoints (the release workflow; $GOVCTL_AUDIT_ROLE overrides)",
+    )
+    local: NonEmpty = Field(
+        default=".govctl-audit",
+        description="folder of the personal trail of local runs (it ignores itself in git)",
+    )
+    branch: NonEmpty | None = Field(
+        default=None,
+        description="branch whose history anchors the checkpoints; default: the current branch "
+        "and main",
+    )
+    rotations: NonEmpty = Field(
+        default="audits/key-rotations",
+        description="folder of key rotation statements (committed), see `audit rotate-key`",
+    )
 
 
 class CodeownersSettings(Strict):

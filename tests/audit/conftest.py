@@ -58,7 +58,7 @@ class Store:
         return record_events(self.settings, self.root, drafts, clock=self.clock)
 
     def verify(self) -> VerifyReport:
-        return verify_audit(self.settings, self.root)
+        return verify_audit(self.settings, self.root, no_git=True)
 
     def sql(self, statement: str, params: Any = ()) -> list[tuple[Any, ...]]:
         """Run SQL on the store directly, as an attacker with write access would."""
@@ -84,7 +84,7 @@ def store(tmp_path: Path) -> Store:
     root = tmp_path / "repo"
     root.mkdir()
     write_config(root)
-    return Store(root, AuditSettings(), FakeClock())
+    return Store(root, AuditSettings(role="recorder"), FakeClock())
 
 
 @pytest.fixture
@@ -94,10 +94,11 @@ def signed_store(tmp_path: Path) -> Store:
     private = tmp_path / "keys" / "audit.pem"
     public = root / "audits" / "audit.pub.pem"
     generate_keypair(private, public)
-    audit = f"{{signingKey: {private}, publicKey: audits/audit.pub.pem, lockTimeoutSeconds: 2}}"
+    audit = (f"{{signingKey: {private}, publicKey: audits/audit.pub.pem, lockTimeoutSeconds: 2, "
+             "role: recorder}")
     write_config(root, audit)
     settings = AuditSettings(signingKey=str(private), publicKey="audits/audit.pub.pem",
-                             lockTimeoutSeconds=2)
+                             lockTimeoutSeconds=2, role="recorder")
     return Store(root, settings, FakeClock())
 
 
@@ -113,7 +114,9 @@ def assert_verifiers_agree(report: VerifyReport) -> None:
 
 def run_govctl(root: Path, *args: str, env: dict[str, str] | None = None,
                timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "GOVCTL_ACTOR": "tester", **(env or {})}
+    # These stores are the authoritative trail: record into it, as the release workflow does.
+    full_env = {**os.environ, "GOVCTL_ACTOR": "tester", "GOVCTL_AUDIT_ROLE": "recorder",
+                **(env or {})}
     full_env.pop("GOVCTL_AUDIT_SIGNING_KEY", None)
     return subprocess.run([sys.executable, "-m", "govctl", "-C", str(root), *args],
                           capture_output=True, text=True, env=full_env, timeout=timeout,

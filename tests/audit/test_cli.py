@@ -76,10 +76,10 @@ def test_keygen_then_signed_checkpoints_and_verify_events(tmp_path: Path) -> Non
 
     cp = run_govctl(root, "audit", "checkpoint")
     assert cp.returncode == 0 and "signed checkpoint" in cp.stdout
-    verified = run_govctl(root, "audit", "verify")
+    verified = run_govctl(root, "audit", "verify", "--no-git")
     assert verified.returncode == 0, verified.stderr
     assert "verified: ok" in verified.stdout
-    quiet = run_govctl(root, "audit", "verify", "--no-record", "--format", "json")
+    quiet = run_govctl(root, "audit", "verify", "--no-git", "--no-record", "--format", "json")
     assert json.loads(quiet.stdout)["size"] == 2  # checkpoint + verify events
     files = sorted((root / "audits" / "checkpoints").glob("*.json"))
     assert len(files) == 2
@@ -92,6 +92,6 @@ def test_keygen_then_signed_checkpoints_and_verify_events(tmp_path: Path) -> Non
 def test_commands_on_a_missing_store(store: Store) -> None:
     done = run_govctl(store.root, "audit", "log")
     assert done.returncode == 2 and "no audit store" in done.stderr
-    verify = run_govctl(store.root, "audit", "verify")
+    verify = run_govctl(store.root, "audit", "verify", "--no-git")
     assert verify.returncode == 0 and "0 events" in verify.stdout
     assert not store.db.exists()  # nothing to verify, nothing recorded

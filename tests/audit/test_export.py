@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from govctl.audit.export import export_events, verify_export
+from govctl.audit.api import verify_audit
+from govctl.audit.export import export_events
 from govctl.audit.query import parse_time_bound
 
 from .conftest import Store, assert_verifiers_agree, chain_hash, run_govctl
@@ -23,7 +24,7 @@ def export(store: Store, out: Path, fmt: str, since: str | None = None,
 
 
 def check(store: Store, out: Path):  # type: ignore[no-untyped-def]
-    return verify_export(out, checkpoints_dir=store.checkpoints, public_key=None)
+    return verify_audit(store.settings, store.root, out, no_git=True)
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
@@ -109,10 +110,10 @@ def test_cli_export_and_verify(store: Store, tmp_path: Path) -> None:
                       str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "exported events 1..3" in done.stdout
-    ok = run_govctl(store.root, "audit", "verify", "--export", str(tmp_path / "out"))
+    ok = run_govctl(store.root, "audit", "verify", "--no-git", "--export", str(tmp_path / "out"))
     assert ok.returncode == 0, ok.stderr
     (tmp_path / "out" / "events.parquet").write_bytes(b"garbage")
-    bad = run_govctl(store.root, "audit", "verify", "--export", str(tmp_path / "out"))
+    bad = run_govctl(store.root, "audit", "verify", "--no-git", "--export", str(tmp_path / "out"))
     assert bad.returncode == 4 and "file-modified" in bad.stderr
 
 

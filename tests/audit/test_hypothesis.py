@@ -24,7 +24,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("base") / "repo"
     root.mkdir()
     write_config(root)
-    store = Store(root, AuditSettings(), FakeClock())
+    store = Store(root, AuditSettings(role="recorder"), FakeClock())
     for _ in range(3):
         store.record(4)
     return root
@@ -71,7 +71,7 @@ def test_any_single_row_mutation_is_detected(base: Path, kind: str, seq: int, ot
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         shutil.copytree(base, root)
-        store = Store(root, AuditSettings(), FakeClock())
+        store = Store(root, AuditSettings(role="recorder"), FakeClock())
         mutate(store, kind, seq, other, index)
         report = store.verify()
         assert not report.ok, (kind, seq, other, index)

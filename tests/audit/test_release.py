@@ -200,8 +200,27 @@ def test_record_release_asof_and_reports(store: Store) -> None:
     assert [r["commit"] for r in report("self-approved")] == ["c2"]
     assert report("releases-without-approval") == []
     waived = report("waived-findings")
-    assert [(r["rule"], r["waiver"]) for r in waived] == [("GOV-EVL-002", "Waiver/eval-migration")]
+    assert [(r["rules"], r["waiver"]) for r in waived] == [
+        (["GOV-EVL-002"], "Waiver/eval-migration")]
 
     release(root, "c3", "erin")
-    assert [r["commit"] for r in report("releases-without-approval")] == ["c3"]
+    release(root, "c3", "erin")  # recorded twice (a re-run): still one release
+    assert [(r["commit"], r["recorded"]) for r in report("releases-without-approval")] == [
+        ("c3", 2)]
     assert store.verify().ok
+
+
+def test_waived_findings_is_one_row_per_waiver_with_counts(store: Store) -> None:
+    finding = {"rule": "GOV-EVL-002", "ref": "Deployment/support-eu-prod", "waived": True,
+               "waiver": "Waiver/eval-migration"}
+    other = {**finding, "ref": "Deployment/support-kz-prod"}
+    for findings in ([finding], [finding, other], [finding]):  # three local runs
+        record_events(store.settings, store.root,
+                      [EventDraft(type="check", actor="dev", findings=findings)])
+    done = run_govctl(store.root, "audit", "report", "waived-findings", "--format", "json")
+    rows = json.loads(done.stdout)["rows"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["waiver"], row["rules"], row["runs"], row["findings"]) == (
+        "Waiver/eval-migration", ["GOV-EVL-002"], 3, 4)
+    assert row["refs"] == ["Deployment/support-eu-prod", "Deployment/support-kz-prod"]

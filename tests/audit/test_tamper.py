@@ -293,7 +293,7 @@ def test_cli_exits_4_naming_kind_and_seq(signed_store: Store, damage: str) -> No
                               _forged_checkpoint(signed_store, 8, "cd" * 32))
         expected = "seq 8 (forked)"
     before = signed_store.sql("SELECT count(*) FROM event_log")
-    done = run_govctl(signed_store.root, "audit", "verify")
+    done = run_govctl(signed_store.root, "audit", "verify", "--no-git")
     assert done.returncode == 4, done.stderr
     assert expected in done.stderr
     assert "verification FAILED" in done.stdout
@@ -319,6 +319,6 @@ def test_an_altered_schema_is_tampering_not_corruption(signed_store: Store) -> N
     with pytest.raises(AuditIntegrityError, match=r"event_log\.payload") as caught:
         signed_store.verify()
     assert caught.value.kind == "schema-altered"
-    done = run_govctl(signed_store.root, "audit", "verify")
+    done = run_govctl(signed_store.root, "audit", "verify", "--no-git")
     assert done.returncode == 4 and "schema was altered" in done.stderr
     assert "cannot be" not in done.stderr  # not reported as corruption

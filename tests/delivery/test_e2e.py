@@ -62,8 +62,10 @@ def test_new_user_journey(installed: Installed, tmp_path: Path) -> None:
                   check=False)
     assert failing.returncode == 1 and "GOV-GRD-005" in failing.stdout
 
-    # After the merge of a reviewed change, CI records the release; the auditor verifies.
+    # After the merge of a reviewed change, CI (the recorder) records the release; the auditor
+    # verifies.
     git(repo, "checkout", "-q", "main")
+    env = {**env, "GOVCTL_AUDIT_ROLE": "recorder"}
     sha = git(repo, "rev-parse", "HEAD")
     run([govctl, "audit", "record-release", "--commit", sha, "--ref", "refs/heads/main",
          "--pr", "1", "--author", "dana", "--approver", "sam"], cwd=repo, env=env)

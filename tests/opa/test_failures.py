@@ -30,7 +30,7 @@ def _one_line(text: str) -> str:
 
 
 def _audit_events(root: Path) -> int:
-    db = root / "audits" / "govctl.duckdb"
+    db = root / ".govctl-audit" / "local.duckdb"  # where local runs record
     if not db.exists():
         return 0
     import duckdb

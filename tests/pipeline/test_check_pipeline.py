@@ -390,7 +390,8 @@ def test_check_appends_one_audit_event(make_repo):
     proc = run_cli("-C", str(root), "check", "--now", NOW, "--format", "json")
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
-    log = run_cli("-C", str(root), "audit", "log", "--format", "json")
+    # A local run records into the personal trail (docs/audit.md), read with --local.
+    log = run_cli("-C", str(root), "audit", "log", "--local", "--format", "json")
     events = json.loads(log.stdout)
     events = events["events"] if isinstance(events, dict) else events
     assert len(events) == 1
@@ -399,7 +400,8 @@ def test_check_appends_one_audit_event(make_repo):
     payload = json.dumps(event)
     assert report["registryDigest"] in payload and report["policyDigest"] in payload
     assert "TST-SEC-001" in payload and NOW in payload
-    assert run_cli("-C", str(root), "audit", "verify").returncode == 0
+    assert run_cli("-C", str(root), "audit", "verify", "--local").returncode == 0
+    assert not (root / "audits").exists()  # nothing written where checkpoints are committed
 
 
 def test_a_failed_run_writes_no_audit_event(make_repo):
@@ -409,6 +411,7 @@ def test_a_failed_run_writes_no_audit_event(make_repo):
     proc = run_cli("-C", str(root), "check", "--now", NOW, "--no-cache")
     assert proc.returncode == 3
     assert not (root / "audits" / "govctl.duckdb").exists()
+    assert not (root / ".govctl-audit" / "local.duckdb").exists()
     assert list(root.glob("audits/**/*.json")) == []
 
 

@@ -20,6 +20,7 @@ from govctl.audit import auditor, render
 from govctl.audit.api import EventDraft, RecordResult, record_events, utc_now, verify_audit
 from govctl.audit.checkpoints import generate_keypair
 from govctl.audit.export import EXPORT_FORMATS, export_events
+from govctl.audit.keys import rotate_signing_key
 from govctl.audit.paths import AuditPaths, audit_paths
 from govctl.audit.query import LogFilter, parse_time_bound, read_log, run_query
 from govctl.audit.release import ReleaseInfo, release_events
@@ -37,24 +38,36 @@ ACTOR_OPTION = click.option(
 )
 
 
-def _paths(ctx: CliContext) -> AuditPaths:
+LOCAL_OPTION = click.option(
+    "--local",
+    is_flag=True,
+    help="Read the personal trail of local runs, not the authoritative one.",
+)
+
+
+def _env_key() -> Path | None:
     env_key = os.environ.get("GOVCTL_AUDIT_SIGNING_KEY")
+    return Path(env_key).expanduser() if env_key else None
+
+
+def _paths(ctx: CliContext, local: bool = False) -> AuditPaths:
     return audit_paths(
         ctx.config().audit,
         ctx.root(),
-        signing_key_path=Path(env_key).expanduser() if env_key else None,
+        signing_key_path=_env_key(),
+        trail="local" if local else "authoritative",
     )
 
 
 def _record(ctx: CliContext, drafts: list[EventDraft]) -> RecordResult:
-    paths = _paths(ctx)
-    return record_events(ctx.config().audit, ctx.root(), drafts, signing_key_path=paths.signing_key)
+    return record_events(ctx.config().audit, ctx.root(), drafts, signing_key_path=_env_key())
 
 
 def _recorded_line(result: RecordResult) -> str:
     signed = "signed" if result.signed else "unsigned"
+    where = " in the local trail" if result.trail == "local" else ""
     return (
-        f"recorded events {result.first_seq}..{result.last_seq}, head "
+        f"recorded events {result.first_seq}..{result.last_seq}{where}, head "
         f"{result.head[:16]}; {signed} checkpoint {result.checkpoint_file.name}"
     )
 
@@ -78,6 +91,7 @@ def audit_group() -> None:
 @click.option("--until", metavar="TIME", help="Up to TIME, inclusive (a date: the whole day).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
 @FORMAT_OPTION
+@LOCAL_OPTION
 @click.pass_obj
 def log_command(
     ctx: CliContext,
@@ -88,9 +102,10 @@ def log_command(
     until: str | None,
     limit: int | None,
     fmt: str,
+    local: bool,
 ) -> int:
     """List events, oldest first."""
-    paths = _paths(ctx)
+    paths = _paths(ctx, local)
     flt = LogFilter(
         types,
         artifact,
@@ -108,10 +123,11 @@ def log_command(
 @audit_group.command("query")
 @click.argument("sql")
 @FORMAT_OPTION
+@LOCAL_OPTION
 @click.pass_obj
-def query_command(ctx: CliContext, sql: str, fmt: str) -> int:
+def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
     """Run one read-only SELECT (tables: events, event_log, checkpoints, audit_meta)."""
-    paths = _paths(ctx)
+    paths = _paths(ctx, local)
     result = run_query(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout, sql=sql)
     click.echo(render.query_json(result) if fmt == "json" else render.query_text(result))
     return EXIT_CLEAN
@@ -121,10 +137,11 @@ def query_command(ctx: CliContext, sql: str, fmt: str) -> int:
 @click.argument("time")
 @click.option("--deployment", metavar="NAME", help="Only this deployment.")
 @FORMAT_OPTION
+@LOCAL_OPTION
 @click.pass_obj
-def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str) -> int:
+def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, local: bool) -> int:
     """What was live at TIME, who approved it, and which policies decided."""
-    paths = _paths(ctx)
+    paths = _paths(ctx, local)
     at = parse_time_bound(time, end=True)
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         result = auditor.as_of(con, at, deployment)
@@ -139,10 +156,11 @@ def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str) -
 @audit_group.command("report")
 @click.argument("name", type=click.Choice(auditor.REPORTS))
 @FORMAT_OPTION
+@LOCAL_OPTION
 @click.pass_obj
-def report_command(ctx: CliContext, name: str, fmt: str) -> int:
-    """Canned auditor reports."""
-    paths = _paths(ctx)
+def report_command(ctx: CliContext, name: str, fmt: str, local: bool) -> int:
+    """Canned auditor reports (one row per release or per waiver, with counts)."""
+    paths = _paths(ctx, local)
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         rows = auditor.REPORT_FUNCTIONS[name](con)
     click.echo(
@@ -165,12 +183,18 @@ def report_command(ctx: CliContext, name: str, fmt: str) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to create (default: <audit.exports>/<timestamp>-<format>).",
 )
+@LOCAL_OPTION
 @click.pass_obj
 def export_command(
-    ctx: CliContext, fmt: str, since: str | None, until: str | None, output: Path | None
+    ctx: CliContext,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+    local: bool,
 ) -> int:
-    """Export events with a manifest of file hashes and the chain head."""
-    paths = _paths(ctx)
+    """Export whole runs of events with a manifest bound to the checkpoint they end at."""
+    paths = _paths(ctx, local)
     now = utc_now()
     out = output or paths.exports / f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{fmt}"
     result = export_events(
@@ -205,21 +229,35 @@ def _show_report(report: VerifyReport, fmt: str) -> None:
     help="Verify an export folder offline instead of the database.",
 )
 @click.option("--no-record", is_flag=True, help="Do not append a verify event (read-only use).")
+@click.option(
+    "--no-git",
+    is_flag=True,
+    help="Check against the work tree's checkpoint files only (git history is the anchor).",
+)
+@LOCAL_OPTION
 @ACTOR_OPTION
 @FORMAT_OPTION
 @click.pass_obj
 def verify_command(
-    ctx: CliContext, export_dir: Path | None, no_record: bool, actor: str | None, fmt: str
+    ctx: CliContext,
+    export_dir: Path | None,
+    no_record: bool,
+    no_git: bool,
+    local: bool,
+    actor: str | None,
+    fmt: str,
 ) -> int:
-    """Check the chain (SQL and Python) and every checkpoint; exit 4 on tampering."""
-    paths = _paths(ctx)
-    report = verify_audit(ctx.config().audit, ctx.root(), export_dir)
+    """Check the chain (SQL and Python) and every checkpoint committed in git; exit 4 on
+    tampering."""
+    report = verify_audit(ctx.config().audit, ctx.root(), export_dir, no_git=no_git, local=local)
     _show_report(report, fmt)
     report.raise_if_failed()
-    if export_dir is None and not no_record and paths.db.exists():
-        # A failed verification never extends the chain it found broken (raised above).
+    if export_dir is None and not no_record and report.sql is not None:
+        # A failed verification never extends the chain it found broken (raised above). The
+        # event goes to the trail this run writes (the local one unless this is the recorder).
         details: dict[str, Any] = {
             "result": "ok",
+            "trail": "local" if local else "authoritative",
             "size": report.size,
             "head": report.head,
             "checkpointsChecked": report.checkpoints_checked,
@@ -294,6 +332,32 @@ def keygen_command(
         f"  public key:  {paths.shown(public)} (commit it)\n"
         f"configure govctl.yaml:\n  audit:\n    signingKey: {private}\n"
         f"    publicKey: {paths.shown(public)}"
+    )
+    return EXIT_CLEAN
+
+
+@audit_group.command("rotate-key")
+@click.option(
+    "--new-private-key",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the new private key (mode 0600; outside the repository).",
+)
+@click.pass_obj
+def rotate_key_command(ctx: CliContext, new_private_key: Path) -> int:
+    """Replace the signing key: the previous key signs a statement that introduces the new one."""
+    paths = _paths(ctx)
+    if paths.signing_key is None or paths.public_key is None:
+        raise UsageError(
+            "rotate-key needs the current key: set audit.signingKey (or "
+            "$GOVCTL_AUDIT_SIGNING_KEY) and audit.publicKey"
+        )
+    result = rotate_signing_key(paths, new_private_key, utc_now())
+    click.echo(
+        f"rotated {result.previous_key_id} -> {result.new_key_id}\n"
+        f"  new private key: {new_private_key} (mode 0600; keep it secret, update CI's secret)\n"
+        f"  public key:      {paths.shown(paths.public_key)} (commit it)\n"
+        f"  statement:       {paths.shown(result.statement)} (commit it)"
     )
     return EXIT_CLEAN
 
