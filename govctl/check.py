@@ -33,6 +33,7 @@ from govctl.policy.engine import (
     PolicyFinding,
     create_engine,
     normalise,
+    prepare_engine,
 )
 from govctl.policy.inputs import InputBuilder
 from govctl.registry import Artifact, Registry
@@ -161,6 +162,7 @@ class _Evaluation:
     findings: list[RawFinding]
     evaluated: frozenset[str]
     cached: int
+    engine_label: str = ""  # e.g. "embedded (regopy fallback)"
 
 
 def evaluate_policies(
@@ -175,8 +177,9 @@ def evaluate_policies(
 ) -> tuple[_Evaluation, str]:
     engine = create_engine(engine_name, engine_settings)
     try:
+        label = prepare_engine(engine, bundle)
         engine_version = engine.version()
-        salt = f"{engine_name}|{engine_version}|{bundle.digest}|"
+        salt = f"{label}|{engine_version}|{bundle.digest}|"
         results: dict[str, list[PolicyFinding]] = {}
         misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
         for subject in registry:
@@ -211,7 +214,7 @@ def evaluate_policies(
         for f in results[identity]
     ]
     evaluated = frozenset(s.identity for s, _, _ in misses)
-    return _Evaluation(findings, evaluated, len(results) - len(misses)), engine_version
+    return _Evaluation(findings, evaluated, len(results) - len(misses), label), engine_version
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
@@ -304,6 +307,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         workers=options.workers,
         opa_url=options.opa_url or config.opa.url,
         opa_timeout_seconds=config.opa.timeoutSeconds,
+        root=root,
     )
     evaluation, engine_version = evaluate_policies(
         registry, graph, bundle, builder, engine_name, settings, cache, scope
@@ -325,7 +329,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         now=now,
         registry_digest=registry.digest,
         policy_digest=bundle.digest,
-        engine=engine_name,
+        engine=evaluation.engine_label or engine_name,
         engine_version=engine_version,
         fail_on=fail_on,
         findings=tuple(findings),

@@ -1,4 +1,12 @@
-"""The embedded engine: regopy (rego-cpp) in a pool of worker processes.
+"""The embedded engine: OPA's Wasm compilation of the bundle, or regopy when that cannot run.
+
+``EmbeddedEngine`` picks its backend per bundle (``prepare``): the Wasm module (shipped for the
+built-in catalog, or compiled with ``opa build -t wasm`` when an ``opa`` binary is available;
+see ``wasm_build``), else regopy — and then says so: the engine's name becomes
+``embedded (regopy fallback)`` and its version names the reason, in every output format and in
+the audit event.
+
+The regopy backend (``RegopyEngine``): regopy (rego-cpp) in a pool of worker processes.
 
 Why processes: regopy is native code, and some Rego constructs abort or crash the whole process
 (see NOTES.md). govctl's own process therefore never loads regopy: workers compile the bundle once
@@ -163,7 +171,7 @@ def _decode(raw: str, subject: str) -> list[EngineFinding]:
         ) from None
 
 
-class EmbeddedEngine:
+class RegopyEngine:
     name = NAME
 
     def __init__(self, settings: EngineSettings) -> None:
@@ -295,3 +303,71 @@ class EmbeddedEngine:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return False
+
+
+FALLBACK_LABEL = f"{NAME} (regopy fallback)"
+
+
+class EmbeddedEngine:
+    """Wasm when the bundle has a module (or can get one), regopy otherwise."""
+
+    name = NAME
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+        self.label = NAME
+        self.fallback_reason = ""
+        self._wasm: Any = None  # a WasmBackend once prepared
+        self._wasm_version = ""
+        self._regopy: RegopyEngine | None = None
+        self._prepared_for: str | None = None
+
+    def prepare(self, bundle: PolicyBundle) -> str:
+        """Choose the backend for ``bundle``; returns the engine label for reports."""
+        if self._prepared_for == bundle.digest:
+            return self.label
+        from govctl.policy.wasm_build import compiled_module, module_for, wasmtime_version
+        from govctl.policy.wasm_engine import WasmBackend
+        from govctl.policy.wasm_runtime import MissingBuiltins
+
+        self._prepared_for = bundle.digest
+        source, reason = module_for(bundle, self.settings.root)
+        if source is not None:
+            backend = WasmBackend(
+                compiled_module(source.wasm),
+                getattr(bundle, "data", None) or {},
+                worker_count(self.settings.workers),
+            )
+            try:
+                backend.local()  # loads the module: refuses one that needs a missing builtin
+            except MissingBuiltins as exc:
+                reason = f"the policies call builtins govctl's Wasm host lacks: {exc}"
+            else:
+                self._wasm = backend
+                self._wasm_version = f"OPA {source.opa_version} Wasm, wasmtime {wasmtime_version()}"
+                self.label, self.fallback_reason = NAME, ""
+                return self.label
+        self._wasm = None
+        self.label, self.fallback_reason = FALLBACK_LABEL, reason
+        return self.label
+
+    def version(self) -> str:
+        if self._wasm is not None:
+            return self._wasm_version
+        regopy = f"regopy {package_version('regopy')}"
+        return f"{regopy}; {self.fallback_reason}" if self.fallback_reason else regopy
+
+    def evaluate(
+        self, bundle: PolicyBundle, requests: Iterable[EvalRequest]
+    ) -> dict[str, list[EngineFinding]]:
+        self.prepare(bundle)
+        if self._wasm is not None:
+            result: dict[str, list[EngineFinding]] = self._wasm.evaluate(requests)
+            return result
+        if self._regopy is None:
+            self._regopy = RegopyEngine(self.settings)
+        return self._regopy.evaluate(bundle, requests)
+
+    def close(self) -> None:
+        if self._regopy is not None:
+            self._regopy.close()
