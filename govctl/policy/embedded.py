@@ -308,6 +308,17 @@ class RegopyEngine:
 FALLBACK_LABEL = f"{NAME} (regopy fallback)"
 
 
+def _missing_reason(bundle: PolicyBundle, names: Sequence[str]) -> str:
+    """``the policies call http.send (policies/net.rego), which ...``: each builtin with the
+    first module that calls it."""
+    parts = []
+    for name in names:
+        call = re.compile(rf"(?<![\w.]){re.escape(name)}\s*\(")
+        where = next((m.path for m in bundle.modules if call.search(m.source)), None)
+        parts.append(f"{name} ({where})" if where else name)
+    return f"the policies call {', '.join(parts)}, which govctl's Wasm host does not provide"
+
+
 class EmbeddedEngine:
     """Wasm when the bundle has a module (or can get one), regopy otherwise."""
 
@@ -341,7 +352,7 @@ class EmbeddedEngine:
             try:
                 backend.local()  # loads the module: refuses one that needs a missing builtin
             except MissingBuiltins as exc:
-                reason = f"the policies call builtins govctl's Wasm host lacks: {exc}"
+                reason = _missing_reason(bundle, exc.names)
             else:
                 self._wasm = backend
                 self._wasm_version = f"OPA {source.opa_version} Wasm, wasmtime {wasmtime_version()}"

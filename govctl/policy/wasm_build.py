@@ -186,15 +186,13 @@ def build_with_opa(opa: Path, sources: dict[str, str], entry_points: list[str]) 
             return member.read()
 
 
-_OPA_LOCATION = re.compile(
-    r"^\s*(?:\d+ errors? occurred:\s*)?(\S+?\.rego):(\d+):(?:(\d+):)?\s*(.*)"
-)
+_OPA_LOCATION = re.compile(r"(\S+?\.rego):(\d+):(?:(\d+):)?\s*(.*)")
 
 
 def _build_error(text: str, names: dict[str, str]) -> PolicyError:
     back = {name: display for display, name in names.items()}
     for line in text.splitlines():
-        match = _OPA_LOCATION.match(line)
+        match = _OPA_LOCATION.search(line)
         if match:
             name = match.group(1).removeprefix("./")
             return PolicyError(

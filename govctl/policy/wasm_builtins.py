@@ -17,22 +17,21 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
-class BuiltinFailure(Exception):
-    """The builtin's operands are invalid (OPA: a builtin error)."""
-
+from govctl.policy.wasm_builtins_base import BuiltinFailure, type_name
+from govctl.policy.wasm_sprintf import sprintf
 
 # Go's time.Parse(time.RFC3339, ...) as OPA uses it: upper-case T and Z, any number of fraction
 # digits (nanoseconds kept), a numeric offset with a colon.
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))\Z"
 )
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
 
 
 def parse_rfc3339_ns(value: Any) -> int:
     if not isinstance(value, str):
-        raise BuiltinFailure(f"operand 1 must be string but got {_type_name(value)}")
+        raise BuiltinFailure(f"operand 1 must be string but got {type_name(value)}")
     match = _RFC3339.match(value)
     if match is None:
         raise BuiltinFailure(f'parsing time "{value}" as RFC 3339: cannot parse')
@@ -51,23 +50,15 @@ def parse_rfc3339_ns(value: Any) -> int:
         offset = (int(off_h) * 3600 + int(off_m) * 60) * (1 if sign == "+" else -1)
     nanos = int((fraction or "0")[:9].ljust(9, "0"))
     seconds = (date.toordinal() - _EPOCH) * 86400 + hour * 3600 + minute * 60 + second - offset
-    return seconds * 1_000_000_000 + nanos
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    result = seconds * 1_000_000_000 + nanos
+    if not _INT64_MIN <= result <= _INT64_MAX:
+        raise BuiltinFailure("time outside of valid range")  # Go's time.Time.UnixNano range
+    return result
 
 
 HOST_BUILTINS: Mapping[str, Callable[..., Any]] = {
     "time.parse_rfc3339_ns": parse_rfc3339_ns,
+    "sprintf": sprintf,
 }
+
+__all__ = ["HOST_BUILTINS", "BuiltinFailure"]

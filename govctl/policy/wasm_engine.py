@@ -11,8 +11,8 @@ the message OPA's module gave.
 from __future__ import annotations
 
 import itertools
-import json
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,7 +25,16 @@ from govctl.policy.wasm_runtime import WasmPolicy, WasmTrap
 
 NAME = "embedded"
 CHUNK = 64
-IN_PROCESS_LIMIT = 256  # below this many subjects a pool costs more than it saves
+# Up to this many subjects are evaluated in govctl's own process: a pool would cost more than it
+# saves. ``GOVCTL_WASM_IN_PROCESS`` overrides it (0: always use worker processes).
+IN_PROCESS_LIMIT = 256
+
+
+def in_process_limit() -> int:
+    try:
+        return max(0, int(os.environ.get("GOVCTL_WASM_IN_PROCESS", IN_PROCESS_LIMIT)))
+    except ValueError:
+        return IN_PROCESS_LIMIT
 
 _WORKER: dict[str, Any] = {}  # worker-process state, set by _init_worker
 
@@ -117,8 +126,9 @@ class WasmBackend:
 
     def evaluate(self, requests: Iterable[EvalRequest]) -> dict[str, list[EngineFinding]]:
         iterator = iter(requests)
-        head = list(itertools.islice(iterator, IN_PROCESS_LIMIT + 1))
-        if len(head) <= IN_PROCESS_LIMIT or self.workers <= 1:
+        limit = in_process_limit()
+        head = list(itertools.islice(iterator, limit + 1))
+        if len(head) <= limit:
             return self._in_process(itertools.chain(head, iterator))
         return self._in_pool(itertools.chain(head, iterator))
 
@@ -160,7 +170,7 @@ class WasmBackend:
             suspects = sorted({i for i in slots if i >= 0})
             names = ", ".join(seen[i].subject for i in suspects) or None
             raise EngineError(
-                "a Wasm worker process died; no result was reported", engine=NAME, subject=names
+                "a Wasm worker process crashed; no result was reported", engine=NAME, subject=names
             ) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -179,7 +189,3 @@ def _collect(
             subject = requests[index].subject
             out[subject] = _findings(value, subject)
     return out
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

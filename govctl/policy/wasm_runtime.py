@@ -19,14 +19,25 @@ from __future__ import annotations
 
 import ctypes
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import wasmtime
 
 from govctl.policy.wasm_builtins import HOST_BUILTINS, BuiltinFailure
+from govctl.policy.wasm_builtins_base import parse_float
 
 _PAGE = 65536
+# A number token outside strings: ``.5`` or ``1.`` (Rego source text kept by the module).
+_LOOSE_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?)(\d*)\.(\d*)(?![\d"])')
+
+
+def _json_number(match: re.Match[str]) -> str:
+    if match.group(0).startswith('"'):
+        return match.group(0)
+    sign, whole, fraction = match.group(1), match.group(2), match.group(3)
+    return f"{sign}{whole or '0'}.{fraction or '0'}"
 
 
 class WasmTrap(Exception):
@@ -135,7 +146,12 @@ class WasmPolicy:
         return value
 
     def _dump_json(self, value_addr: int) -> Any:
-        return json.loads(self._read_cstring(int(self._call("opa_json_dump", value_addr))))
+        text = self._read_cstring(int(self._call("opa_json_dump", value_addr))).decode("utf-8")
+        try:
+            return json.loads(text, parse_float=parse_float)
+        except ValueError:
+            # Numbers keep their Rego source text (``.5``, ``1.``), which JSON does not allow.
+            return json.loads(_LOOSE_NUMBER.sub(_json_number, text), parse_float=parse_float)
 
     # -- imports ----------------------------------------------------------------------------
     def _abort(self, addr: int) -> None:
@@ -154,6 +170,9 @@ class WasmPolicy:
         except BuiltinFailure as exc:
             # OPA with strict builtin errors stops the evaluation; so does govctl (fail closed).
             self._pending = WasmTrap(f"{name}: {exc}")
+            raise self._pending from None
+        except Exception as exc:  # a bug in a host builtin: still an evaluation error
+            self._pending = WasmTrap(f"{name}: {type(exc).__name__}: {exc}")
             raise self._pending from None
         text = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self._parse_json(text)
