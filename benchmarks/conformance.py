@@ -239,6 +239,13 @@ def _child(engine: str, case: Case, opa: str, conn: Any) -> None:
 
 
 def run_case(engine: str, case: Case, opa: str, timeout: float = TIMEOUT) -> str:
+    return run_case_detail(engine, case, opa, timeout)[0]
+
+
+def run_case_detail(
+    engine: str, case: Case, opa: str, timeout: float = TIMEOUT
+) -> tuple[str, str]:
+    """(``pass`` or failure class, detail: e.g. the missing builtins' names)."""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(engine, case, opa, child))
@@ -247,14 +254,15 @@ def run_case(engine: str, case: Case, opa: str, timeout: float = TIMEOUT) -> str
     if not parent.poll(timeout):
         process.kill()
         process.join()
-        return "hang"
+        return ("hang", "")
     try:
         outcome = parent.recv()
     except EOFError:
         process.join()
-        return "crash"
+        return ("crash", "")
     process.join()
-    return classify(case, outcome)
+    detail = outcome[1] if isinstance(outcome[1], str) else ""
+    return (classify(case, outcome), detail)
 
 
 def report(engine: str, results: Sequence[tuple[Case, str]]) -> str:
