@@ -181,7 +181,7 @@ def _run_wasm(case: Case, opa: str) -> tuple[str, Any]:
         return ("not compiled", None)
     engine = wasm_engine()
     try:
-        policy = WasmPolicy(engine, compile_module(engine, wasm))
+        policy = WasmPolicy(engine, compile_module(engine, wasm), case.strict_error)
     except MissingBuiltins as exc:
         return ("missing builtin", str(exc))
     try:

@@ -207,12 +207,18 @@ def _build_error(text: str, names: dict[str, str]) -> PolicyError:
 
 def module_for(bundle: PolicyBundle, root: Path | None) -> tuple[WasmSource | None, str]:
     """The Wasm module for this bundle, or (None, why not)."""
-    sources = bundle.sources()
-    points = entrypoints()
+    return module_for_sources(bundle.sources(), entrypoints(), root)
+
+
+def module_for_sources(
+    sources: dict[str, str], points: list[str], root: Path | None, shipped: bool = True
+) -> tuple[WasmSource | None, str]:
+    """The module for these sources and entrypoints: the shipped one, a cached build, or a
+    build with opa now; (None, why not) when there is no opa to build it."""
     digest = sources_digest(sources, points)
-    shipped = shipped_module(digest)
-    if shipped is not None:
-        return shipped, ""
+    found = shipped_module(digest) if shipped else None
+    if found is not None:
+        return found, ""
     opa = locate_opa(root)
     if opa is None:
         return None, "no opa binary to compile the repository's policies to Wasm"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from govctl.policy.wasm_builtins_base import BuiltinFailure, type_name
+from govctl.policy.wasm_json_patch import json_patch
 from govctl.policy.wasm_sprintf import sprintf
 
 # Go's time.Parse(time.RFC3339, ...) as OPA uses it: upper-case T and Z, any number of fraction
@@ -59,6 +60,7 @@ def parse_rfc3339_ns(value: Any) -> int:
 HOST_BUILTINS: Mapping[str, Callable[..., Any]] = {
     "time.parse_rfc3339_ns": parse_rfc3339_ns,
     "sprintf": sprintf,
+    "json.patch": json_patch,
 }
 
 __all__ = ["HOST_BUILTINS", "BuiltinFailure"]

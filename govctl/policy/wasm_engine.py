@@ -36,6 +36,7 @@ def in_process_limit() -> int:
     except ValueError:
         return IN_PROCESS_LIMIT
 
+
 _WORKER: dict[str, Any] = {}  # worker-process state, set by _init_worker
 
 

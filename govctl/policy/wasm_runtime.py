@@ -74,7 +74,12 @@ def _memory_minimum(module: wasmtime.Module) -> int:
 class WasmPolicy:
     """One instance of a compiled policy module, with its data loaded."""
 
-    def __init__(self, engine: wasmtime.Engine, module: wasmtime.Module) -> None:
+    def __init__(
+        self, engine: wasmtime.Engine, module: wasmtime.Module, strict_builtins: bool = True
+    ) -> None:
+        # Strict (govctl's mode, as on its OPA engine): a host builtin's error stops the
+        # evaluation. Not strict (OPA's default): the call is undefined.
+        self._strict = strict_builtins
         self._store = wasmtime.Store(engine)
         self._memory = wasmtime.Memory(
             self._store, wasmtime.MemoryType(wasmtime.Limits(_memory_minimum(module), None))
@@ -168,6 +173,8 @@ class WasmPolicy:
             values = [self._dump_json(a) for a in args]
             result = function(*values)
         except BuiltinFailure as exc:
+            if not self._strict:
+                return 0  # a null value: the builtin call is undefined
             # OPA with strict builtin errors stops the evaluation; so does govctl (fail closed).
             self._pending = WasmTrap(f"{name}: {exc}")
             raise self._pending from None

@@ -51,11 +51,19 @@ def _catalog_builtins(opa: Path) -> list[str]:
     return sorted(n for n in names if re.search(rf"(?<![\w.]){re.escape(n)}\s*\(", source))
 
 
+# Sets reach host builtins as JSON arrays: json.patch cannot patch a set by member (docs/engines.md).
+KNOWN = {
+    "jsonpatch/set-success basic-remove",
+    "jsonpatch/set-success basic-add",
+    "jsonpatch/set-success add-to-nested-array",
+}
+
+
 def _failures(cases: list[Case], opa: Path, builtin: str) -> list[str]:
     failures = []
     for case in cases:
         status, detail = run_case_detail("wasm", case, str(opa))
-        if status in ("pass", "unsupported case"):
+        if status in ("pass", "unsupported case") or case.note in KNOWN:
             continue
         if status == "missing builtin" and builtin not in detail.split(", "):
             continue  # the case also calls another builtin, one the catalog does not use
