@@ -337,24 +337,23 @@ class EmbeddedEngine:
         """Choose the backend for ``bundle``; returns the engine label for reports."""
         if self._prepared_for == bundle.digest:
             return self.label
-        from govctl.policy.wasm_build import compiled_module, module_for, wasmtime_version
+        from govctl.policy.wasm_build import module_for, wasmtime_version
+        from govctl.policy.wasm_builtins import HOST_BUILTINS
         from govctl.policy.wasm_engine import WasmBackend
-        from govctl.policy.wasm_runtime import MissingBuiltins
 
         self._prepared_for = bundle.digest
         source, reason = module_for(bundle, self.settings.root)
         if source is not None:
-            backend = WasmBackend(
-                compiled_module(source.wasm),
-                getattr(bundle, "data", None) or {},
-                worker_count(self.settings.workers),
-            )
-            try:
-                backend.local()  # loads the module: refuses one that needs a missing builtin
-            except MissingBuiltins as exc:
-                reason = _missing_reason(bundle, exc.names)
+            missing = [name for name in source.builtins if name not in HOST_BUILTINS]
+            if missing:
+                reason = _missing_reason(bundle, missing)
             else:
-                self._wasm = backend
+                # Nothing is loaded yet: a run answered from the cache never loads the module.
+                self._wasm = WasmBackend(
+                    source.wasm,
+                    getattr(bundle, "data", None) or {},
+                    worker_count(self.settings.workers),
+                )
                 self._wasm_version = f"OPA {source.opa_version} Wasm, wasmtime {wasmtime_version()}"
                 self.label, self.fallback_reason = NAME, ""
                 return self.label

@@ -94,6 +94,17 @@ class WasmSource:
     wasm: bytes
     origin: str  # "catalog" (shipped) | "opa" (compiled here) | "cache" (compiled earlier)
     opa_version: str
+    builtins: tuple[str, ...]  # the builtins the module calls on the host
+
+
+def required_builtins(wasm: bytes) -> tuple[str, ...]:
+    """The host builtins a module calls (its ``builtins`` export), read once when it is built:
+    choosing the engine for a run then needs no instantiation."""
+    from govctl.policy.wasm_runtime import WasmPolicy, compile_module, wasm_engine
+
+    engine = wasm_engine()
+    policy = WasmPolicy(engine, compile_module(engine, wasm), check_builtins=False)
+    return tuple(sorted(policy.builtin_names))
 
 
 def shipped_manifest() -> dict[str, Any] | None:
@@ -111,7 +122,8 @@ def shipped_module(digest: str) -> WasmSource | None:
     wasm = _read(SHIPPED_WASM)
     if wasm is None or hashlib.sha256(wasm).hexdigest() != manifest.get("wasm_sha256"):
         return None
-    return WasmSource(wasm, "catalog", str(manifest.get("opa_version", "")))
+    builtins = tuple(str(b) for b in manifest.get("builtins", ()))
+    return WasmSource(wasm, "catalog", str(manifest.get("opa_version", "")), builtins)
 
 
 def locate_opa(root: Path | None) -> Path | None:
@@ -223,13 +235,18 @@ def module_for_sources(
     if opa is None:
         return None, "no opa binary to compile the repository's policies to Wasm"
     version = opa_version(opa)
-    key = f"bundle-{digest.removeprefix('sha256:')[:40]}-opa{version}.wasm"
-    cached = _read(cache_dir() / key)
-    if cached is not None:
-        return WasmSource(cached, "cache", version), ""
+    key = f"bundle-{digest.removeprefix('sha256:')[:40]}-opa{version}"
+    cached = _read(cache_dir() / f"{key}.wasm")
+    listed = _read(cache_dir() / f"{key}.builtins.json")
+    if cached is not None and listed is not None:
+        with contextlib.suppress(ValueError):
+            names = tuple(str(n) for n in json.loads(listed))
+            return WasmSource(cached, "cache", version, names), ""
     wasm = build_with_opa(opa, sources, points)
-    _write_atomic(cache_dir() / key, wasm)
-    return WasmSource(wasm, "opa", version), ""
+    names = required_builtins(wasm)
+    _write_atomic(cache_dir() / f"{key}.wasm", wasm)
+    _write_atomic(cache_dir() / f"{key}.builtins.json", json.dumps(list(names)).encode())
+    return WasmSource(wasm, "opa", version, names), ""
 
 
 def compiled_module(wasm: bytes) -> bytes:
@@ -257,6 +274,7 @@ def write_shipped(opa: Path, bundle: PolicyBundle, target: Path = SHIPPED_DIR) -
         "entrypoints": points,
         "modules": sorted(sources),
         "wasm_sha256": hashlib.sha256(wasm).hexdigest(),
+        "builtins": list(required_builtins(wasm)),
     }
     target.mkdir(parents=True, exist_ok=True)
     (target / "policy.wasm").write_bytes(wasm)

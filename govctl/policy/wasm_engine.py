@@ -114,11 +114,22 @@ def _runtime_error(message: str, subject: str) -> EngineError:
 class WasmBackend:
     """Evaluates requests with one compiled module (serialized wasmtime code) and ``data``."""
 
-    def __init__(self, serialized: bytes, data: Mapping[str, Any], workers: int) -> None:
-        self.serialized = serialized
+    def __init__(self, wasm: bytes, data: Mapping[str, Any], workers: int) -> None:
+        self.wasm = wasm
         self.data = dict(data)
         self.workers = workers
         self._local: WasmPolicy | None = None
+        self._serialized: bytes | None = None
+
+    @property
+    def serialized(self) -> bytes:
+        """The native code (wasmtime's serialized module), loaded or compiled on first use: a
+        run whose results all come from the cache never pays for it."""
+        if self._serialized is None:
+            from govctl.policy.wasm_build import compiled_module
+
+            self._serialized = compiled_module(self.wasm)
+        return self._serialized
 
     def local(self) -> WasmPolicy:
         if self._local is None:

@@ -75,7 +75,11 @@ class WasmPolicy:
     """One instance of a compiled policy module, with its data loaded."""
 
     def __init__(
-        self, engine: wasmtime.Engine, module: wasmtime.Module, strict_builtins: bool = True
+        self,
+        engine: wasmtime.Engine,
+        module: wasmtime.Module,
+        strict_builtins: bool = True,
+        check_builtins: bool = True,
     ) -> None:
         # Strict (govctl's mode, as on its OPA engine): a host builtin's error stops the
         # evaluation. Not strict (OPA's default): the call is undefined.
@@ -116,9 +120,11 @@ class WasmPolicy:
         table: dict[str, int] = self._dump_json(self._call("builtins"))
         self.builtin_names = frozenset(table)
         missing = sorted(name for name in table if name not in HOST_BUILTINS)
-        if missing:
+        if missing and check_builtins:
             raise MissingBuiltins(missing)
-        self._builtins_by_id = {i: (name, HOST_BUILTINS[name]) for name, i in table.items()}
+        self._builtins_by_id = {
+            i: (name, HOST_BUILTINS[name]) for name, i in table.items() if name in HOST_BUILTINS
+        }
         self._data_addr = self._parse_json(b"{}")
         self._base = int(self._call("opa_heap_ptr_get"))
 
