@@ -55,7 +55,13 @@ _ERROR_LOCATION = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|(\d+)")
 _ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
 
 
-def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path: str) -> None:
+def _init_worker(
+    slots: Any,
+    counter: Any,
+    sources: dict[str, str],
+    stderr_path: str,
+    data: dict[str, Any] | None = None,
+) -> None:
     # Native code writes crash reports to fd 2; keep them out of govctl's own stderr and
     # quote them in the one-line error instead.
     fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -66,6 +72,7 @@ def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path:
         counter.value += 1
     _WORKER["slots"] = slots
     _WORKER["sources"] = sources
+    _WORKER["data"] = data or {}
 
 
 def _compile() -> str | None:
@@ -80,6 +87,8 @@ def _compile() -> str | None:
     try:
         for path, source in _WORKER["sources"].items():
             interpreter.add_module(path, source)
+        if _WORKER.get("data"):  # the bundle's policy data (PolicyBundle.data), added once
+            interpreter.add_data_json(json.dumps(_WORKER["data"], ensure_ascii=False))
         bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
     except RegoError as exc:
         return str(exc)
@@ -177,6 +186,7 @@ class RegopyEngine:
     def __init__(self, settings: EngineSettings) -> None:
         self.workers = worker_count(settings.workers)
         handle, self._stderr_path = tempfile.mkstemp(prefix="govctl-regopy-", suffix=".log")
+        self._data: dict[str, Any] = {}
         os.close(handle)
 
     def version(self) -> str:
@@ -198,7 +208,7 @@ class RegopyEngine:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(slots, counter, sources, self._stderr_path),
+            initargs=(slots, counter, sources, self._stderr_path, self._data),
         )
         return pool, slots
 
@@ -217,6 +227,7 @@ class RegopyEngine:
         # Requests are consumed lazily and submitted a chunk at a time, so the workers evaluate
         # while the caller is still serialising later input documents.
         sources = bundle.sources()
+        self._data = dict(getattr(bundle, "data", None) or {})
         seen: list[EvalRequest] = []
         pool: ProcessPoolExecutor | None = None
         slots: Any = ()
