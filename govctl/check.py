@@ -20,7 +20,6 @@ from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
 from govctl.graph import DependencyGraph
-from govctl.impact.changes import change_provider as base_changes
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
 from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
@@ -282,6 +281,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
     if change_provider is None and options.base:
         # Resolved now, so a bad ref fails (exit 2) before any work is done.
+        # Imported here: it brings GitPython (~0.08 s), which a check without --base never needs.
+        from govctl.impact.changes import change_provider as base_changes
+
         change_provider = base_changes(
             root,
             options.base,
