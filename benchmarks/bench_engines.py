@@ -1,12 +1,14 @@
-"""Benchmark the policy engines on the same input documents: embedded (regopy), the OPA engine
-(a local OPA server), and `opa eval` (the OPA CLI, no server, no HTTP) as a floor.
+"""Benchmark the policy engines on the same input documents: embedded (OPA's Wasm on wasmtime),
+its regopy fallback, the OPA engine (a local OPA server), and `opa eval` (the OPA CLI, no server,
+no HTTP) as a floor; plus the per-subject p50 by kind on one core (Wasm and regopy).
 
     python benchmarks/bench_engines.py --sizes 1000 10000
     python benchmarks/bench_engines.py --sizes 1000 --strategies   # how to talk to OPA
 
 For each generated registry (benchmarks/generate_registry.py) it builds the input documents the
 way `govctl check` does, then times:
-- embedded: EmbeddedEngine.evaluate (worker processes, both cores);
+- embedded: EmbeddedEngine.evaluate on the shipped Wasm module (worker processes, both cores);
+- regopy: the fallback backend alone (worker processes, both cores);
 - opa cold: OpaEngine.evaluate on a fresh server (uploads the bundle);
 - opa warm: the same again (the bundle's namespace is reused);
 - opa eval: `opa eval` over the same documents, --eval-chunk (2000) per process (compile +
@@ -69,7 +71,7 @@ def make_registry(size: int, folder: Path) -> Path:
         from benchmarks.gen_engine_inputs import generate as own
 
         return own(out, size)
-    generate(out, size, ROOT / "govctl" / "catalog")
+    generate(out, size, None)  # the built-in catalog: the shipped Wasm module applies
     return out
 
 
@@ -145,23 +147,24 @@ def bench_size(size: int, binary: Path, folder: Path, chunk: int) -> None:
         f"\n== {size} artifacts: {n} subjects evaluated, "
         f"{sum(len(r.input_json) for r in requests) / n / 1024:.1f} KiB input each =="
     )
-    t_emb, emb = timed(
-        lambda: run_engine(
-            __import__("govctl.policy.embedded", fromlist=["EmbeddedEngine"]).EmbeddedEngine(
-                EngineSettings()
-            ),
-            bundle,
-            requests,
-        )
-    )
+    from govctl.policy.engine import create_engine, prepare_engine
+
+    def embedded(name: str) -> Any:
+        engine = create_engine(name, EngineSettings())
+        prepare_engine(engine, bundle)
+        return run_engine(engine, bundle, requests)
+
+    t_emb, emb = timed(lambda: embedded("embedded"))
+    t_rego, rego = timed(lambda: embedded("regopy"))
     with OpaServer(binary) as server:
         settings = EngineSettings(opa_url=server.url)
         t_cold, opa = timed(lambda: run_engine(OpaEngine(settings), bundle, requests))
         t_warm, opa2 = timed(lambda: run_engine(OpaEngine(settings), bundle, requests))
     t_floor = opa_eval_floor(binary, bundle, requests, folder, chunk)
-    same = canonical(emb) == canonical(opa) == canonical(opa2)
+    same = canonical(emb) == canonical(opa) == canonical(opa2) == canonical(rego)
     rows = [
-        ("embedded (regopy, 2 workers)", t_emb),
+        ("embedded (OPA Wasm, 2 workers)", t_emb),
+        ("regopy fallback (2 workers)", t_rego),
         ("opa engine, cold (uploads)", t_cold),
         ("opa engine, warm (reused)", t_warm),
         (f"opa eval CLI ({chunk}/process)", t_floor),
@@ -172,10 +175,51 @@ def bench_size(size: int, binary: Path, folder: Path, chunk: int) -> None:
             f"x{seconds / t_floor:5.2f} of opa eval"
         )
     print(
-        f"  ratios: embedded/opa-warm {t_emb / t_warm:.2f}, opa-warm/opa-eval "
-        f"{t_warm / t_floor:.2f}, embedded/opa-eval {t_emb / t_floor:.2f}; "
-        f"parity of raw results: {'identical' if same else 'DIFFERENT'}"
+        f"  ratios: embedded/opa-warm {t_emb / t_warm:.2f} (throughput x{t_warm / t_emb:.2f}), "
+        f"regopy/embedded {t_rego / t_emb:.2f}, opa-warm/opa-eval {t_warm / t_floor:.2f}; "
+        f"parity of raw results (4 engines): {'identical' if same else 'DIFFERENT'}"
     )
+    per_subject_p50(bundle, requests)
+
+
+def per_subject_p50(bundle: Any, requests: Sequence[EvalRequest], limit: int = 400) -> None:
+    """p50 of one evaluation per kind on one core: Wasm in this process, regopy in-process."""
+    import statistics
+
+    from govctl.policy.engine import entrypoint
+    from govctl.policy.wasm_build import compiled_module, module_for
+    from govctl.policy.wasm_engine import load_policy
+
+    source, _ = module_for(bundle, None)
+    assert source is not None, "the shipped module does not match the catalog"
+    wasm = load_policy(compiled_module(source.wasm), getattr(bundle, "data", None) or {})
+    from regopy import Interpreter, LogLevel
+
+    interpreter = Interpreter()
+    interpreter.log_level = LogLevel.NONE
+    interpreter.strict_built_in_errors = True
+    for path, text in bundle.sources().items():
+        interpreter.add_module(path, text)
+    kinds = sorted({r.kind for r in requests})
+    compiled = interpreter.build(None, [entrypoint(k) for k in kinds])
+    for kind in ("Deployment", "Prompt", "EvalRun", "Model"):
+        sample = [r for r in requests if r.kind == kind][:limit]
+        if not sample:
+            continue
+        wasm_times, rego_times = [], []
+        for r in sample:
+            data = r.input_json.encode()
+            start = time.perf_counter()
+            wasm.evaluate(entrypoint(kind), data)
+            wasm_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            interpreter.set_input_term(r.input_json)
+            interpreter.query_bundle_entrypoint(compiled, entrypoint(kind))
+            rego_times.append(time.perf_counter() - start)
+        print(
+            f"  p50 {kind:11s} Wasm {statistics.median(wasm_times) * 1000:6.3f} ms   "
+            f"regopy {statistics.median(rego_times) * 1000:6.3f} ms   ({len(sample)} subjects)"
+        )
 
 
 # --- evaluation strategies on an OPA server ----------------------------------------------------

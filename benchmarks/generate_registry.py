@@ -62,7 +62,11 @@ def emit(value: Any, indent: int = 0) -> str:
 
 
 class Generator:
-    def __init__(self, out: Path, total: int, seed: int) -> None:
+    def __init__(
+        self, out: Path, total: int, seed: int, deployments: int = 150, builtin: bool = False
+    ) -> None:
+        self.deployments_per_mille = deployments
+        self.builtin = builtin
         self.out = out
         self.rng = random.Random(seed)
         self.total = total
@@ -94,7 +98,11 @@ class Generator:
                     "teams": TEAMS,
                     "environments": ["dev", "staging", "prod"],
                     "roots": ["registry", "prompts"],
-                    "policy": {"engine": "embedded", "paths": ["policies"], "builtin": False},
+                    "policy": {
+                        "engine": "embedded",
+                        "paths": ["policies"],
+                        "builtin": self.builtin,
+                    },
                 }
             )
             + "\n"
@@ -345,18 +353,23 @@ class Generator:
         for i in range(max(1, n * 250 // 1000)):
             versions = prompts[i % len(prompts)]
             self.run(f"run-{i:05d}", self.suites[i % len(prompts) % len(self.suites)], versions[-1])
-        for i in range(max(1, n * 150 // 1000)):
+        for i in range(max(1, n * self.deployments_per_mille // 1000)):
             p = prompts[i % len(prompts)]
             self.deployment(i, p[-1], self.suites[i % len(prompts) % len(self.suites)][0])
         for i in range(max(1, n * 10 // 1000)):
             self.waiver(i)
 
 
-def generate(out: Path, artifacts: int, policies: Path | None, seed: int = 7) -> int:
+def generate(
+    out: Path, artifacts: int, policies: Path | None, seed: int = 7, deployments: int = 150
+) -> int:
+    """Write the registry. ``policies``: a folder copied to ``policies/`` (``builtin: false``);
+    None: an empty ``policies/`` and govctl's built-in catalog (what most repositories do).
+    ``deployments``: Deployments per 1000 of ``artifacts`` (260 gives ~25% deployments)."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    gen = Generator(out, artifacts, seed)
+    gen = Generator(out, artifacts, seed, deployments, builtin=policies is None)
     gen.generate()
     if policies is not None and policies.is_dir():
         shutil.copytree(policies, out / "policies")
@@ -371,8 +384,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--builtin", action="store_true", help="use the built-in catalog instead of a copy"
+    )
+    parser.add_argument(
+        "--deployments", type=int, default=150, help="Deployments per 1000 artifacts (260: ~25%%)"
+    )
     args = parser.parse_args()
-    count = generate(args.out, args.artifacts, args.policies, args.seed)
+    policies = None if args.builtin else args.policies
+    count = generate(args.out, args.artifacts, policies, args.seed, args.deployments)
     print(f"wrote {count} artifacts to {args.out}")
 
 

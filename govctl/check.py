@@ -20,7 +20,6 @@ from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
 from govctl.graph import DependencyGraph
-from govctl.impact.changes import change_provider as base_changes
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
 from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
@@ -34,6 +33,7 @@ from govctl.policy.engine import (
     check_answers,
     create_engine,
     normalise,
+    prepare_engine,
 )
 from govctl.policy.inputs import InputBuilder
 from govctl.registry import Artifact, Registry
@@ -162,6 +162,7 @@ class _Evaluation:
     findings: list[RawFinding]
     evaluated: frozenset[str]
     cached: int
+    engine_label: str = ""  # e.g. "embedded (regopy fallback)"
 
 
 def evaluate_policies(
@@ -176,8 +177,9 @@ def evaluate_policies(
 ) -> tuple[_Evaluation, str]:
     engine = create_engine(engine_name, engine_settings)
     try:
+        label = prepare_engine(engine, bundle)
         engine_version = engine.version()
-        salt = f"{engine_name}|{engine_version}|{bundle.digest}|"
+        salt = f"{label}|{engine_version}|{bundle.digest}|"
         results: dict[str, list[PolicyFinding]] = {}
         misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
         for subject in registry:
@@ -214,7 +216,7 @@ def evaluate_policies(
         for f in results[identity]
     ]
     evaluated = frozenset(s.identity for s, _, _ in misses)
-    return _Evaluation(findings, evaluated, len(results) - len(misses)), engine_version
+    return _Evaluation(findings, evaluated, len(results) - len(misses), label), engine_version
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
@@ -282,6 +284,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
     if change_provider is None and options.base:
         # Resolved now, so a bad ref fails (exit 2) before any work is done.
+        # Imported here: it brings GitPython (~0.08 s), which a check without --base never needs.
+        from govctl.impact.changes import change_provider as base_changes
+
         change_provider = base_changes(
             root,
             options.base,
@@ -307,6 +312,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         workers=options.workers,
         opa_url=options.opa_url or config.opa.url,
         opa_timeout_seconds=config.opa.timeoutSeconds,
+        root=root,
     )
     evaluation, engine_version = evaluate_policies(
         registry, graph, bundle, builder, engine_name, settings, cache, scope
@@ -328,7 +334,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         now=now,
         registry_digest=registry.digest,
         policy_digest=bundle.digest,
-        engine=engine_name,
+        engine=evaluation.engine_label or engine_name,
         engine_version=engine_version,
         fail_on=fail_on,
         findings=tuple(findings),

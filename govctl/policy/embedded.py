@@ -1,4 +1,12 @@
-"""The embedded engine: regopy (rego-cpp) in a pool of worker processes.
+"""The embedded engine: OPA's Wasm compilation of the bundle, or regopy when that cannot run.
+
+``EmbeddedEngine`` picks its backend per bundle (``prepare``): the Wasm module (shipped for the
+built-in catalog, or compiled with ``opa build -t wasm`` when an ``opa`` binary is available;
+see ``wasm_build``), else regopy — and then says so: the engine's name becomes
+``embedded (regopy fallback)`` and its version names the reason, in every output format and in
+the audit event.
+
+The regopy backend (``RegopyEngine``): regopy (rego-cpp) in a pool of worker processes.
 
 Why processes: regopy is native code, and some Rego constructs abort or crash the whole process
 (see NOTES.md). govctl's own process therefore never loads regopy: workers compile the bundle once
@@ -47,7 +55,13 @@ _ERROR_LOCATION = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|(\d+)")
 _ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
 
 
-def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path: str) -> None:
+def _init_worker(
+    slots: Any,
+    counter: Any,
+    sources: dict[str, str],
+    stderr_path: str,
+    data: dict[str, Any] | None = None,
+) -> None:
     # Native code writes crash reports to fd 2; keep them out of govctl's own stderr and
     # quote them in the one-line error instead.
     fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -58,6 +72,7 @@ def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path:
         counter.value += 1
     _WORKER["slots"] = slots
     _WORKER["sources"] = sources
+    _WORKER["data"] = data or {}
 
 
 def _compile() -> str | None:
@@ -72,6 +87,8 @@ def _compile() -> str | None:
     try:
         for path, source in _WORKER["sources"].items():
             interpreter.add_module(path, source)
+        if _WORKER.get("data"):  # the bundle's policy data (PolicyBundle.data), added once
+            interpreter.add_data_json(json.dumps(_WORKER["data"], ensure_ascii=False))
         bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
     except RegoError as exc:
         return str(exc)
@@ -163,12 +180,13 @@ def _decode(raw: str, subject: str) -> list[EngineFinding]:
         ) from None
 
 
-class EmbeddedEngine:
+class RegopyEngine:
     name = NAME
 
     def __init__(self, settings: EngineSettings) -> None:
         self.workers = worker_count(settings.workers)
         handle, self._stderr_path = tempfile.mkstemp(prefix="govctl-regopy-", suffix=".log")
+        self._data: dict[str, Any] = {}
         os.close(handle)
 
     def version(self) -> str:
@@ -190,7 +208,7 @@ class EmbeddedEngine:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(slots, counter, sources, self._stderr_path),
+            initargs=(slots, counter, sources, self._stderr_path, self._data),
         )
         return pool, slots
 
@@ -209,6 +227,7 @@ class EmbeddedEngine:
         # Requests are consumed lazily and submitted a chunk at a time, so the workers evaluate
         # while the caller is still serialising later input documents.
         sources = bundle.sources()
+        self._data = dict(getattr(bundle, "data", None) or {})
         seen: list[EvalRequest] = []
         pool: ProcessPoolExecutor | None = None
         slots: Any = ()
@@ -295,3 +314,81 @@ class EmbeddedEngine:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return False
+
+
+FALLBACK_LABEL = f"{NAME} (regopy fallback)"
+
+
+def _missing_reason(bundle: PolicyBundle, names: Sequence[str]) -> str:
+    """``the policies call http.send (policies/net.rego), which ...``: each builtin with the
+    first module that calls it."""
+    parts = []
+    for name in names:
+        call = re.compile(rf"(?<![\w.]){re.escape(name)}\s*\(")
+        where = next((m.path for m in bundle.modules if call.search(m.source)), None)
+        parts.append(f"{name} ({where})" if where else name)
+    return f"the policies call {', '.join(parts)}, which govctl's Wasm host does not provide"
+
+
+class EmbeddedEngine:
+    """Wasm when the bundle has a module (or can get one), regopy otherwise."""
+
+    name = NAME
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+        self.label = NAME
+        self.fallback_reason = ""
+        self._wasm: Any = None  # a WasmBackend once prepared
+        self._wasm_version = ""
+        self._regopy: RegopyEngine | None = None
+        self._prepared_for: str | None = None
+
+    def prepare(self, bundle: PolicyBundle) -> str:
+        """Choose the backend for ``bundle``; returns the engine label for reports."""
+        if self._prepared_for == bundle.digest:
+            return self.label
+        from govctl.policy.wasm_build import module_for, wasmtime_version
+        from govctl.policy.wasm_builtins import HOST_BUILTINS
+        from govctl.policy.wasm_engine import WasmBackend
+
+        self._prepared_for = bundle.digest
+        source, reason = module_for(bundle, self.settings.root)
+        if source is not None:
+            missing = [name for name in source.builtins if name not in HOST_BUILTINS]
+            if missing:
+                reason = _missing_reason(bundle, missing)
+            else:
+                # Nothing is loaded yet: a run answered from the cache never loads the module.
+                self._wasm = WasmBackend(
+                    source.wasm,
+                    getattr(bundle, "data", None) or {},
+                    worker_count(self.settings.workers),
+                )
+                self._wasm_version = f"OPA {source.opa_version} Wasm, wasmtime {wasmtime_version()}"
+                self.label, self.fallback_reason = NAME, ""
+                return self.label
+        self._wasm = None
+        self.label, self.fallback_reason = FALLBACK_LABEL, reason
+        return self.label
+
+    def version(self) -> str:
+        if self._wasm is not None:
+            return self._wasm_version
+        regopy = f"regopy {package_version('regopy')}"
+        return f"{regopy}; {self.fallback_reason}" if self.fallback_reason else regopy
+
+    def evaluate(
+        self, bundle: PolicyBundle, requests: Iterable[EvalRequest]
+    ) -> dict[str, list[EngineFinding]]:
+        self.prepare(bundle)
+        if self._wasm is not None:
+            result: dict[str, list[EngineFinding]] = self._wasm.evaluate(requests)
+            return result
+        if self._regopy is None:
+            self._regopy = RegopyEngine(self.settings)
+        return self._regopy.evaluate(bundle, requests)
+
+    def close(self) -> None:
+        if self._regopy is not None:
+            self._regopy.close()

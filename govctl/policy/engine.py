@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from govctl.errors import EngineError, UsageError
@@ -47,6 +48,7 @@ class EngineSettings:
     workers: int = 0  # 0: one per CPU
     opa_url: str = "http://127.0.0.1:8181"
     opa_timeout_seconds: float = 10.0
+    root: Path | None = None  # the repository (where scripts/install-opa.sh puts opa)
 
 
 class PolicyEngine(Protocol):
@@ -167,14 +169,29 @@ def _embedded(settings: EngineSettings) -> PolicyEngine:
     return EmbeddedEngine(settings)
 
 
+def _regopy(settings: EngineSettings) -> PolicyEngine:
+    from govctl.policy.embedded import RegopyEngine
+
+    return RegopyEngine(settings)
+
+
 def _opa(settings: EngineSettings) -> PolicyEngine:
     from govctl.policy.opa_engine import OpaEngine
 
     return OpaEngine(settings)
 
 
-# The explicit registry: adding an engine means adding a line here, nothing else.
-ENGINES: Mapping[str, EngineFactory] = {"embedded": _embedded, "opa": _opa}
+# The explicit registry: adding an engine means adding a line here, nothing else. ``regopy`` is
+# the embedded engine's fallback backend on its own, for parity tests and benchmarks.
+ENGINES: Mapping[str, EngineFactory] = {"embedded": _embedded, "opa": _opa, "regopy": _regopy}
+
+
+def prepare_engine(engine: PolicyEngine, bundle: PolicyBundle) -> str:
+    """Let the engine choose how it evaluates ``bundle`` (the embedded engine: Wasm, or regopy
+    as a fallback) and return the engine's name for reports, e.g. ``embedded (regopy fallback)``.
+    """
+    prepare = getattr(engine, "prepare", None)
+    return str(prepare(bundle)) if prepare is not None else engine.name
 
 
 def create_engine(name: str, settings: EngineSettings) -> PolicyEngine:

@@ -31,6 +31,11 @@ GL111  ``concat`` over a set: the engines iterate sets in different orders (sort
 GL112  a builtin that reads the clock or the outside world (``time.now_ns``, ``rand.intn``,
        ``uuid.rfc4122``, ``http.send``, ``opa.runtime``): the same inputs no longer give the same
        findings on either engine (use ``input.now``).
+GL113  a builtin or operator that can fail on the input's values (``to_number``,
+       ``json.unmarshal``, ``base64.decode``, ``units.parse``, ``/`` or ``%`` by an input-derived
+       divisor, …): OPA's Wasm (the embedded engine's default) makes the failure undefined — the
+       rule silently does not fire — where OPA with strict builtin errors stops the run. Guard the
+       value first (``is_number``, ``regex.match``, ``!= 0``).
 """
 
 from __future__ import annotations
@@ -155,6 +160,32 @@ FREE_TEXT = frozenset(
         "annotations",
     }
 )
+
+
+# Builtins whose operand values (not only types) can make them fail.
+CAN_FAIL = frozenset(
+    {
+        "to_number",
+        "json.unmarshal",
+        "yaml.unmarshal",
+        "base64.decode",
+        "base64url.decode",
+        "hex.decode",
+        "units.parse",
+        "units.parse_bytes",
+        "time.parse_ns",
+        "time.parse_duration_ns",
+        "semver.compare",
+        "regex.match",
+        "regex.find_n",
+        "numbers.range",
+        "urlquery.decode",
+    }
+)
+
+
+def _mentions_input(tok: Token) -> bool:
+    return tok.kind == "name" and (tok.text == "input" or tok.text.startswith("input."))
 
 
 @dataclass(frozen=True, order=True)
@@ -312,11 +343,30 @@ class _Checker:
     def run(self) -> None:
         self._with_clauses()
         self._comprehensions()
+        self._input_divisors()
         for index, tok in _calls(self.module):
             if _is_user_function(tok.text, self.module, self.functions):
                 continue
             self.builtins.append((tok.text, tok))
             self._call(index, tok)
+
+    def _input_divisors(self) -> None:
+        tokens = self.module.tokens
+        for i, tok in enumerate(tokens[:-1]):
+            if tok.kind != "op" or tok.text not in ("/", "%"):
+                continue
+            # The divisor: a parenthesised expression, a call, or one name.
+            start = i + 1
+            if tokens[start].kind == "name" and start + 1 < len(tokens):
+                start += 1 if tokens[start + 1].text == "(" else 0
+            end = _closing(tokens, start) if tokens[start].text == "(" else start
+            if any(_mentions_input(t) for t in tokens[i + 1 : end + 1]):
+                self.flag(
+                    tok,
+                    "GL113",
+                    f"`{tok.text}` by a value taken from the input: a zero divisor is undefined "
+                    "on Wasm (the rule does not fire) and an error on OPA; guard it (!= 0)",
+                )
 
     def _with_clauses(self) -> None:
         tokens = self.module.tokens
@@ -401,6 +451,13 @@ class _Checker:
                 "GL111",
                 "concat over a set: the engines iterate sets in different "
                 "orders; concat(sep, sort(set))",
+            )
+        if name in CAN_FAIL and args and any(_mentions_input(t) for t in args[0]):
+            self.flag(
+                tok,
+                "GL113",
+                f"{name} of a value taken from the input can fail: undefined on Wasm (the rule "
+                "does not fire), an error on OPA; guard the value first",
             )
         if name in OUTSIDE_WORLD:
             self.flag(

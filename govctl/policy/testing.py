@@ -1,9 +1,15 @@
 """``govctl policy test``: run Rego ``test_*`` rules on the embedded engine, like ``opa test``.
 
-Tests run in a worker process (regopy is native code; a crash must not take govctl down). A test
-passes when its rule evaluates to ``true``; false or undefined is a failure; an evaluation error
-is an error. After an error the worker starts a fresh interpreter, because regopy can be left
-unusable by one failing ``with`` (NOTES.md).
+On OPA's Wasm (the embedded engine's default) when an ``opa`` binary can compile the policies
+and their tests (each test rule an entrypoint; the build is cached by digest): OPA's own
+semantics, ``with input as`` / ``with data.x as`` included. An evaluation error (a trap) is that
+test's error, with the module's message, and the next test gets a fresh instance.
+
+Without opa, tests run on regopy — and the report says so. regopy runs in a worker process (it
+is native code; a crash must not take govctl down, and the error names the test and file).
+A test passes when its rule evaluates to ``true``; false or undefined is a failure; an evaluation
+error is an error. After an error the worker starts a fresh interpreter, because regopy can be
+left unusable by one failing ``with`` (NOTES.md).
 
 Rule coverage: a rule id counts as covered when a passing test mentions it (by its id string)
 in its body; native rules (computed in Python) are reported apart.
@@ -12,14 +18,15 @@ in its body; native rules (computed in Python) are reported apart.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from govctl.errors import EngineError
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.embedded import syntax_error
 from govctl.policy.modules import RegoModule
@@ -45,6 +52,7 @@ class PolicyTest:
 class PolicyTestOutcome:
     case: PolicyTest
     status: str  # pass | fail | error
+    message: str = ""  # for an error: what the engine said
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class PolicyTestReport:
     covered: tuple[str, ...]
     uncovered: tuple[str, ...]
     native: tuple[str, ...]
+    engine: str = ""  # which engine ran the tests, e.g. "OPA 1.22.2 Wasm" or "regopy (fallback: …)"
 
     @property
     def failed(self) -> bool:
@@ -114,29 +123,97 @@ def _run_tests(sources: dict[str, str], refs: list[str]) -> list[str]:
     return statuses
 
 
+def _entry(case: PolicyTest) -> str:
+    return case.ref.removeprefix("data.").replace(".", "/")
+
+
+def _run_on_wasm(
+    sources: dict[str, str], data: Mapping[str, Any], cases: Sequence[PolicyTest], root: Path | None
+) -> tuple[list[tuple[str, str]], str] | str:
+    """Statuses and the engine name, or why the tests cannot run on Wasm."""
+    from govctl.policy.wasm_build import compiled_module, module_for_sources
+    from govctl.policy.wasm_engine import load_policy
+    from govctl.policy.wasm_runtime import MissingBuiltins, WasmTrap
+
+    points = sorted({_entry(c) for c in cases})
+    source, reason = module_for_sources(sources, points, root, shipped=False)
+    if source is None:
+        return reason
+    serialized = compiled_module(source.wasm)
+    try:
+        policy = load_policy(serialized, data)
+    except MissingBuiltins as exc:
+        return f"the policies or tests call {exc}, which govctl's Wasm host does not provide"
+    out: list[tuple[str, str]] = []
+    for case in cases:
+        try:
+            value = policy.evaluate(_entry(case), b"")
+        except WasmTrap as exc:
+            out.append(("error", str(exc)))
+            policy = load_policy(serialized, data)  # a fresh instance for the next test
+            continue
+        out.append(("pass" if value is True else "fail", ""))
+    return out, f"OPA {source.opa_version} Wasm"
+
+
+def _quiet_stderr() -> None:
+    # regopy's native code prints its crash reports to fd 2; the report names the test instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _regopy_pool() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_stderr)
+
+
+def _run_on_regopy(sources: dict[str, str], cases: Sequence[PolicyTest]) -> list[tuple[str, str]]:
+    """All tests in one worker; if it crashes, each test alone, so the crash names its test."""
+    with _regopy_pool() as pool:
+        try:
+            statuses = pool.submit(_run_tests, sources, [c.ref for c in cases]).result()
+            return [(status, "") for status in statuses]
+        except BrokenProcessPool:
+            pass
+        except Exception as exc:  # RegoError from compiling: syntax problems in tests
+            raise syntax_error(str(exc), sources) from None
+    out = []
+    for case in cases:
+        with _regopy_pool() as pool:
+            try:
+                out.append((pool.submit(_run_tests, sources, [case.ref]).result()[0], ""))
+            except BrokenProcessPool:
+                out.append(
+                    ("error", f"the regopy worker crashed running this test ({case.module})")
+                )
+    return out
+
+
 def run_tests(
     bundle: PolicyBundle,
     rule_ids: Sequence[str],
     native_ids: Sequence[str],
     pattern: str | None = None,
+    root: Path | None = None,
 ) -> PolicyTestReport:
     cases = discover_tests([*bundle.modules, *bundle.tests], pattern)
     sources = bundle.sources()
     for module in bundle.tests:
         sources[module.path] = module.source
-    statuses: list[str] = []
+    results: list[tuple[str, str]] = []
+    engine = ""
     if cases:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            try:
-                statuses = pool.submit(_run_tests, sources, [c.ref for c in cases]).result()
-            except BrokenProcessPool:
-                raise EngineError(
-                    "the regopy worker crashed while running policy tests", engine="embedded"
-                ) from None
-            except Exception as exc:  # RegoError from compiling: syntax problems in tests
-                raise syntax_error(str(exc), sources) from None
-    outcomes = tuple(PolicyTestOutcome(c, s) for c, s in zip(cases, statuses, strict=True))
+        on_wasm = _run_on_wasm(sources, getattr(bundle, "data", None) or {}, cases, root)
+        if isinstance(on_wasm, tuple):
+            results, engine = on_wasm
+        else:
+            engine = f"regopy (fallback: {on_wasm})"
+            results = _run_on_regopy(sources, cases)
+    outcomes = tuple(
+        PolicyTestOutcome(c, status, message)
+        for c, (status, message) in zip(cases, results, strict=True)
+    )
     covered = {rule for o in outcomes if o.status == "pass" for rule in o.case.mentions}
     rego_ids = [r for r in rule_ids if r not in native_ids]
     return PolicyTestReport(
@@ -144,4 +221,5 @@ def run_tests(
         covered=tuple(sorted(r for r in rego_ids if r in covered)),
         uncovered=tuple(sorted(r for r in rego_ids if r not in covered)),
         native=tuple(sorted(native_ids)),
+        engine=engine,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 import zipfile
 from pathlib import Path
@@ -49,6 +50,8 @@ def test_wheel_contains_catalog_schemas_and_templates(installed: Installed) -> N
     assert templates <= names
     assert "govctl/templates/repo/dot-github/workflows/govctl-pr.yml" in names
     assert "govctl/py.typed" in names
+    # The catalog precompiled to Wasm: exact OPA semantics with no Go and no OPA installed.
+    assert {"govctl/catalog_wasm/policy.wasm", "govctl/catalog_wasm/manifest.json"} <= names
 
 
 def _repo(tmp_path: Path, policy: str, files: dict[str, str]) -> Path:
@@ -145,6 +148,25 @@ def test_installed_wheel_checks_with_builtin_catalog_own_policies_and_disabled_r
         "apiVersion: govctl/v1\nkind: Config\nteams: [team-a]\nroots: [registry]\n"
         "policy: {paths: [policies], builtin: false}\n", encoding="utf-8")
     assert _rules(installed, root) == {"ORG-001"}  # builtin: false drops the catalog
+
+
+def test_installed_wheel_checks_the_catalog_on_wasm_without_opa(
+    installed: Installed, tmp_path: Path
+) -> None:
+    root = _repo(tmp_path, "{paths: []}", {"registry/m.yaml": MODEL})
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("git",):
+        found = shutil.which(tool)
+        if found:
+            (tools / tool).symlink_to(found)
+    env = {"PATH": str(tools), "GOVCTL_OPA_BIN": "", "GOVCTL_WASM_CACHE": str(tmp_path / "c")}
+    result = run([installed.govctl, "check", "--no-audit", "--no-cache", "--format", "json",
+                  "--now", "2026-11-22"], cwd=root, env=env, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    engine = json.loads(result.stdout)["engine"]
+    assert engine["name"] == "embedded" and "Wasm" in engine["version"], engine
+    assert "fallback" not in result.stderr
 
 
 def test_installed_wheel_runs_the_catalog_unit_tests(installed: Installed, tmp_path: Path) -> None:

@@ -161,8 +161,8 @@ def test_builtin_error_fails_the_run_naming_subject_and_location(
     assert err.subject == "Model/m0@2024-08-06"
     assert err.rule == "GOV-TST-001"
     assert "policies/test.rego:12:2:" in str(err) and "eval_builtin_error" in str(err)
-    with pytest.raises(EngineError):  # the embedded engine refuses the same input
-        check(CheckOptions(root=root, engine="embedded", now=NOW, use_cache=False, audit=False))
+    with pytest.raises(EngineError):  # regopy (the fallback) refuses the same input
+        check(CheckOptions(root=root, engine="regopy", now=NOW, use_cache=False, audit=False))
 
 
 # --- answers that are not what govctl expects (a fake server: a real OPA never does this) -----

@@ -1,5 +1,8 @@
-"""Parity: the same registry on both engines gives identical `check --format json` output, except
-the engine field — for the reference registry, every rule fixture and random valid registries."""
+"""Parity, three ways: the embedded engine on OPA's Wasm (its default), regopy (its fallback) and
+a real OPA server give identical `check --format json` output, except the engine field — for the
+reference registry, every rule fixture and random valid registries. The OPA server runs with
+strict builtin errors, so these runs also prove the catalog never relies on a builtin error
+(which Wasm would treat as undefined)."""
 
 from __future__ import annotations
 
@@ -33,22 +36,30 @@ def _outcome(root: Path, engine: str, url: str | None, base: str | None = None,
         return f"failed: {type(exc).__name__}"
 
 
-def test_reference_registry(opa_url: str) -> None:
+EMBEDDED = ("embedded", "regopy")  # OPA's Wasm (the default), and the fallback on its own
+
+
+@pytest.mark.parametrize("engine", EMBEDDED)
+def test_reference_registry(opa_url: str, engine: str) -> None:
     if not (REPO_ROOT / "govctl.yaml").exists():
         pytest.skip("the reference registry (govctl.yaml at the repository root) is not there yet")
-    embedded = _outcome(REPO_ROOT, "embedded", None)
+    embedded = _outcome(REPO_ROOT, engine, None)
     assert isinstance(embedded, dict), embedded
-    assert_same(embedded, _outcome(REPO_ROOT, "opa", opa_url), "reference registry")
+    assert_same(embedded, _outcome(REPO_ROOT, "opa", opa_url), f"reference registry ({engine})")
 
 
+@pytest.mark.parametrize("engine", EMBEDDED)
 @pytest.mark.parametrize(("rule", "outcome", "case"), _cases())
-def test_rule_fixture(tmp_path: Path, opa_url: str, rule: str, outcome: str, case: Path) -> None:
+def test_rule_fixture(
+    tmp_path: Path, opa_url: str, rule: str, outcome: str, case: Path, engine: str
+) -> None:
     config = _case_config(case)
     root, base_ref = _build(tmp_path, case, config)
     now = str(config.get("now") or NOW)
-    embedded = _outcome(root, "embedded", None, base_ref, now)
-    assert isinstance(embedded, dict), f"{rule}/{outcome}: {embedded}"
-    assert_same(embedded, _outcome(root, "opa", opa_url, base_ref, now), f"{rule}/{outcome}")
+    embedded = _outcome(root, engine, None, base_ref, now)
+    assert isinstance(embedded, dict), f"{rule}/{outcome} ({engine}): {embedded}"
+    label = f"{rule}/{outcome} ({engine})"
+    assert_same(embedded, _outcome(root, "opa", opa_url, base_ref, now), label)
 
 
 @settings(max_examples=EXAMPLES, deadline=None,
@@ -59,11 +70,12 @@ def test_random_registries(opa_url: str, files: dict[str, Any]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="govctl-parity-"))
     try:
         root = write_registry(folder / "repo", files)
-        embedded = _outcome(root, "embedded", None)
         opa = _outcome(root, "opa", opa_url)
-        if isinstance(embedded, dict) and isinstance(opa, dict):
-            assert_same(embedded, opa, "random registry")
-        else:
-            assert embedded == opa
+        for engine in EMBEDDED:
+            embedded = _outcome(root, engine, None)
+            if isinstance(embedded, dict) and isinstance(opa, dict):
+                assert_same(embedded, opa, f"random registry ({engine})")
+            else:
+                assert embedded == opa, engine
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -81,6 +81,9 @@ def check_command(
         actor=default_actor(),
     )
     result = api.check(options)
+    if "fallback" in result.engine:
+        # Never silent: the findings came from regopy, not from OPA's own semantics.
+        click.echo(f"govctl: engine {result.engine}: {result.engine_version}", err=True)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     emit(render(result, fmt, color=color), output)
     if stats:

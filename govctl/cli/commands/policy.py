@@ -23,13 +23,18 @@ def _report_text(report: PolicyTestReport, verbose: bool) -> str:
     for outcome in report.outcomes:
         if verbose or outcome.status != "pass":
             case = outcome.case
-            lines.append(f"{outcome.status.upper():5} {case.module}:{case.line}: {case.ref}")
+            detail = f": {outcome.message}" if outcome.message else ""
+            lines.append(
+                f"{outcome.status.upper():5} {case.module}:{case.line}: {case.ref}{detail}"
+            )
     counts = report.counts()
     total = len(report.outcomes)
     rules = len(report.covered) + len(report.uncovered)
     pct = 100 * len(report.covered) / rules if rules else 100.0
+    engine = f" on {report.engine}" if report.engine else ""
     lines.append(
-        f"{total} tests: {counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
+        f"{total} tests{engine}: {counts['pass']} passed, {counts['fail']} failed, "
+        f"{counts['error']} errors"
     )
     lines.append(
         f"rule coverage: {len(report.covered)}/{rules} Rego rules ({pct:.0f}%)"
@@ -49,13 +54,20 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
     """Run Rego unit tests (test_* rules) on the embedded engine; exit 2 on any failure."""
     bundle = load_policies(ctx.root(), ctx.config())
     catalog = rule_catalog(bundle)
-    report = run_tests(bundle, sorted(catalog), sorted(NATIVE_RULES), pattern)
+    report = run_tests(bundle, sorted(catalog), sorted(NATIVE_RULES), pattern, ctx.root())
     if fmt == "json":
         data = {
             "tests": [
-                {"test": o.case.ref, "file": o.case.module, "line": o.case.line, "status": o.status}
+                {
+                    "test": o.case.ref,
+                    "file": o.case.module,
+                    "line": o.case.line,
+                    "status": o.status,
+                    **({"message": o.message} if o.message else {}),
+                }
                 for o in report.outcomes
             ],
+            "engine": report.engine,
             "summary": dict(report.counts()),
             "coverage": {
                 "covered": list(report.covered),
