@@ -19,6 +19,7 @@ from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
+from govctl.gitio import require_ref
 from govctl.graph import DependencyGraph
 from govctl.impact.changes import change_provider as base_changes
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
@@ -277,6 +278,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     bundle = load_policies(root, config)
     rules = rule_catalog(bundle)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
+    require_ref(options.base, "--base")
     if change_provider is None and options.base:
         # Resolved now, so a bad ref fails (exit 2) before any work is done.
         change_provider = base_changes(
