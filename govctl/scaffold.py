@@ -212,6 +212,9 @@ def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
     existing = tuple(p for p in every if (root / p).exists() or (root / p).is_symlink())
     if existing and not options.force:
         raise ScaffoldConflictError(root, existing)
+    links = [p for p in existing if (root / p).is_symlink()]
+    if links:  # checked before writing anything, so a refused run leaves no half-made repository
+        raise UsageError(f"{root / links[0]} is a symlink; govctl init never replaces one")
     for relative, content in files.items():
         _write(root, relative, content)
     registry = load_registry(root)
