@@ -299,7 +299,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     scope = subjects_in_scope(registry, graph, paths) if paths else None
     change = change_provider(registry) if change_provider else None
     native = registry_findings(registry, loaded.problems)
-    review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
+    review = review_waivers(
+        registry, graph, rules, now_date(now), config.waivers.maxDays, config.waivers.approvers
+    )
     lap("resolve")
     builder = InputBuilder(registry, graph, config_json(config), now, change)
     settings = EngineSettings(
