@@ -128,7 +128,15 @@ def with_policies(root: Path) -> Path:
     [os.mkfifo, make_loop, pytest.param(make_char_device, marks=needs_root)],
     ids=["fifo", "symlink-loop", "char-device"],
 )
-@pytest.mark.parametrize("command", [["check", "--no-audit", "--no-cache"], ["policy", "list"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "--no-audit", "--no-cache"],
+        ["policy", "list"],
+        ["policy", "lint"],
+        ["policy", "test"],
+    ],
+)
 def test_a_special_policy_file_is_exit_3_naming_it(
     tmp_path: Path, make, command: list[str]
 ) -> None:
