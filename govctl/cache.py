@@ -191,16 +191,10 @@ class Cache:
 
     def get_dataset(self, sha256: str) -> DatasetStats | None:
         data = self._parse.get("d" + sha256)
-        return (
-            DatasetStats(data[0], data[1], tuple(map(tuple, data[2])), tuple(data[3]))
-            if data
-            else None
-        )
+        return DatasetStats.decode(data) if data else None
 
     def put_dataset(self, sha256: str, stats: DatasetStats) -> None:
-        self._parse.put(
-            "d" + sha256, (stats.digest, stats.cases, stats.tag_counts, stats.invalid_lines)
-        )
+        self._parse.put("d" + sha256, stats.encode())
 
     def get_position(self, key: str) -> tuple[int, int] | None:
         data = self._parse.get("l" + key)

@@ -19,6 +19,7 @@ from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
+from govctl.gitio import require_ref
 from govctl.graph import DependencyGraph
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
 from govctl.loader.source import FileSource, WorkTreeSource
@@ -282,6 +283,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     check_policy_settings(bundle, config, config_path, config_file)
     rules = rule_catalog(bundle)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
+    require_ref(options.base, "--base")
     if change_provider is None and options.base:
         # Resolved now, so a bad ref fails (exit 2) before any work is done.
         # Imported here: it brings GitPython (~0.08 s), which a check without --base never needs.
@@ -305,7 +307,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     scope = subjects_in_scope(registry, graph, paths) if paths else None
     change = change_provider(registry) if change_provider else None
     native = registry_findings(registry, loaded.problems)
-    review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
+    review = review_waivers(
+        registry, graph, rules, now_date(now), config.waivers.maxDays, config.waivers.approvers
+    )
     lap("resolve")
     builder = InputBuilder(registry, graph, config_json(config), now, change)
     settings = EngineSettings(

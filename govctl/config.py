@@ -12,17 +12,22 @@ from typing import Any
 from pydantic import ValidationError
 
 from govctl.errors import ConfigError
+from govctl.fileio import NotReadable, read_regular
 from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
 from govctl.models.config import Config
 
 CONFIG_FILENAME = "govctl.yaml"
+CONFIG_MAX_BYTES = 1024 * 1024
 
 
 def find_root(start: Path) -> Path | None:
     """The nearest folder at or above ``start`` that holds govctl.yaml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILENAME).is_file():
+        candidate = folder / CONFIG_FILENAME
+        # Not only regular files: a govctl.yaml that is a FIFO or device is found here and
+        # refused by load_config with a message, rather than skipped in silence.
+        if candidate.exists() and not candidate.is_dir():
             return folder
     return None
 
@@ -62,13 +67,13 @@ def parse_config(text: str, display_path: str) -> Config:
 def load_config(path: Path, display_path: str | None = None) -> Config:
     shown = display_path or str(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(
-            "configuration not found (run `govctl init` to create one)", file=shown
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", file=shown) from None
+        data = read_regular(path, CONFIG_MAX_BYTES)
+    except NotReadable as exc:
+        if exc.message == "file not found":
+            raise ConfigError(
+                "configuration not found (run `govctl init` to create one)", file=shown
+            ) from None
+        raise ConfigError(exc.message, file=shown) from None
     try:
         text = decode_utf8(data)
     except YamlProblem as problem:

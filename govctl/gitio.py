@@ -21,7 +21,7 @@ from types import TracebackType
 
 import git
 
-from govctl.errors import GitError
+from govctl.errors import GitError, UsageError
 from govctl.loader.source import YAML_SUFFIXES, Listing, SourceProblem
 
 MODE_SYMLINK = "120000"
@@ -37,6 +37,17 @@ class TreeEntry:
     mode: str
     sha: str
     size: int
+
+
+def require_ref(ref: str | None, option: str) -> None:
+    """An option that names a git ref was given but is empty or blank: a usage error (exit 2).
+
+    ``--base ''`` must not quietly mean "no base": that would skip every rule that needs one.
+    """
+    if ref is not None and not ref.strip():
+        raise UsageError(
+            f"{option} is empty: name a git ref (branch, tag or commit SHA), or leave {option} out"
+        )
 
 
 class GitRepository:

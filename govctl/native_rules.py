@@ -90,6 +90,14 @@ NATIVE_RULES: Mapping[str, RuleMeta] = {
             "Shorten spec.expires to within waivers.maxDays of today; re-approve when it lapses.",
             ("Waiver",),
         ),
+        _native(
+            "GOV-WVR-004",
+            "Waiver is not independently approved",
+            ("ISO-42001:A.5.2", "NIST-AI-RMF:GOVERN-2.1", "SOC2:CC8.1"),
+            "Have the waiver approved by someone outside the team that owns the waiver and the "
+            "waived artifact (and listed under waivers.approvers in govctl.yaml when that is set).",
+            ("Waiver",),
+        ),
     )
 }
 

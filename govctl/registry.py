@@ -50,6 +50,10 @@ class DatasetInfo:
     cases: int
     tag_counts: Mapping[str, int]
     invalid_lines: tuple[int, ...]
+    duplicate_cases: int = 0  # lines repeating an earlier case (not counted in ``cases``)
+    duplicate_lines: tuple[int, ...] = ()  # the first of those lines
+    empty_cases: int = 0  # objects with no content besides tags (not counted in ``cases``)
+    empty_lines: tuple[int, ...] = ()  # the first of those lines
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +63,10 @@ class DatasetInfo:
             "tagCounts": dict(sorted(self.tag_counts.items())),
             "digest": self.digest,
             "invalidLines": list(self.invalid_lines),
+            "duplicateCases": self.duplicate_cases,
+            "duplicateLines": list(self.duplicate_lines),
+            "emptyCases": self.empty_cases,
+            "emptyLines": list(self.empty_lines),
         }
 
 

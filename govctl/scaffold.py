@@ -24,6 +24,7 @@ from govctl import __version__
 from govctl.codeowners import DEFAULT_PATH as CODEOWNERS_PATH
 from govctl.codeowners import CodeownersSettings, codeowners_text
 from govctl.errors import ConfigError, InfraError, UsageError
+from govctl.fileio import write_output
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.opa_server import PINNED_VERSION as OPA_PINNED_VERSION
@@ -196,15 +197,7 @@ def plan(options: ScaffoldOptions, root: Path) -> dict[str, str | bytes]:
 
 
 def _write(root: Path, relative: str, content: str | bytes) -> None:
-    path = root / relative
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise InfraError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_output(root / relative, content)
 
 
 def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
@@ -219,6 +212,9 @@ def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
     existing = tuple(p for p in every if (root / p).exists() or (root / p).is_symlink())
     if existing and not options.force:
         raise ScaffoldConflictError(root, existing)
+    links = [p for p in existing if (root / p).is_symlink()]
+    if links:  # checked before writing anything, so a refused run leaves no half-made repository
+        raise UsageError(f"{root / links[0]} is a symlink; govctl init never replaces one")
     for relative, content in files.items():
         _write(root, relative, content)
     registry = load_registry(root)

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from govctl.fileio import write_output
 from govctl.models.config import Config
 from govctl.models.kinds import ARTIFACT_MODELS
 
@@ -64,9 +65,7 @@ def export_schemas(directory: Path) -> list[Path]:
     written = []
     for name, schema in all_schemas().items():
         target = directory / name
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(render(schema), encoding="utf-8")
-        tmp.replace(target)
+        write_output(target, render(schema))
         written.append(target)
     return written
 

@@ -2,7 +2,9 @@
 
 A waiver applies to findings of exactly its rule on exactly its target identity. Only a valid
 waiver applies: expired, unknown-rule, unknown-target, non-waivable and over-long waivers are
-findings (GOV-WVR-001..003) and waive nothing — govctl fails closed.
+findings (GOV-WVR-001..003) and waive nothing — govctl fails closed. So is a waiver that is not
+independently approved (GOV-WVR-004): approved by its own or the target's owning team, or by
+someone not listed in ``waivers.approvers``.
 Residency findings (GOV-RES-*) are waivable only when every ResidencyRule governing the target
 says ``waivable: true``.
 """
@@ -10,7 +12,7 @@ says ``waivable: true``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from govctl.findings import Finding, RawFinding
@@ -52,12 +54,49 @@ def _problem(rule: str, message: str, waiver: Artifact, path: str) -> RawFinding
     return RawFinding(rule, "error", message, waiver.identity, path)
 
 
+def _same_party(a: object, b: object) -> bool:
+    """Names of people, teams and roles compare without case or surrounding blanks."""
+    return (
+        isinstance(a, str) and isinstance(b, str) and a.strip().casefold() == b.strip().casefold()
+    )
+
+
+def approval_problem(
+    waiver: Artifact, target: Artifact | None, approvers: Sequence[str] | None
+) -> str | None:
+    """Why ``spec.approvedBy`` is not an independent approval (None when it is).
+
+    Approver differs from author (SOC 2 CC8.1): neither the team that owns the waiver nor the
+    team that owns the waived artifact may approve it. With ``waivers.approvers`` in govctl.yaml,
+    the approver must also be one of those people or roles.
+    """
+    approved_by = waiver.spec.get("approvedBy")
+    if _same_party(approved_by, waiver.metadata.get("owner")):
+        return (
+            f"waiver is approved by {approved_by!r}, the team that owns the waiver: "
+            "an exception needs an approver other than its author"
+        )
+    if target is not None and _same_party(approved_by, target.metadata.get("owner")):
+        return (
+            f"waiver is approved by {approved_by!r}, the team that owns {target.identity}: "
+            "the owner of the waived artifact cannot approve its own exception"
+        )
+    if approvers is not None and not any(_same_party(approved_by, a) for a in approvers):
+        listed = ", ".join(approvers) if approvers else "(none)"
+        return (
+            f"waiver is approved by {approved_by!r}, who is not among waivers.approvers in "
+            f"govctl.yaml ({listed})"
+        )
+    return None
+
+
 def review_waivers(
     registry: Registry,
     graph: DependencyGraph,
     rules: Mapping[str, RuleMeta],
     today: dt.date,
     max_days: int,
+    approvers: Sequence[str] | None = None,
 ) -> WaiverReview:
     problems: list[RawFinding] = []
     active: dict[tuple[str, str], str] = {}
@@ -119,6 +158,9 @@ def review_waivers(
                         "spec.rule",
                     )
                 )
+        not_independent = approval_problem(waiver, target, approvers)
+        if not_independent:
+            problems.append(_problem("GOV-WVR-004", not_independent, waiver, "spec.approvedBy"))
         if len(problems) == before:
             active.setdefault((rule_id, target_id), waiver.identity)
     return WaiverReview(tuple(problems), active)

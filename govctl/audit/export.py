@@ -44,6 +44,7 @@ from govctl.audit.sqlutil import fetch_first
 from govctl.audit.store import first_line, reading
 from govctl.audit.verify import Evidence, VerifyReport, chain_problems
 from govctl.errors import AuditIntegrityError, UsageError
+from govctl.fileio import write_output
 
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -163,7 +164,7 @@ def export_events(
         ],
     }
     manifest_path = out_dir / EXPORT_MANIFEST
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+    write_output(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return ExportResult(out_dir, manifest_path, (target,), low, high, rows)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +18,15 @@ import duckdb
 from govctl.audit.payload import EVENT_TYPES, format_time
 from govctl.audit.sqlutil import fetch_all
 from govctl.audit.store import first_line, open_reader
+from govctl.clock import parse_instant
 from govctl.errors import UsageError
 
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
-def parse_time_bound(text: str, *, end: bool = False) -> str:
-    """A user-given date or timestamp as the store's fixed-width UTC text."""
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-            moment = day + timedelta(days=1, microseconds=-1) if end else day
-        else:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
-    return format_time(moment)
+def parse_time_bound(text: str, *, end: bool = False, what: str = "time") -> str:
+    """A user-given date or timestamp as the store's fixed-width UTC text (range: ``clock``)."""
+    return format_time(parse_instant(text, what, end=end, assume_utc=True))
 
 
 def day_start(moment: datetime) -> datetime:

@@ -8,6 +8,7 @@ from typing import Any
 from govctl.audit.auditor import AsOf
 from govctl.audit.query import LogEntry, QueryResult
 from govctl.audit.verify import VerifyReport
+from govctl.escape import inline, inline_lines
 
 
 def to_json(value: Any) -> str:
@@ -35,7 +36,7 @@ def log_text(entries: list[LogEntry]) -> str:
             f"{e.seq:>8}  {e.get('time')}  {e.get('type'):<10} {e.get('actor')}  "
             f"commit {_short(git.get('commit'))}  {summary}  {shown}".rstrip()
         )
-    return "\n".join(lines) if lines else "no events match"
+    return inline_lines(lines) if lines else "no events match"
 
 
 def log_json(entries: list[LogEntry]) -> str:
@@ -46,7 +47,7 @@ def log_json(entries: list[LogEntry]) -> str:
 
 def query_text(result: QueryResult) -> str:
     cells = [[str(c) for c in result.columns]] + [
-        ["NULL" if v is None else str(v) for v in row] for row in result.rows
+        ["NULL" if v is None else inline(v) for v in row] for row in result.rows
     ]
     widths = [min(max(len(r[i]) for r in cells), 60) for i in range(len(result.columns))]
     out = ["  ".join(v[:60].ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
@@ -92,7 +93,7 @@ def verify_text(report: VerifyReport) -> str:
     else:
         lines.append(f"chain: {'ok' if report.sql.ok else 'BROKEN'} ({agree})")
     lines.append(f"checkpoints checked: {report.checkpoints_checked}")
-    lines += [f"  {p.describe()}" for p in report.problems]
+    lines += [f"  {inline(p.describe())}" for p in report.problems]
     lines.append(
         "verified: ok" if report.ok else f"verification FAILED: {len(report.problems)} problem(s)"
     )
@@ -155,7 +156,7 @@ def asof_text(result: AsOf) -> str:
             f"  decided by: check seq {decided['seq']} policy {decided['policyDigest']} "
             f"engine {engine.get('name')} {engine.get('version')}"
         )
-    return "\n".join(lines)
+    return inline_lines(lines)
 
 
 def report_text(name: str, rows: list[dict[str, Any]]) -> str:
@@ -164,4 +165,4 @@ def report_text(name: str, rows: list[dict[str, Any]]) -> str:
     lines = [f"{name}: {len(rows)}"]
     for row in rows:
         lines.append("  " + "  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, [])))
-    return "\n".join(lines)
+    return inline_lines(lines)

@@ -1,26 +1,17 @@
-"""Writing command output: stdout, or a file replaced atomically (never half-written)."""
+"""Writing command output: stdout, or a user-named file through ``govctl.fileio.write_output``
+(atomic over regular files, written through devices and FIFOs, never replacing a symlink)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 import click
 
-from govctl.errors import InfraError
+from govctl.fileio import write_output
 
 
 def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise InfraError(f"cannot write {output}: {exc.strerror}") from None
+    write_output(output, text)

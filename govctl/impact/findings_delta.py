@@ -67,7 +67,7 @@ class SideEvaluator:
         registry, config = side.loaded.registry, side.config
         self.disabled = frozenset(config.policy.disabled)
         self.review: WaiverReview = review_waivers(
-            registry, graph, rules, now_date(now), config.waivers.maxDays
+            registry, graph, rules, now_date(now), config.waivers.maxDays, config.waivers.approvers
         )
         native = registry_findings(registry, side.loaded.problems)
         self.registry_raws = self._enabled((*native, *self.review.findings))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
+from govctl.escape import one_line
 from govctl.findings import Finding
 from govctl.impact.affected import AffectedDeployment
 from govctl.impact.changes import ArtifactChange
@@ -52,14 +53,14 @@ LABELS = {
 
 def cell(text: str) -> str:
     """Plain text safe in a GitHub table cell: no pipes, no HTML, no line breaks."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = one_line(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|")
 
 
 def code(text: str) -> str:
     """Inline code in a table cell; the fence grows when the text holds backticks."""
-    text = re.sub(r"\s+", " ", text).strip().replace("|", "\\|")
+    text = one_line(text).replace("|", "\\|")
     if not text:
         return ""
     fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
@@ -70,7 +71,7 @@ def code(text: str) -> str:
 def value(raw: Any) -> str:
     if raw is None:
         return "—"
-    text = re.sub(r"\s+", " ", show(raw)).strip()
+    text = one_line(show(raw))
     if len(text) > VALUE_CHARS:
         text = text[: VALUE_CHARS - 1] + "…"
     return code(text)
@@ -80,7 +81,11 @@ def mermaid_label(text: str) -> str:
     """A quoted Mermaid node label: ``/``, ``@`` and ``.`` are safe inside quotes; quotes and
     angle brackets are written as Mermaid entity codes."""
     return (
-        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+        one_line(text)
+        .replace("#", "#35;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from govctl.escape import inline_lines
 from govctl.findings import Finding
 from govctl.impact.predicates import show
 from govctl.impact.render_markdown import by_exposure, summary
@@ -71,4 +72,4 @@ def render(report: ImpactReport) -> str:
         out += ["Introduced:"] + [_finding(f) for f in delta.introduced]
     if delta.resolved:
         out += ["Resolved:"] + [_finding(f) for f in delta.resolved]
-    return "\n".join(out) + "\n"
+    return inline_lines(out) + "\n"

@@ -15,7 +15,7 @@ from govctl.check import config_json
 from govctl.clock import normalise_now
 from govctl.config import load_config
 from govctl.errors import ConfigError
-from govctl.gitio import GitRepository
+from govctl.gitio import GitRepository, require_ref
 from govctl.graph import DependencyGraph
 from govctl.impact.affected import AffectedDeployment, reach, touched_subjects
 from govctl.impact.approvals import Approval, approval_rules, required_approvals
@@ -108,6 +108,8 @@ def _load_sides(
 ) -> tuple[Side, Side, bool]:
     root = repo.root
     config_rel = config_relpath(root, options.config_path)
+    require_ref(options.base, "--base")
+    require_ref(options.head, "--head")
     base_sha = repo.resolve(options.base, "base")
     if options.head is None:
         head_config = _head_config(options, root)

@@ -16,7 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
-from govctl.canonical import digest_bytes
+import rfc8785
+
+from govctl.canonical import canonical_json, digest_bytes
 from govctl.loader.documents import (
     DocumentRecord,
     FileRecord,
@@ -58,10 +60,49 @@ class LoadProblem:
 
 @dataclass(frozen=True, slots=True)
 class DatasetStats:
+    """A dataset as measured: ``cases`` counts distinct, non-empty cases (docs/spec.md §2: declared
+    numbers are not trusted, and padding a golden set with copies or blanks must not count)."""
+
     digest: str
     cases: int
-    tag_counts: tuple[tuple[str, int], ...]
+    tag_counts: tuple[tuple[str, int], ...]  # over the distinct, non-empty cases
     invalid_lines: tuple[int, ...]
+    duplicate_key_lines: tuple[int, ...] = ()  # invalid lines that repeat a key in an object
+    duplicate_count: int = 0  # lines whose case (canonical JSON) appeared on an earlier line
+    duplicate_lines: tuple[tuple[int, int], ...] = ()  # (line, first line of that case), first 20
+    empty_count: int = 0  # JSON objects with no content besides tags
+    empty_lines: tuple[int, ...] = ()  # first 20
+
+    def encode(self) -> tuple[Any, ...]:
+        """A plain tuple for the parse cache (``decode`` reverses it)."""
+        return (
+            self.digest,
+            self.cases,
+            self.tag_counts,
+            self.invalid_lines,
+            self.duplicate_key_lines,
+            self.duplicate_count,
+            self.duplicate_lines,
+            self.empty_count,
+            self.empty_lines,
+        )
+
+    @classmethod
+    def decode(cls, data: Sequence[Any]) -> DatasetStats | None:
+        """None for an entry of another shape (written by another govctl): a cache miss."""
+        if len(data) != 9:
+            return None
+        return cls(
+            str(data[0]),
+            int(data[1]),
+            tuple((str(t), int(n)) for t, n in data[2]),
+            tuple(data[3]),
+            tuple(data[4]),
+            int(data[5]),
+            tuple((int(a), int(b)) for a, b in data[6]),
+            int(data[7]),
+            tuple(data[8]),
+        )
 
 
 class ParseCache(Protocol):
@@ -122,26 +163,85 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")  # Python's json would accept NaN and Infinity
 
 
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: a key given twice is refused (json.loads would keep the last)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _RepeatedKey("repeated key")
+    return out
+
+
+_BLANK_VALUES: tuple[Any, ...] = (None, "", [], {})
+REPORTED_LINES = 20  # line numbers kept per kind of problem
+
+
+def _is_empty_case(case: dict[str, Any]) -> bool:
+    """No field besides ``tags`` holds anything: a line that only pads the count."""
+    return all(value in _BLANK_VALUES for key, value in case.items() if key != "tags")
+
+
+def _case_key(case: dict[str, Any]) -> bytes:
+    """Canonical JSON (RFC 8785) of a case: the same case however its keys are ordered."""
+    try:
+        return canonical_json(case)
+    except rfc8785.CanonicalizationError:  # 1e999 (inf), integers past 2**53: keyed exactly
+        return json.dumps(case, sort_keys=True, separators=(",", ":")).encode()
+
+
 def measure_dataset(data: bytes) -> DatasetStats:
-    """Count JSONL cases and their tags; remember lines that are not JSON objects."""
-    cases = 0
+    """Count distinct, non-empty JSONL cases and their tags; remember invalid, repeated and empty
+    lines."""
     tags: dict[str, int] = {}
     invalid: list[int] = []
+    repeated_keys: list[int] = []
+    first_seen: dict[bytes, int] = {}
+    duplicates: list[tuple[int, int]] = []
+    duplicate_count = empty_count = 0
+    empty: list[int] = []
     for number, raw in _dataset_lines(data):
         try:
-            case = json.loads(raw, parse_constant=_not_json)
+            case = json.loads(raw, parse_constant=_not_json, object_pairs_hook=_unique_keys)
+        except _RepeatedKey:
+            invalid.append(number)
+            repeated_keys.append(number)
+            continue
         except (ValueError, RecursionError):  # RecursionError: nested beyond the C scanner's limit
             invalid.append(number)
             continue
         if not isinstance(case, dict):
             invalid.append(number)
             continue
-        cases += 1
+        if _is_empty_case(case):
+            empty_count += 1
+            if len(empty) < REPORTED_LINES:
+                empty.append(number)
+            continue
+        key = _case_key(case)
+        first = first_seen.setdefault(key, number)
+        if first != number:
+            duplicate_count += 1
+            if len(duplicates) < REPORTED_LINES:
+                duplicates.append((number, first))
+            continue
         case_tags = case.get("tags")
         if isinstance(case_tags, list):
             for tag in set(t for t in case_tags if isinstance(t, str)):
                 tags[tag] = tags.get(tag, 0) + 1
-    return DatasetStats(digest_bytes(data), cases, tuple(sorted(tags.items())), tuple(invalid))
+    return DatasetStats(
+        digest_bytes(data),
+        len(first_seen),
+        tuple(sorted(tags.items())),
+        tuple(invalid),
+        tuple(repeated_keys),
+        duplicate_count,
+        tuple(duplicates),
+        empty_count,
+        tuple(empty),
+    )
 
 
 class _Loader:
@@ -283,12 +383,25 @@ class _Loader:
                 out[suite.identity] = DatasetInfo(relative, False, None, 0, {}, ())
                 continue
             found = stats[sha]
-            for line in found.invalid_lines[:20]:
-                self.problems.append(
-                    LoadProblem("GOV-REG-001", "dataset line is not a JSON object", path, line, 1)
+            repeated = set(found.duplicate_key_lines)
+            for line in found.invalid_lines[:REPORTED_LINES]:
+                message = (
+                    "dataset line repeats a key in a JSON object"
+                    if line in repeated
+                    else "dataset line is not a JSON object"
                 )
+                self.problems.append(LoadProblem("GOV-REG-001", message, path, line, 1))
             out[suite.identity] = DatasetInfo(
-                path, True, found.digest, found.cases, dict(found.tag_counts), found.invalid_lines
+                path,
+                True,
+                found.digest,
+                found.cases,
+                dict(found.tag_counts),
+                found.invalid_lines,
+                found.duplicate_count,
+                tuple(line for line, _ in found.duplicate_lines),
+                found.empty_count,
+                found.empty_lines,
             )
         return out
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from govctl.fileio import NotReadable, read_regular, resolve_inside
+
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -74,9 +76,17 @@ class WorkTreeSource:
         if path.startswith("/") or path == ".." or path.startswith("../"):
             raise SourceProblem(path, "path leaves the repository")
         full = self.root / path
-        if not self._inside(full.resolve()):
-            raise SourceProblem(path, f"symlink points outside the repository ({full.resolve()})")
+        real = self._resolve(full, path)
+        if not self._inside(real):
+            raise SourceProblem(path, f"symlink points outside the repository ({real})")
         return full
+
+    @staticmethod
+    def _resolve(full: Path, shown: str) -> Path:
+        try:
+            return resolve_inside(full)
+        except NotReadable as exc:
+            raise SourceProblem(shown, exc.message) from None
 
     def list_yaml(self, roots: Sequence[str]) -> Listing:
         files: list[str] = []
@@ -85,7 +95,12 @@ class WorkTreeSource:
         present = 0
         for root in roots:
             top = self.root / root
-            if not self._inside(top.resolve()):
+            try:
+                real_top = self._resolve(top, root)
+            except SourceProblem as exc:
+                problems.append(exc)
+                continue
+            if not self._inside(real_top):
                 problems.append(SourceProblem(root, f"roots entry {root!r} leaves the repository"))
                 continue
             if not top.is_dir():
@@ -100,13 +115,16 @@ class WorkTreeSource:
                         continue
                     full = Path(folder) / name
                     rel = full.relative_to(self.root).as_posix()
-                    if full.is_symlink() and not self._inside(full.resolve()):
-                        problems.append(
-                            SourceProblem(
-                                rel, f"symlink points outside the repository ({os.readlink(full)})"
-                            )
-                        )
-                        continue
+                    if full.is_symlink():
+                        try:
+                            real = self._resolve(full, rel)
+                        except SourceProblem as exc:
+                            problems.append(exc)
+                            continue
+                        if not self._inside(real):
+                            message = f"symlink points outside the repository ({os.readlink(full)})"
+                            problems.append(SourceProblem(rel, message))
+                            continue
                     files.append(rel)
         if not present:  # nothing to check at all: fail closed rather than pass on zero files
             problems.extend(
@@ -121,8 +139,15 @@ class WorkTreeSource:
         out = []
         for name in dirs:
             full = folder / name
-            if full.is_symlink() and not self._inside(full.resolve()):
-                rel = full.relative_to(self.root).as_posix()
+            rel = full.relative_to(self.root).as_posix()
+            if not full.is_symlink():
+                continue
+            try:
+                real = self._resolve(full, rel)
+            except SourceProblem as exc:
+                out.append(exc)
+                continue
+            if not self._inside(real):
                 message = f"symlink points outside the repository ({os.readlink(full)})"
                 out.append(SourceProblem(rel, message))
         return out
@@ -130,17 +155,9 @@ class WorkTreeSource:
     def read_bytes(self, path: str, max_bytes: int) -> bytes:
         full = self.root / path if path in self._listed else self._absolute(path)
         try:
-            size = full.stat().st_size
-            if size > max_bytes:
-                raise SourceProblem(path, f"file is {size} bytes, over the {max_bytes}-byte bound")
-            with full.open("rb") as handle:
-                return handle.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise SourceProblem(path, "file not found") from None
-        except IsADirectoryError:
-            raise SourceProblem(path, "is a folder, not a file") from None
-        except OSError as exc:
-            raise SourceProblem(path, f"cannot read: {exc.strerror}") from None
+            return read_regular(full, max_bytes)
+        except NotReadable as exc:
+            raise SourceProblem(path, exc.message) from None
 
     def is_file(self, path: str) -> bool:
         try:

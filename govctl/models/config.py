@@ -34,6 +34,11 @@ class OpaSettings(Strict):
 
 class WaiverSettings(Strict):
     maxDays: PositiveInt = 90
+    approvers: list[NonEmpty] | None = Field(
+        default=None,
+        description="people or roles who may approve waivers (spec.approvedBy), e.g. "
+        "head-of-compliance; when set, any other approver is a GOV-WVR-004 finding",
+    )
 
 
 class ApprovalCondition(Strict):

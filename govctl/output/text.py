@@ -12,42 +12,20 @@ markdown), so every format neutralises hostile text and words its verdict the sa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
 from govctl.check import CheckResult
+from govctl.escape import inline
+from govctl.escape import one_line as one_line  # re-exported for the other renderers
+from govctl.escape import printable as printable  # re-exported for the other renderers
 from govctl.findings import SEVERITY_RANK, Finding
 from govctl.policy.bundle import RuleMeta
 
 NO_FILE = "(no file)"
 
 # --- Shared ------------------------------------------------------------------------------------
-
-# Characters a message may carry (it quotes user YAML) that must not reach a reader as-is: C0/C1
-# controls (terminal escape sequences), bidirectional overrides and invisible marks (they reorder
-# what a reviewer sees), line/paragraph separators, BOM, XML-invalid U+FFFE/U+FFFF and lone
-# surrogates (not encodable as UTF-8). Tab and newline are kept.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069"
-    "\ufeff\ufffe\uffff\ud800-\udfff]"
-)
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """``text`` with line breaks normalised to ``\\n`` and unsafe characters shown as escapes."""
-    return _UNSAFE.sub(_escape_char, text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def one_line(text: str) -> str:
-    """``printable`` text on a single line (for titles, attributes and table cells)."""
-    return " ".join(printable(text).split())
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -161,7 +139,7 @@ def _finding_lines(
     label = "waived" if finding.waived else finding.severity
     head = (
         f"  {_position(finding).ljust(pos_w)}  {paint(label.ljust(7), style)}  "
-        f"{paint(finding.rule.ljust(rule_w), 'rule')}  "
+        f"{paint(inline(finding.rule).ljust(rule_w), 'rule')}  "
     )
     indent = " " * (2 + pos_w + 2 + 7 + 2 + rule_w + 2)
     message, *rest = printable(finding.message).split("\n")
@@ -174,9 +152,9 @@ def _finding_lines(
 def _group(result: CheckResult, file: str, findings: Sequence[Finding], paint: _Paint) -> list[str]:
     widths = (
         max(len(_position(f)) for f in findings),
-        max(len(f.rule) for f in findings),
+        max(len(inline(f.rule)) for f in findings),
     )
-    lines = [paint(printable(file), "file")]
+    lines = [paint(inline(file), "file")]
     for finding in findings:
         lines.extend(_finding_lines(result, finding, widths, paint))
     return lines

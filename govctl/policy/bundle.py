@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from govctl.errors import PolicyError
+from govctl.fileio import NotReadable, read_regular, resolve_inside
 from govctl.models.kinds import KINDS
 from govctl.policy.modules import Annotation, RegoModule, parse_module
 from govctl.policy.rego_v1 import require_v1
 
+POLICY_MAX_BYTES = 8 * 1024 * 1024  # a .rego file larger than this is not a policy
 ENTRY_PACKAGE = "govctl_entry"
 ENTRY_PATH = "govctl_entry.rego"
 
@@ -264,9 +266,10 @@ def discover_rego(folders: Sequence[tuple[Path, str]]) -> list[tuple[str, Path]]
     for folder, prefix in folders:
         if not folder.exists():
             raise PolicyError(f"policy folder {prefix or folder} does not exist")
-        files = [folder] if folder.is_file() else sorted(folder.rglob("*.rego"))
+        single = not folder.is_dir()  # a file, or a FIFO/device that load_bundle refuses
+        files = [folder] if single else sorted(folder.rglob("*.rego"))
         for file in files:
-            rel = file.name if folder.is_file() else file.relative_to(folder).as_posix()
+            rel = file.name if single else file.relative_to(folder).as_posix()
             found.append((f"{prefix}/{rel}" if prefix else rel, file))
     return found
 
@@ -285,16 +288,16 @@ def load_bundle(
     shipped = trusted.resolve() if trusted is not None else None
     inside = repo.resolve() if repo is not None else None
     for display, file in discover_rego(folders):
-        real = file.resolve()
-        own = shipped is None or not real.is_relative_to(shipped)
-        if own and inside is not None and not real.is_relative_to(inside):
-            raise PolicyError(f"symlink points outside the repository ({real})", file=display)
         try:
-            source = file.read_bytes().decode("utf-8")
+            real = resolve_inside(file)
+            own = shipped is None or not real.is_relative_to(shipped)
+            if own and inside is not None and not real.is_relative_to(inside):
+                raise PolicyError(f"symlink points outside the repository ({real})", file=display)
+            source = read_regular(file, POLICY_MAX_BYTES).decode("utf-8")
+        except NotReadable as exc:  # a FIFO, device, socket or symlink loop: never read
+            raise PolicyError(exc.message, file=display) from None
         except UnicodeDecodeError as exc:
             raise PolicyError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
-        except OSError as exc:
-            raise PolicyError(f"cannot read: {exc.strerror}", file=display) from None
         if own:
             require_v1(display, source)
         modules.append(parse_module(display, source))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from govctl.errors import ConfigError
 from govctl.loader.yamlparse import parse_yaml
+from govctl.errors import PolicyError
+from govctl.fileio import NotReadable, resolve_inside
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
 from govctl.policy.bundle import PolicyBundle, RuleMeta, load_bundle
@@ -40,7 +42,10 @@ def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:
     folders: list[tuple[Path, str]] = []
     seen: set[Path] = set()
     for entry in config.policy.paths:
-        folder = (root / entry).resolve()
+        try:
+            folder = resolve_inside(root / entry)
+        except NotReadable as exc:  # a symlink loop: exit 3 naming the path, not a traceback
+            raise PolicyError(exc.message, file=entry) from None
         folders.append((folder, entry.rstrip("/")))
         seen.add(folder)
     builtin = builtin_catalog_dir()

@@ -6,7 +6,7 @@
 #   and datasets that cover adversarial and edge cases. Case counts, tag counts and digests are
 #   computed by govctl (input.derived.dataset); declared numbers are not trusted.
 # custom:
-#   kinds: [Deployment, EvalSuite]
+#   kinds: [Deployment, EvalSuite, EvalRun]
 package govctl.rules.evaluation
 
 import rego.v1
@@ -146,7 +146,17 @@ matching_run_ids contains id if {
 
 passing_run_ids contains id if {
 	some id in matching_run_ids
+	not dated_after_now(id)
 	run_passed(input.related[id])
+}
+
+# dated_after_now: a run that claims to complete after input.now is not evidence (GOV-EVL-005
+# reports it on the EvalRun): a date far in the future would otherwise keep GOV-EVL-003 quiet.
+dated_after_now(id) if completed_at[input.related[id].identity] > lib.now_ns
+
+future_matching_ids contains id if {
+	some id in matching_run_ids
+	dated_after_now(id)
 }
 
 has_passing_run if some _ in passing_run_ids
@@ -185,7 +195,7 @@ deny contains finding if {
 		"msg": concat("", [
 			"no passing EvalRun of suite ", suite.metadata.name, " covers prompt ",
 			served.metadata.name, "@", served.metadata.version, " (", served.digest, "), model ",
-			primary_ref, " and dataset ", dataset_digest, runs_note,
+			primary_ref, " and dataset ", dataset_digest, runs_note, future_note,
 			" — run the suite against exactly this prompt and model and commit the EvalRun",
 		]),
 	}
@@ -205,6 +215,13 @@ runs_note := concat("", [
 ]) if count(matching_run_ids) > 0
 
 runs_note := " (the suite has no EvalRuns)" if count(run_ids) == 0
+
+default future_note := ""
+
+future_note := concat("", [
+	"; ", lib.int_str(count(future_matching_ids)),
+	" of them dated after now, which is not evidence (GOV-EVL-005)",
+]) if count(future_matching_ids) > 0
 
 # completed_at: run identity → when the run completed, in epoch nanoseconds, computed by govctl
 # (input.derived.evalEvidence[].completedAtNs): timestamps are never parsed in Rego. Built once
@@ -265,6 +282,42 @@ warn contains finding if {
 			"the newest passing EvalRun ", run.metadata.name, " completed on ",
 			lib.date(run.spec.completedAt), ", ", lib.int_str(floor(age_ns / lib.day_ns)),
 			" days ago (limit ", lib.int_str(max_age_days), ") — re-run the suite and commit the new EvalRun",
+		]),
+	}
+}
+
+# METADATA
+# title: Evaluation evidence is not dated in the future
+# description: >-
+#   An EvalRun whose completedAt lies after the time of the check (input.now) cannot be evidence:
+#   it is ignored by GOV-EVL-002 and GOV-EVL-003, and reported on the run itself.
+# custom:
+#   id: GOV-EVL-005
+#   severity: error
+#   component: evaluation
+#   stage: baseline
+#   waivable: false
+#   kinds: [EvalRun]
+#   controls:
+#     - EU-AI-ACT:Art.15
+#     - NIST-AI-RMF:MEASURE-2.3
+#     - ISO-42001:A.6.2.4
+#   remediation: >-
+#     Set spec.completedAt to when the run really completed (RFC 3339, e.g. 2026-11-20T10:00:00Z);
+#     a check evaluated as of an earlier --now does not see later evidence.
+deny contains finding if {
+	input.subject.kind == "EvalRun"
+	ns := input.derived.completedAtNs
+	is_number(ns)
+	ns > lib.now_ns
+	finding := {
+		"rule": "GOV-EVL-005",
+		"path": "spec.completedAt",
+		"msg": concat("", [
+			"EvalRun ", input.subject.metadata.name, " says it completed on ",
+			lib.date(input.subject.spec.completedAt), ", after the time of this check (",
+			lib.date(input.now), ") — evidence from the future is not evidence; set completedAt to ",
+			"when the run really completed",
 		]),
 	}
 }

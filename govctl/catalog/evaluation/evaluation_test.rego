@@ -176,6 +176,50 @@ test_evl_003_names_the_newest_of_several_stale_runs if {
 	}}
 }
 
+# GOV-EVL-005 (and GOV-EVL-002/003 ignoring evidence dated after now) -------------------------
+
+run_input(at, ns) := {
+	"subject": fx.patch(fx.run, [{"op": "add", "path": "/spec/completedAt", "value": at}]),
+	"related": {fx.suite.identity: fx.suite},
+	"derived": {"suite": fx.suite.identity, "completedAtNs": ns, "metrics": [], "passed": true},
+	"config": {},
+	"now": fx.now,
+	"change": null,
+}
+
+deployment_with_run_at(at, ns) := fx.patch(fx.deployment_input, [
+	{"op": "add", "path": "/related/EvalRun~1support-reply-golden-2026-11-20/spec/completedAt", "value": at},
+	{"op": "add", "path": "/derived/evalEvidence/0/completedAtNs", "value": ns},
+])
+
+test_evl_005_passes_for_a_run_completed_exactly_now if {
+	count(denies(run_input("2026-11-22T00:00:00+00:00", 1795305600000000000))) == 0
+}
+
+test_evl_005_fails_for_a_run_dated_tomorrow if {
+	denies(run_input("2026-11-23T00:00:00+00:00", 1795392000000000000)) == {{
+		"rule": "GOV-EVL-005",
+		"path": "spec.completedAt",
+		"msg": "EvalRun support-reply-golden-2026-11-20 says it completed on 2026-11-23, after the time of this check (2026-11-22) — evidence from the future is not evidence; set completedAt to when the run really completed",
+	}}
+}
+
+test_evl_005_fails_for_a_run_dated_in_year_9999 if {
+	fx.rules(denies(run_input("9999-01-01T00:00:00+00:00", 253370764800000000000))) == {"GOV-EVL-005"}
+}
+
+test_evl_002_does_not_accept_a_run_dated_after_now if {
+	inp := deployment_with_run_at("9999-01-01T00:00:00+00:00", 253370764800000000000)
+	fx.rules(denies(inp)) == {"GOV-EVL-002"}
+	count(warns(inp)) == 0
+	some finding in denies(inp)
+	contains(finding.msg, "1 of them dated after now, which is not evidence (GOV-EVL-005)")
+}
+
+test_evl_002_accepts_a_run_completed_exactly_now if {
+	count(denies(deployment_with_run_at("2026-11-22T00:00:00+00:00", 1795305600000000000))) == 0
+}
+
 # GOV-EVL-004 ------------------------------------------------------------------------------
 
 test_evl_004_passes_with_both_tags if {

@@ -110,8 +110,8 @@ def log_command(
         types,
         artifact,
         actor,
-        parse_time_bound(since) if since else None,
-        parse_time_bound(until, end=True) if until else None,
+        parse_time_bound(since, what="--since") if since else None,
+        parse_time_bound(until, end=True, what="--until") if until else None,
         limit,
     )
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
@@ -142,7 +142,7 @@ def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
 def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, local: bool) -> int:
     """What was live at TIME, who approved it, and which policies decided."""
     paths = _paths(ctx, local)
-    at = parse_time_bound(time, end=True)
+    at = parse_time_bound(time, end=True, what="TIME")
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         result = auditor.as_of(con, at, deployment)
     if deployment and result.release is not None and not result.deployments:
@@ -203,8 +203,8 @@ def export_command(
         timeout=paths.lock_timeout,
         out_dir=out,
         fmt=fmt,
-        since=parse_time_bound(since) if since else None,
-        until=parse_time_bound(until, end=True) if until else None,
+        since=parse_time_bound(since, what="--since") if since else None,
+        until=parse_time_bound(until, end=True, what="--until") if until else None,
         created_at=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     )
     span = f"events {result.first_seq}..{result.last_seq}" if result.rows else "no events"

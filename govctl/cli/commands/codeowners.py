@@ -13,6 +13,7 @@ from govctl import api
 from govctl.cli.context import CliContext
 from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, codeowners_text
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, InfraError
+from govctl.fileio import write_output
 from govctl.loader.source import WorkTreeSource
 
 
@@ -61,7 +62,7 @@ def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Pa
     settings = _settings(ctx, org)
     registry = api.load_registry(root, ctx.config())
     wanted = codeowners_text(registry, WorkTreeSource(root), settings)
-    target = output.resolve() if output else root / settings.path
+    target = output if output else root / settings.path
     shown = str(output) if output else settings.path
     try:
         current = target.read_text(encoding="utf-8") if target.is_file() else None
@@ -80,10 +81,6 @@ def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Pa
     if current == wanted:
         click.echo(f"{shown} is up to date")
         return EXIT_CLEAN
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(wanted, encoding="utf-8")
-    except OSError as exc:
-        raise InfraError(f"cannot write {shown}: {exc}") from None
+    write_output(target, wanted)
     click.echo(f"wrote {shown}")
     return EXIT_CLEAN

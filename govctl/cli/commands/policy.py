@@ -7,6 +7,7 @@ import json
 import click
 
 from govctl.cli.context import CliContext
+from govctl.escape import inline, one_line, safe_json
 from govctl.native_rules import NATIVE_RULES
 from govctl.policy.bundle import RuleMeta, policy_problems
 from govctl.policy.catalog import load_policies, rule_catalog
@@ -25,7 +26,7 @@ def _report_text(report: PolicyTestReport, verbose: bool) -> str:
             case = outcome.case
             detail = f": {outcome.message}" if outcome.message else ""
             lines.append(
-                f"{outcome.status.upper():5} {case.module}:{case.line}: {case.ref}{detail}"
+                inline(f"{outcome.status.upper():5} {case.module}:{case.line}: {case.ref}{detail}")
             )
     counts = report.counts()
     total = len(report.outcomes)
@@ -82,7 +83,8 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
 
 
 def _row(rule: RuleMeta) -> list[str]:
-    return [
+    # Ids, titles and controls come from the METADATA of a repository's own policies.
+    cells = [
         rule.id,
         rule.severity,
         rule.component,
@@ -91,6 +93,7 @@ def _row(rule: RuleMeta) -> list[str]:
         rule.title,
         ", ".join(rule.controls),
     ]
+    return [one_line(cell) for cell in cells]
 
 
 @click.command("list")
@@ -104,7 +107,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
     disabled = set(config.policy.disabled)
     if fmt == "json":
         data = [{**r.as_json(), "disabled": r.id in disabled} for r in rules]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
         return 0
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
@@ -116,11 +119,10 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         return 0
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""
-        click.echo(
-            f"{rule.id:12} {rule.severity:7} {rule.component:16} {rule.stage:8} {rule.title}{flag}"
-        )
+        rule_id, severity, component, stage, _, title, controls = _row(rule)
+        click.echo(f"{rule_id:12} {severity:7} {component:16} {stage:8} {title}{flag}")
         if rule.controls:
-            click.echo(f"{'':12} controls: {', '.join(rule.controls)}")
+            click.echo(f"{'':12} controls: {controls}")
     click.echo(f"{len(rules)} rules")
     return 0
 
@@ -154,7 +156,9 @@ def lint_command(ctx: CliContext, fmt: str) -> int:
         )
     else:
         for issue in issues:
-            click.echo(f"{issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}")
+            click.echo(
+                inline(f"{issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}")
+            )
         click.echo(f"{len(issues)} issue{'s' if len(issues) != 1 else ''}")
     return 1 if issues else 0
 

@@ -9,6 +9,7 @@ import click
 from govctl import api
 from govctl.cli.context import CliContext
 from govctl.errors import UsageError
+from govctl.escape import inline, safe_json
 from govctl.graph import DependencyGraph
 from govctl.models.kinds import KINDS
 from govctl.registry import Artifact, Registry
@@ -52,7 +53,8 @@ def list_command(ctx: CliContext, kind: str | None, fmt: str) -> int:
         )
         return 0
     for a in artifacts:
-        click.echo(f"{a.identity:60} {a.metadata.get('owner', ''):16} {a.path}")
+        owner = inline(a.metadata.get("owner", ""))
+        click.echo(f"{inline(a.identity):60} {owner:16} {inline(a.path)}")
     click.echo(f"{len(artifacts)} artifacts; registry digest {registry.digest}")
     return 0
 
@@ -82,22 +84,17 @@ def show_command(ctx: CliContext, ref: str) -> int:
         for a in registry
         if a.identity != artifact.identity and artifact.identity in graph.closure(a.identity)
     ]
-    click.echo(
-        json.dumps(
-            {
-                "identity": artifact.identity,
-                "file": artifact.path,
-                "line": artifact.line,
-                "digest": artifact.digest,
-                "valid": artifact.valid,
-                "document": artifact.doc,
-                "dependsOn": sorted(graph.closure(artifact.identity)),
-                "dependents": sorted(dependents),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
+    shown = {
+        "identity": artifact.identity,
+        "file": artifact.path,
+        "line": artifact.line,
+        "digest": artifact.digest,
+        "valid": artifact.valid,
+        "document": artifact.doc,
+        "dependsOn": sorted(graph.closure(artifact.identity)),
+        "dependents": sorted(dependents),
+    }
+    click.echo(safe_json(json.dumps(shown, indent=2, ensure_ascii=False)))
     return 0
 
 
@@ -122,13 +119,13 @@ def graph_command(ctx: CliContext, fmt: str) -> int:
     elif fmt == "dot":
         click.echo("digraph govctl {\n  rankdir=LR;")
         for f, t in edges:
-            click.echo(f'  "{f}" -> "{t}";')
+            click.echo(inline(f'  "{f}" -> "{t}";'))
         click.echo("}")
     else:
         ids = {i: f"n{n}" for n, i in enumerate(sorted(a.identity for a in registry))}
         click.echo("graph LR")
         for identity, node in ids.items():
-            click.echo(f'  {node}["{identity}"]')
+            click.echo(inline(f'  {node}["{identity}"]'))
         for f, t in edges:
             click.echo(f"  {ids[f]} --> {ids[t]}")
     return 0

@@ -8,6 +8,7 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
+from govctl.escape import inline, inline_lines, safe_json
 from govctl.reports import COMPONENTS, STAGES, CostReport, Scorecard
 
 MARK = {"pass": "pass", "fail": "FAIL", "waived": "waived", "not evaluated": "-"}
@@ -29,7 +30,7 @@ def _readiness_text(cards: list[Scorecard]) -> str:
         out.append("")
     ready = sum(c.ready for c in cards)
     out.append(f"{ready} of {len(cards)} deployments ready to go live")
-    return "\n".join(out) + "\n"
+    return inline_lines(out) + "\n"
 
 
 def _readiness_markdown(cards: list[Scorecard]) -> str:
@@ -47,7 +48,7 @@ def _readiness_markdown(cards: list[Scorecard]) -> str:
             + " | ".join(marks)
             + " |"
         )
-    return "\n".join(out) + "\n"
+    return inline_lines(out) + "\n"
 
 
 @click.command("readiness")
@@ -68,7 +69,9 @@ def readiness_command(
     )
     cards = api.readiness(options, deployment)
     if fmt == "json":
-        click.echo(json.dumps([c.as_json() for c in cards], indent=2, ensure_ascii=False))
+        click.echo(
+            safe_json(json.dumps([c.as_json() for c in cards], indent=2, ensure_ascii=False))
+        )
     elif fmt == "markdown":
         click.echo(_readiness_markdown(cards), nl=False)
     else:
@@ -95,7 +98,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _cost_rows(report: CostReport) -> list[list[str]]:
-    return [
+    rows = [
         [
             line.ref or "-",
             line.role,
@@ -105,6 +108,7 @@ def _cost_rows(report: CostReport) -> list[list[str]]:
         ]
         for line in report.lines
     ]
+    return [[inline(cell) for cell in row] for row in rows]
 
 
 @click.command("cost")
@@ -127,8 +131,11 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
         flag = "  OVER CEILING" if report.over_ceiling else ""
         if fmt == "markdown":
             click.echo(
-                f"**{report.deployment}** ({report.environment}) — "
-                f"monthly ceiling {ceiling} USD{flag}\n"
+                inline(
+                    f"**{report.deployment}** ({report.environment}) — "
+                    f"monthly ceiling {ceiling} USD{flag}"
+                )
+                + "\n"
             )
             click.echo("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
             for row in _cost_rows(report):
@@ -136,7 +143,10 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
             click.echo("")
         else:
             click.echo(
-                f"{report.deployment} ({report.environment}): monthly ceiling {ceiling} USD{flag}"
+                inline(
+                    f"{report.deployment} ({report.environment}): monthly ceiling {ceiling} "
+                    f"USD{flag}"
+                )
             )
             click.echo(_table(header, _cost_rows(report)))
     return 1 if any(r.over_ceiling for r in reports) else 0
