@@ -4,18 +4,40 @@ The built-in catalog ships inside the package (``govctl/catalog``). A repository
 policies under ``policy.paths``, can switch the built-ins off (``policy.builtin: false``) and can
 disable individual rules by id (``policy.disabled``). When a configured path *is* the built-in
 catalog folder, it is loaded once.
+
+A repository package with the same name as a built-in package *replaces* it (with the built-in
+package's tests): a vendored identical copy is therefore simply used, once, and an edited copy
+changes the rules (docs/policies.md, "Customising the catalog"). The same package declared by two
+repository files, and the same rule id annotated in two modules, are errors naming both files.
+Parameters (``govctl.policy.parameters``) are resolved here and travel with the bundle as data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from govctl.errors import PolicyError
+from govctl.loader.yamlparse import parse_yaml
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import PolicyBundle, RuleMeta, load_bundle
+from govctl.policy.bundle import PolicyBundle, RuleMeta, build_bundle, load_modules
+from govctl.policy.modules import RegoModule
+from govctl.policy.parameters import (
+    EffectiveParameter,
+    LineOf,
+    ParameterSpec,
+    builtin_declarations,
+    effective_parameters,
+    module_declarations,
+    parameters_data,
+)
 
 BUILTIN_PREFIX = "govctl:catalog"
+CONFIG_FILENAME = "govctl.yaml"
 
 
 def builtin_catalog_dir() -> Path | None:
@@ -38,8 +60,142 @@ def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:
     return folders
 
 
-def load_policies(root: Path, config: Config) -> PolicyBundle:
-    return load_bundle(policy_folders(root, config), trusted=builtin_catalog_dir(), repo=root)
+def _is_builtin(module: RegoModule) -> bool:
+    return module.path.startswith(BUILTIN_PREFIX + "/")
+
+
+def _check_unique_packages(own: Sequence[RegoModule]) -> None:
+    """A package is one file in a repository: two files with the same package would merge
+    silently (or conflict) on the engines, and one of them could not replace a built-in."""
+    first: dict[str, str] = {}
+    for module in own:
+        if module.is_test:
+            continue
+        if module.package in first:
+            raise PolicyError(
+                f"package {module.package} is declared by both {first[module.package]} and "
+                f"{module.path}: keep one file per package",
+                file=module.path,
+            )
+        first[module.package] = module.path
+
+
+def _check_unique_rule_ids(modules: Sequence[RegoModule]) -> None:
+    first: dict[str, str] = {}
+    for module in modules:
+        if module.is_test:
+            continue
+        for ann in module.annotations:
+            rule = ann.custom.get("id")
+            if rule is None:
+                continue
+            where = f"{module.path}:{ann.line}"
+            other = first.setdefault(str(rule), where)
+            if other != where and not other.startswith(module.path + ":"):
+                raise PolicyError(
+                    f"rule {rule} is defined twice: in {other} and in {where} — give the new "
+                    "rule its own id, or replace the built-in package by declaring the same "
+                    "package (see `govctl policy eject`)",
+                    file=module.path,
+                    line=ann.line,
+                )
+
+
+def merge_modules(
+    own: Sequence[RegoModule], builtin: Sequence[RegoModule]
+) -> tuple[list[RegoModule], dict[str, str]]:
+    """The repository's modules plus the built-in ones it does not replace, and
+    package → replacing file for every replaced built-in package."""
+    _check_unique_packages(own)
+    own_packages = {m.package: m.path for m in own if not m.is_test}
+    own_tests = {m.package for m in own if m.is_test}
+    replaced_tests = {f"{package}_test" for package in own_packages}
+    kept = [
+        m
+        for m in builtin
+        if not (
+            (not m.is_test and m.package in own_packages)
+            or (m.is_test and (m.package in own_tests or m.package in replaced_tests))
+        )
+    ]
+    builtin_packages = {m.package for m in builtin if not m.is_test}
+    overrides = {p: path for p, path in own_packages.items() if p in builtin_packages}
+    modules = [*own, *kept]
+    _check_unique_rule_ids(modules)
+    return modules, overrides
+
+
+def config_lines(config_file: Path) -> LineOf:
+    """Locates key paths of govctl.yaml (parsed with positions only when an error needs it)."""
+
+    def line_of(keys: tuple[str, ...]) -> int | None:
+        try:
+            parsed = parse_yaml(config_file.read_text(encoding="utf-8"), positions=True)
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not parsed.documents:
+            return None
+        positions = parsed.documents[0].positions
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in positions:
+                return positions[keys[:n]][0]
+        return None
+
+    return line_of
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    bundle: PolicyBundle
+    parameters: Mapping[str, Mapping[str, EffectiveParameter]]  # rule → name → parameter
+
+    def default_data(self) -> dict[str, Any]:
+        """The bundle's data with every parameter at its declared default: what Rego unit tests
+        (written against the defaults, as ``opa test`` sees them) run with."""
+        return parameters_data(
+            {
+                rule: {name: EffectiveParameter(p.spec, p.spec.default) for name, p in ps.items()}
+                for rule, ps in self.parameters.items()
+            }
+        )
+
+
+def load_catalog(
+    root: Path, config: Config, config_file: Path | None = None, display: str | None = None
+) -> LoadedCatalog:
+    """The bundle (with its parameters as data) and every effective parameter."""
+    builtin_dir = builtin_catalog_dir()
+    own: list[RegoModule] = []
+    builtin: list[RegoModule] = []
+    for folder, prefix in policy_folders(root, config):
+        loaded = load_modules([(folder, prefix)], trusted=builtin_dir, repo=root)
+        if builtin_dir is not None and folder.resolve() == builtin_dir.resolve():
+            builtin.extend(loaded)
+        else:
+            own.extend(loaded)
+    modules, overrides = merge_modules(own, builtin)
+    bundle = build_bundle(modules)
+    declared: dict[str, dict[str, ParameterSpec]] = {}
+    if builtin and builtin_dir is not None:
+        declared.update(builtin_declarations(builtin_dir, BUILTIN_PREFIX))
+    for rule, params in module_declarations(bundle.modules).items():
+        declared.setdefault(rule, {}).update(params)
+    effective = effective_parameters(
+        declared,
+        config,
+        config_lines(config_file or root / CONFIG_FILENAME),
+        display or CONFIG_FILENAME,
+    )
+    bundle = dataclasses.replace(
+        bundle.with_data(parameters_data(effective)), overrides=dict(overrides)
+    )
+    return LoadedCatalog(bundle, effective)
+
+
+def load_policies(
+    root: Path, config: Config, config_file: Path | None = None, display: str | None = None
+) -> PolicyBundle:
+    return load_catalog(root, config, config_file, display).bundle
 
 
 def rule_catalog(bundle: PolicyBundle) -> Mapping[str, RuleMeta]:

@@ -47,7 +47,9 @@ _ERROR_LOCATION = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|(\d+)")
 _ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
 
 
-def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path: str) -> None:
+def _init_worker(
+    slots: Any, counter: Any, sources: dict[str, str], stderr_path: str, data_json: str
+) -> None:
     # Native code writes crash reports to fd 2; keep them out of govctl's own stderr and
     # quote them in the one-line error instead.
     fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -58,6 +60,7 @@ def _init_worker(slots: Any, counter: Any, sources: dict[str, str], stderr_path:
         counter.value += 1
     _WORKER["slots"] = slots
     _WORKER["sources"] = sources
+    _WORKER["data"] = data_json
 
 
 def _compile() -> str | None:
@@ -72,6 +75,9 @@ def _compile() -> str | None:
     try:
         for path, source in _WORKER["sources"].items():
             interpreter.add_module(path, source)
+        # All of the bundle's data in one call: regopy ignores a second call with a top-level
+        # key it already holds.
+        interpreter.add_data_json(_WORKER.get("data") or "{}")
         bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
     except RegoError as exc:
         return str(exc)
@@ -178,7 +184,9 @@ class EmbeddedEngine:
         with contextlib.suppress(OSError):
             os.unlink(self._stderr_path)
 
-    def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
+    def _pool(
+        self, workers: int, sources: dict[str, str], data_json: str
+    ) -> tuple[ProcessPoolExecutor, Any]:
         # Fork is fastest, but a process that has loaded DuckDB must not fork regopy workers:
         # they then grow without bound (1.5 GB each on a 10k check). govctl itself never loads
         # DuckDB before evaluating; a library caller might, and then gets clean spawned workers.
@@ -190,7 +198,7 @@ class EmbeddedEngine:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(slots, counter, sources, self._stderr_path),
+            initargs=(slots, counter, sources, self._stderr_path, data_json),
         )
         return pool, slots
 
@@ -218,7 +226,7 @@ class EmbeddedEngine:
         try:
             for chunk in _chunks(requests, seen):
                 if pool is None:
-                    pool, slots = self._pool(self.workers, sources)
+                    pool, slots = self._pool(self.workers, sources, bundle.data_json())
                 futures.append(pool.submit(_evaluate_chunk, chunk))
             outcomes = [future.result() for future in futures]
         except BrokenProcessPool:
@@ -267,7 +275,10 @@ class EmbeddedEngine:
         if not suspects:
             culprit = None
         else:
-            culprit = next((i for i in suspects if self._crashes_alone(sources, requests[i])), None)
+            data_json = bundle.data_json()
+            culprit = next(
+                (i for i in suspects if self._crashes_alone(sources, data_json, requests[i])), None
+            )
         if culprit is None and not suspects:
             return EngineError(
                 f"the regopy worker process crashed while compiling the policy bundle"
@@ -286,8 +297,8 @@ class EmbeddedEngine:
             subject=subject,
         )
 
-    def _crashes_alone(self, sources: dict[str, str], request: EvalRequest) -> bool:
-        pool, _ = self._pool(1, sources)
+    def _crashes_alone(self, sources: dict[str, str], data_json: str, request: EvalRequest) -> bool:
+        pool, _ = self._pool(1, sources, data_json)
         try:
             pool.submit(_evaluate_chunk, [(0, request.kind, request.input_json)]).result()
         except BrokenProcessPool:

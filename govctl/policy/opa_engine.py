@@ -178,7 +178,9 @@ class OpaEngine:
             return {}
         sources = bundle.sources()
         sources[BATCH_PATH] = BATCH_SOURCE
-        policies = OpaPolicies(self._opa(), self.endpoint.url, self.timeout, Layout.of(sources))
+        policies = OpaPolicies(
+            self._opa(), self.endpoint.url, self.timeout, Layout.of(sources, bundle.data)
+        )
         now = time.time()
         # Best effort: a server that cannot list or delete fails the upload anyway.
         with contextlib.suppress(EngineError):

@@ -25,6 +25,7 @@ which govctl treats as a failure, never as a pass).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,14 +80,26 @@ class Layout:
     order: tuple[str, ...]  # module paths in upload order
     ids: Mapping[str, str]  # module path → policy id
     relocated: Mapping[str, RelocatedModule]
+    # The bundle's data, as (path under the namespace, document) pairs: two levels deep, so a
+    # document never lands on a package path (data.govctl.parameters next to govctl.lib).
+    documents: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, sources: Mapping[str, str]) -> Layout:
+    def of(cls, sources: Mapping[str, str], data: Mapping[str, Any] | None = None) -> Layout:
         digest = hashlib.sha256(LAYOUT.encode())
         for path in sorted(sources):
             for part in (path, sources[path]):
-                data = part.encode("utf-8")
-                digest.update(len(data).to_bytes(8, "big") + data)
+                encoded = part.encode("utf-8")
+                digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        documents = tuple(
+            (f"{top}/{sub}", value)
+            for top, inner in sorted((data or {}).items())
+            if isinstance(inner, dict)
+            for sub, value in sorted(inner.items())
+        )
+        if documents:  # the data is part of the key: another value is another namespace
+            text = json.dumps(documents, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            digest.update(len(text).to_bytes(8, "big") + text)
         key = digest.hexdigest()[:24]
         namespace = f"{ID_ROOT}_{key}"
         order = tuple(dependency_order(sources))
@@ -96,6 +109,7 @@ class Layout:
             order=order,
             ids={path: f"{ID_ROOT}/{key}/{n}" for n, path in enumerate(order)},
             relocated={path: relocate(sources[path], namespace) for path in order},
+            documents=documents,
         )
 
     @property
@@ -188,9 +202,20 @@ class OpaPolicies:
                     return False
                 if policy["result"]["raw"] != self.layout.relocated[path].source:
                     return False
+        for path, value in self.layout.documents:
+            with opa_call(self.url, self.timeout, "checking uploaded data"):
+                try:
+                    found = self.client.get_data(f"{self.layout.namespace}/{path}")
+                except PolicyNotFoundError:
+                    return False
+                if found.get("result") != value:
+                    return False
         return True
 
     def _upload(self) -> None:
+        for path, value in self.layout.documents:
+            with opa_call(self.url, self.timeout, "uploading policy data"):
+                self.client.update_or_create_data(value, f"{self.layout.namespace}/{path}")
         pending = list(self.layout.order)
         while pending:
             rejected: dict[str, tuple[OpaProblem, ...]] = {}

@@ -11,6 +11,7 @@ in its body; native rules (computed in Python) are reported apart.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import re
 from collections.abc import Mapping, Sequence
@@ -83,7 +84,7 @@ def discover_tests(modules: Sequence[RegoModule], pattern: str | None = None) ->
 _STATE: dict[str, Any] = {}  # worker-process state (never used in govctl's own process)
 
 
-def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str]) -> None:
+def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str], data_json: str) -> None:
     from regopy import Interpreter, LogLevel
 
     interpreter = Interpreter()
@@ -91,13 +92,14 @@ def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str]) -> None:
     interpreter.strict_built_in_errors = True
     for path, source in sources.items():
         interpreter.add_module(path, source)
+    interpreter.add_data_json(data_json)  # once: regopy ignores a second call
     entrypoints = [r.removeprefix("data.").replace(".", "/") for r in refs]
     _STATE.update(interpreter=interpreter, bundle=interpreter.build(None, entrypoints))
 
 
-def _run_tests(sources: dict[str, str], refs: list[str]) -> list[str]:
+def _run_tests(sources: dict[str, str], refs: list[str], data_json: str) -> list[str]:
     statuses = []
-    _fresh_interpreter(sources, refs)
+    _fresh_interpreter(sources, refs, data_json)
     for ref in refs:
         entry = ref.removeprefix("data.").replace(".", "/")
         try:
@@ -108,7 +110,7 @@ def _run_tests(sources: dict[str, str], refs: list[str]) -> list[str]:
             ok, value = False, None
         if not ok:
             statuses.append("error")
-            _fresh_interpreter(sources, refs)
+            _fresh_interpreter(sources, refs, data_json)
         else:
             statuses.append("pass" if value is True else "fail")
     return statuses
@@ -119,7 +121,11 @@ def run_tests(
     rule_ids: Sequence[str],
     native_ids: Sequence[str],
     pattern: str | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> PolicyTestReport:
+    """Run every test_* rule; ``data`` is the OPA data the tests see (default: the bundle's).
+    Tests are written against the declared parameter defaults, as ``opa test`` sees them."""
+    data_json = json.dumps(bundle.data if data is None else data, ensure_ascii=False)
     cases = discover_tests([*bundle.modules, *bundle.tests], pattern)
     sources = bundle.sources()
     for module in bundle.tests:
@@ -129,7 +135,9 @@ def run_tests(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             try:
-                statuses = pool.submit(_run_tests, sources, [c.ref for c in cases]).result()
+                statuses = pool.submit(
+                    _run_tests, sources, [c.ref for c in cases], data_json
+                ).result()
             except BrokenProcessPool:
                 raise EngineError(
                     "the regopy worker crashed while running policy tests", engine="embedded"

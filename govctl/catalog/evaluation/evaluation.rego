@@ -13,9 +13,12 @@ import rego.v1
 
 import data.govctl.lib
 
-min_cases := 200
+# Parameters (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+min_cases := lib.param("GOV-EVL-001", "minCases")
 
-max_age_days := 30
+max_age_days := lib.param("GOV-EVL-003", "maxAgeDays")
+
+required_tags := {tag | some tag in lib.param("GOV-EVL-004", "requiredTags")}
 
 # METADATA
 # title: Staging and prod deployments have an eval suite of 200+ cases
@@ -57,7 +60,7 @@ deny contains finding if {
 		"path": "spec.evalSuite",
 		"msg": concat("", [
 			"eval suite ", suite.metadata.name, " ", dataset_state(dataset), "; a ",
-			lib.environment, " deployment needs at least ", lib.int_str(min_cases),
+			lib.environment, " deployment needs at least ", lib.int_str(min_cases), " (minCases)",
 			" cases — add cases to the dataset",
 		]),
 	}
@@ -268,8 +271,6 @@ warn contains finding if {
 		]),
 	}
 }
-
-required_tags := {"adversarial", "edge_case"}
 
 has_cases(dataset, tag) if {
 	n := dataset.tagCounts[tag]

@@ -11,7 +11,8 @@ import rego.v1
 
 import data.govctl.lib
 
-min_retention_days := 180
+# Parameter (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+min_retention_days := lib.param("GOV-SEC-002", "minRetentionDays")
 
 logging := lib.get(lib.spec, "logging", {}) if lib.is_deployment
 

@@ -9,7 +9,7 @@ import click
 from govctl.cli.context import CliContext
 from govctl.native_rules import NATIVE_RULES
 from govctl.policy.bundle import RuleMeta
-from govctl.policy.catalog import load_policies, rule_catalog
+from govctl.policy.catalog import load_catalog, load_policies, rule_catalog
 from govctl.policy.testing import PolicyTestReport, run_tests
 
 
@@ -47,9 +47,12 @@ def _report_text(report: PolicyTestReport, verbose: bool) -> str:
 @click.pass_obj
 def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) -> int:
     """Run Rego unit tests (test_* rules) on the embedded engine; exit 2 on any failure."""
-    bundle = load_policies(ctx.root(), ctx.config())
+    loaded = load_catalog(ctx.root(), ctx.config())
+    bundle = loaded.bundle
     catalog = rule_catalog(bundle)
-    report = run_tests(bundle, sorted(catalog), sorted(NATIVE_RULES), pattern)
+    report = run_tests(
+        bundle, sorted(catalog), sorted(NATIVE_RULES), pattern, data=loaded.default_data()
+    )
     if fmt == "json":
         data = {
             "tests": [
