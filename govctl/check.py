@@ -26,7 +26,7 @@ from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
 from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle, RuleMeta
-from govctl.policy.catalog import load_policies, rule_catalog
+from govctl.policy.catalog import config_lines, load_policies, rule_catalog
 from govctl.policy.engine import (
     EngineSettings,
     EvalRequest,
@@ -35,6 +35,7 @@ from govctl.policy.engine import (
     normalise,
 )
 from govctl.policy.inputs import InputBuilder
+from govctl.policy.severity import apply_severity, rules_with_severity, severity_overrides
 from govctl.registry import Artifact, Registry
 from govctl.waivers import apply_waivers, review_waivers
 
@@ -101,6 +102,8 @@ class CheckResult:
     timings: Mapping[str, float] = field(default_factory=dict)
     govctl_version: str = __version__
     registry: Registry | None = field(default=None, repr=False, compare=False)
+    # package → the repository file that replaces the built-in package of that name
+    policy_overrides: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -274,8 +277,12 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
-    bundle = load_policies(root, config)
-    rules = rule_catalog(bundle)
+    config_file = options.config_path or root / CONFIG_FILENAME
+    bundle = load_policies(root, config, config_file)
+    severities = severity_overrides(
+        config, rule_catalog(bundle), config_lines(config_file), str(config_file.name)
+    )
+    rules = rules_with_severity(rule_catalog(bundle), severities)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
     if change_provider is None and options.base:
         # Resolved now, so a bad ref fails (exit 2) before any work is done.
@@ -311,6 +318,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     lap("evaluate")
     disabled = set(config.policy.disabled)
     raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
+    raws = apply_severity(raws, severities)
     locator = Locator(
         WorkTreeSource(root), registry, LoadSettings().limits, loaded.file_hashes, cache
     )
@@ -336,4 +344,5 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         evaluated_subjects=evaluation.evaluated,
         timings=timings,
         registry=registry,
+        policy_overrides=bundle.overrides,
     )
