@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 from govctl import __version__
+from govctl.baselines import apply_baseline, load_baseline, review_baseline
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
@@ -305,6 +306,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     change = change_provider(registry) if change_provider else None
     native = registry_findings(registry, loaded.problems)
     review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
+    baseline = review_baseline(
+        load_baseline(root, config.policy.baseline), rules, now_date(now), config.waivers.maxDays
+    )
     lap("resolve")
     builder = InputBuilder(registry, graph, config_json(config), now, change)
     settings = EngineSettings(
@@ -317,12 +321,17 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     )
     lap("evaluate")
     disabled = set(config.policy.disabled)
-    raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
+    raws = [
+        r
+        for r in (*native, *review.findings, *baseline.findings, *evaluation.findings)
+        if r.rule not in disabled
+    ]
     raws = apply_severity(raws, severities)
     locator = Locator(
         WorkTreeSource(root), registry, LoadSettings().limits, loaded.file_hashes, cache
     )
     findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
+    findings = apply_baseline(findings, baseline.active)
     if scope is not None:
         findings = [f for f in findings if f.ref in scope or _in_scope(f.file, paths)]
     findings.sort(key=sort_key)
