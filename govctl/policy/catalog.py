@@ -167,17 +167,23 @@ def load_catalog(
     builtin_dir = builtin_catalog_dir()
     own: list[RegoModule] = []
     builtin: list[RegoModule] = []
+    own_declared: dict[str, dict[str, ParameterSpec]] = {}
     for folder, prefix in policy_folders(root, config):
         loaded = load_modules([(folder, prefix)], trusted=builtin_dir, repo=root)
         if builtin_dir is not None and folder.resolve() == builtin_dir.resolve():
             builtin.extend(loaded)
         else:
             own.extend(loaded)
+            if folder.is_dir():  # a repository's parameters.yaml, as the catalog's
+                for rule, params in builtin_declarations(folder, prefix).items():
+                    own_declared.setdefault(rule, {}).update(params)
     modules, overrides = merge_modules(own, builtin)
     bundle = build_bundle(modules)
     declared: dict[str, dict[str, ParameterSpec]] = {}
     if builtin and builtin_dir is not None:
         declared.update(builtin_declarations(builtin_dir, BUILTIN_PREFIX))
+    for rule, params in own_declared.items():
+        declared.setdefault(rule, {}).update(params)
     for rule, params in module_declarations(bundle.modules).items():
         declared.setdefault(rule, {}).update(params)
     effective = effective_parameters(

@@ -143,16 +143,24 @@ def _spec(rule: str, name: str, raw: Any, source: str, default_key: str) -> Para
 
 
 def builtin_declarations(catalog: Path, display: str) -> dict[str, dict[str, ParameterSpec]]:
-    """The built-in catalog's parameters (``parameters.yaml``)."""
+    """The parameters declared in ``parameters.yaml`` at the root of a policy folder (the
+    built-in catalog's, or a repository's in the same format)."""
     file = catalog / PARAMETERS_FILE
     if not file.is_file():
         return {}
-    parsed = parse_yaml(file.read_text(encoding="utf-8"))
     shown = f"{display}/{PARAMETERS_FILE}"
+    try:
+        parsed = parse_yaml(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read parameter declarations: {exc}", file=shown) from None
     if parsed.problem or not parsed.documents:
-        raise PolicyError("unreadable parameter declarations", file=shown)
+        line = parsed.problem.line if parsed.problem else None
+        raise PolicyError("invalid parameter declarations", file=shown, line=line)
     root = parsed.documents[0].value
-    declared = (root or {}).get("govctl", {}).get("parameters", {})
+    govctl = root.get("govctl") if isinstance(root, dict) else None
+    declared = govctl.get("parameters") if isinstance(govctl, dict) else None
+    if not isinstance(declared, dict) or not all(isinstance(p, dict) for p in declared.values()):
+        raise PolicyError("expected govctl: {parameters: {RULE: {NAME: {...}}}}", file=shown)
     return {
         rule: {name: _spec(rule, name, raw, shown, "value") for name, raw in params.items()}
         for rule, params in declared.items()
