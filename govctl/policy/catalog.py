@@ -15,6 +15,7 @@ Parameters (``govctl.policy.parameters``) are resolved here and travel with the 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,26 @@ def config_lines(config_file: Path) -> LineOf:
     return line_of
 
 
+_PARAM_CALL = re.compile(r'\bparam\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
+
+
+def _check_parameters_declared(
+    modules: Sequence[RegoModule], declared: Mapping[str, Mapping[str, ParameterSpec]]
+) -> None:
+    """Fail closed: a rule reading an undeclared parameter would silently never fire."""
+    for module in modules:
+        for number, line in enumerate(module.source.splitlines(), start=1):
+            for match in _PARAM_CALL.finditer(line.split("#", 1)[0]):
+                rule, name = match.groups()
+                if name not in declared.get(rule, {}):
+                    raise PolicyError(
+                        f"parameter {rule}.{name} is not declared (add it to parameters.yaml "
+                        "next to the policies, or to the rule's METADATA custom.parameters)",
+                        file=module.path,
+                        line=number,
+                    )
+
+
 @dataclass(frozen=True)
 class LoadedCatalog:
     bundle: PolicyBundle
@@ -186,6 +207,7 @@ def load_catalog(
         declared.setdefault(rule, {}).update(params)
     for rule, params in module_declarations(bundle.modules).items():
         declared.setdefault(rule, {}).update(params)
+    _check_parameters_declared(bundle.modules, declared)
     effective = effective_parameters(
         declared,
         config,

@@ -213,3 +213,14 @@ def test_waiver_new_scaffolds_a_waiver_that_waives_the_finding(tmp_path: Path) -
     assert ("GOV-EVL-001", DEPLOYMENT) not in open_rules(report)
     code, _, err = govctl(root, "waiver", "new", "0" * 32, "--now", NOW)
     assert code == 2 and "no current finding" in err
+
+
+def test_a_rule_reading_an_undeclared_parameter_fails_closed(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "policies" / "x.rego").write_text(
+        "package northwind.x\n\nimport rego.v1\n\nimport data.govctl.lib\n\n"
+        'limit := lib.param("GOV-EVL-001", "maxCases")\n',
+        encoding="utf-8",
+    )
+    code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
+    assert code == 3 and "policies/x.rego:7" in err and "GOV-EVL-001.maxCases" in err
