@@ -302,7 +302,7 @@ class _Evaluation:
                 subject=subject,
             )
         where = self.layout.locate(evaluation)
-        message = " ".join(evaluation.message.split())
+        message = self.layout.readable(evaluation.message)
         return EngineError(
             f"policy evaluation failed{' at ' + where if where else ''}: "
             f"{evaluation.code}: {message}",
@@ -313,7 +313,7 @@ class _Evaluation:
 
     def _summary(self, body: Any, problems: tuple[OpaProblem, ...]) -> str:
         if problems:
-            return f"{problems[0].code}: {problems[0].message}"
+            return f"{problems[0].code}: {self.layout.readable(problems[0].message)}"
         if isinstance(body, dict) and "message" in body:
             return f"{body.get('code', 'error')}: {body['message']}"
         return "an unexpected answer"

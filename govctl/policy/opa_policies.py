@@ -127,6 +127,26 @@ class Layout:
             column = self.relocated[path].original_column(problem.row, column)
         return f"{path}:{problem.row}" + (f":{column}" if column else "")
 
+    def readable(self, message: str) -> str:
+        """An OPA message in the author's terms: package names without the private root, and
+        policy ids (``govctl/<key>/<n>:row:col``, e.g. in "package annotation redeclared")
+        replaced by the module's file and line."""
+
+        def file_line(match: re.Match[str]) -> str:
+            path = self.paths.get(match.group(1))
+            if path is None:
+                return match.group(0)
+            row, col = match.group(2), match.group(3)
+            if not row:
+                return path
+            column = self.relocated[path].original_column(int(row), int(col)) if col else None
+            return f"{path}:{row}" + (f":{column}" if column else "")
+
+        text = re.sub(
+            rf"\b({ID_ROOT}/{self.key}/\d+)(?::(\d+)(?::(\d+))?)?", file_line, message
+        )
+        return " ".join(unprefix(text, self.namespace).split())
+
     def rejection(self, rejected: Mapping[str, tuple[OpaProblem, ...]]) -> PolicyError:
         """The most telling of OPA's rejections: a parse error first, else the first in order."""
         found = [
@@ -144,7 +164,7 @@ class Layout:
         column = None
         if line and problem.col:
             column = self.relocated[where].original_column(line, problem.col) or None
-        message = " ".join(unprefix(problem.message, self.namespace).split())
+        message = self.readable(problem.message)
         return PolicyError(
             f"OPA rejected the policy: {problem.code}: {message}",
             file=where,

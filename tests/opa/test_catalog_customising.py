@@ -166,3 +166,26 @@ def test_one_package_in_two_repository_files_is_an_error(tmp_path: Path) -> None
     (root / "policies" / "b.rego").write_text(policy, encoding="utf-8")
     with pytest.raises(PolicyError, match=r"policies/a\.rego and policies/b\.rego"):
         check(CheckOptions(root=root, now=NOW, use_cache=False, audit=False))
+
+
+def test_opa_errors_name_the_authors_files_never_internal_ids(opa_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from opa_client import OpaClient
+
+    from govctl.policy.opa_policies import Layout, OpaPolicies
+
+    module = "# METADATA\n# title: {title}\npackage northwind.dup\n\nimport rego.v1\n\nx := 1\n"
+    sources = {
+        "policies/a.rego": module.format(title="A"),
+        "policies/b.rego": module.format(title="B"),
+    }
+    parts = urlsplit(opa_url)
+    client = OpaClient(host=parts.hostname, port=parts.port, retries=0, timeout=10)
+    layout = Layout.of(sources)
+    with pytest.raises(PolicyError) as raised:
+        OpaPolicies(client, opa_url, 10, layout).ensure(0)
+    text = str(raised.value)
+    assert "annotation redeclared" in text
+    assert "policies/a.rego:1" in text and "policies/b.rego" in text
+    assert layout.key not in text and "govctl/" not in text
