@@ -137,8 +137,13 @@ def _in_scope(path: str | None, scope: tuple[str, ...]) -> bool:
 
 
 def scope_is_everything(scope: tuple[str, ...], config: Config, config_file: str) -> bool:
-    """A change to govctl.yaml or to a policy can change any finding: check everything."""
-    global_paths = (config_file, *(p.rstrip("/") for p in config.policy.paths))
+    """A change to govctl.yaml, a policy or the baseline can change any finding: check
+    everything."""
+    global_paths = (
+        config_file,
+        config.policy.baseline,
+        *(p.rstrip("/") for p in config.policy.paths),
+    )
     return any(_in_scope(s, global_paths) for s in scope)
 
 

@@ -40,7 +40,8 @@ part_seconds(part, _) := to_number(part[1]) * unit_seconds[part[2]] if part[2] !
 # title: Retrieval indexes are refreshed at least weekly
 # description: >-
 #   A deployment with retrieval should declare retrieval.refreshCadence (ISO 8601 duration) of
-#   at most P7D, so answers are grounded in current documents.
+#   at most maxRefreshCadence (parameter, default P7D), so answers are grounded in current
+#   documents.
 # custom:
 #   id: GOV-DAT-001
 #   severity: warning

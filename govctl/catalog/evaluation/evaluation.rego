@@ -23,7 +23,8 @@ required_tags := {tag | some tag in lib.param("GOV-EVL-004", "requiredTags")}
 # METADATA
 # title: Staging and prod deployments have an eval suite of 200+ cases
 # description: >-
-#   A staging or prod deployment must have an eval suite whose dataset holds at least 200 cases.
+#   A staging or prod deployment must have an eval suite whose dataset holds at least minCases
+#   cases (parameter, default 200).
 # custom:
 #   id: GOV-EVL-001
 #   severity: error
@@ -240,7 +241,8 @@ evidence_stale if {
 # METADATA
 # title: Evaluation evidence is fresh
 # description: >-
-#   The newest passing EvalRun behind a prod deployment should be at most 30 days old.
+#   The newest passing EvalRun behind a prod deployment should be at most maxAgeDays old
+#   (parameter, default 30).
 # custom:
 #   id: GOV-EVL-003
 #   severity: warning

@@ -112,8 +112,8 @@ sunset_date(entry) := date if {
 # METADATA
 # title: Models are not past (or close to) their sunset date
 # description: >-
-#   A model past the provider's retirement date (spec.sunset) is an error; within 60 days of
-#   it, a warning.
+#   A model past the provider's retirement date (spec.sunset) is an error; within
+#   sunsetWarningDays of it (parameter, default 60), a warning.
 # custom:
 #   id: GOV-MDL-002
 #   severity: error

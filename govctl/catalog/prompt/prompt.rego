@@ -179,8 +179,8 @@ has_secrets if some _ in input.derived.secrets
 # METADATA
 # title: High-risk prompts sample conservatively
 # description: >-
-#   A prompt with riskTier high should use a temperature of 0.3 or lower, so that answers are
-#   reproducible enough to evaluate and review.
+#   A prompt with riskTier high should use a temperature of maxTemperature (parameter, default
+#   0.3) or lower, so that answers are reproducible enough to evaluate and review.
 # custom:
 #   id: GOV-PRM-004
 #   severity: warning

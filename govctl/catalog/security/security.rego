@@ -62,7 +62,8 @@ deny contains finding if {
 # METADATA
 # title: Logs are kept long enough and redact personal data
 # description: >-
-#   A high-risk deployment must log, and keep its logs at least 180 days; a deployment that
+#   A high-risk deployment must log, and keep its logs at least minRetentionDays (parameter,
+#   default 180); a deployment that
 #   logs pii must redact it (logging.redactPII).
 # custom:
 #   id: GOV-SEC-002
