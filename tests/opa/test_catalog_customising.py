@@ -189,3 +189,60 @@ def test_opa_errors_name_the_authors_files_never_internal_ids(opa_url: str) -> N
     assert "annotation redeclared" in text
     assert "policies/a.rego:1" in text and "policies/b.rego" in text
     assert layout.key not in text and "govctl/" not in text
+
+
+def _engine_config(root: Path, engine: tuple[str, str | None], extra: str) -> None:
+    name, url = engine
+    text = CONFIG.format(paths="policies", extra=extra)
+    text = text.replace("policy:\n", f"policy:\n  engine: {name}\n")
+    if url:
+        text += f"opa: {{url: {url!r}}}\n"
+    (root / "govctl.yaml").write_text(text, encoding="utf-8")
+
+
+def test_eject_then_edit(tmp_path: Path, engine: tuple[str, str | None]) -> None:
+    from tests.conftest import run_cli
+
+    root = repo(tmp_path, paths="policies")
+    (root / "policies").mkdir()
+    _engine_config(root, engine, "")
+    done = run_cli("-C", str(root), "policy", "eject", "GOV-EVL-001")
+    assert done.returncode == 0, done.stderr
+    copy = root / "policies" / "evaluation" / "evaluation.rego"
+    assert findings(root, *engine) == set()  # the unedited copy decides as the built-in
+    copy.write_text(
+        copy.read_text().replace('lib.param("GOV-EVL-001", "minCases")', "241"), encoding="utf-8"
+    )
+    assert rules_refs(findings(root, *engine)) == {("GOV-EVL-001", DEPLOYMENT)}
+
+
+def test_baseline_lifecycle(tmp_path: Path, engine: tuple[str, str | None]) -> None:
+    from tests.conftest import run_cli
+
+    root = repo(tmp_path, paths="policies")
+    (root / "policies").mkdir()
+    _engine_config(root, engine, "  parameters:\n    GOV-EVL-001: {minCases: 241}")
+    assert rules_refs(findings(root, *engine)) == {("GOV-EVL-001", DEPLOYMENT)}
+
+    def run_check(now: str = NOW) -> int:
+        return run_cli("-C", str(root), "check", "--no-audit", "--now", now).returncode
+
+    assert run_check() == 1
+    done = run_cli(
+        "-C", str(root), "baseline", "create", "--approved-by", "cro", "--justification", "x",
+        "--expires", "2026-12-10", "--now", NOW,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert run_check() == 0
+    # A new violation of another rule still fails.
+    prompt = root / "prompts" / "support-reply" / "1.4.0.yaml"
+    prompt.write_text(prompt.read_text().replace("temperature: 0.2", "temperature: 0.9"))
+    _engine_config(
+        root, engine, "  parameters:\n    GOV-EVL-001: {minCases: 241}\n  severity:\n"
+        "    GOV-PRM-004: error"
+    )  # fmt: skip
+    assert run_check() == 1
+    prompt.write_text(prompt.read_text().replace("temperature: 0.9", "temperature: 0.2"))
+    assert run_check() == 0
+    # Expired: the baseline waives nothing any more.
+    assert run_check("2026-12-11T00:00:00+00:00") == 1
