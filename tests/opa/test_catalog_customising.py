@@ -246,3 +246,9 @@ def test_baseline_lifecycle(tmp_path: Path, engine: tuple[str, str | None]) -> N
     assert run_check() == 0
     # Expired: the baseline waives nothing any more.
     assert run_check("2026-12-11T00:00:00+00:00") == 1
+
+
+def test_blocking_actions_parameter(tmp_path: Path, engine: tuple[str, str | None]) -> None:
+    extra = "  parameters:\n    GOV-GRD-001: {blockingActions: {value: [block], riskTiers: {high: [escalate]}}}"
+    found = findings(repo(tmp_path, extra), *engine)
+    assert rules_refs(found) == {("GOV-GRD-001", DEPLOYMENT)}  # the high-risk deployment only
