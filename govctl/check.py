@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 from govctl import __version__
+from govctl.baselines import apply_baseline, load_baseline, review_baseline
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
@@ -26,7 +27,12 @@ from govctl.loader.source import FileSource, WorkTreeSource
 from govctl.models.config import Config
 from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle, RuleMeta
-from govctl.policy.catalog import check_policy_settings, load_policies, rule_catalog
+from govctl.policy.catalog import (
+    check_policy_settings,
+    config_lines,
+    load_policies,
+    rule_catalog,
+)
 from govctl.policy.engine import (
     EngineSettings,
     EvalRequest,
@@ -37,6 +43,7 @@ from govctl.policy.engine import (
     prepare_engine,
 )
 from govctl.policy.inputs import InputBuilder
+from govctl.policy.severity import apply_severity, rules_with_severity, severity_overrides
 from govctl.registry import Artifact, Registry
 from govctl.waivers import apply_waivers, review_waivers
 
@@ -103,6 +110,8 @@ class CheckResult:
     timings: Mapping[str, float] = field(default_factory=dict)
     govctl_version: str = __version__
     registry: Registry | None = field(default=None, repr=False, compare=False)
+    # package → the repository file that replaces the built-in package of that name
+    policy_overrides: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -135,8 +144,13 @@ def _in_scope(path: str | None, scope: tuple[str, ...]) -> bool:
 
 
 def scope_is_everything(scope: tuple[str, ...], config: Config, config_file: str) -> bool:
-    """A change to govctl.yaml or to a policy can change any finding: check everything."""
-    global_paths = (config_file, *(p.rstrip("/") for p in config.policy.paths))
+    """A change to govctl.yaml, a policy or the baseline can change any finding: check
+    everything."""
+    global_paths = (
+        config_file,
+        config.policy.baseline,
+        *(p.rstrip("/") for p in config.policy.paths),
+    )
     return any(_in_scope(s, global_paths) for s in scope)
 
 
@@ -279,9 +293,12 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
-    bundle = load_policies(root, config)
+    bundle = load_policies(root, config, config_path, config_file)
     check_policy_settings(bundle, config, config_path, config_file)
-    rules = rule_catalog(bundle)
+    severities = severity_overrides(
+        config, rule_catalog(bundle), config_lines(config_path), config_file
+    )
+    rules = rules_with_severity(rule_catalog(bundle), severities)
     cache = Cache(root / config.cache.path) if options.use_cache and config.cache.enabled else None
     require_ref(options.base, "--base")
     if change_provider is None and options.base:
@@ -310,6 +327,9 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     review = review_waivers(
         registry, graph, rules, now_date(now), config.waivers.maxDays, config.waivers.approvers
     )
+    baseline = review_baseline(
+        load_baseline(root, config.policy.baseline), rules, now_date(now), config.waivers.maxDays
+    )
     lap("resolve")
     builder = InputBuilder(registry, graph, config_json(config), now, change)
     settings = EngineSettings(
@@ -323,11 +343,17 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
     )
     lap("evaluate")
     disabled = set(config.policy.disabled)
-    raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
+    raws = [
+        r
+        for r in (*native, *review.findings, *baseline.findings, *evaluation.findings)
+        if r.rule not in disabled
+    ]
+    raws = apply_severity(raws, severities)
     locator = Locator(
         WorkTreeSource(root), registry, LoadSettings().limits, loaded.file_hashes, cache
     )
     findings = apply_waivers(locate_findings(raws, locator, rules), review.active)
+    findings = apply_baseline(findings, baseline.active)
     if scope is not None:
         findings = [f for f in findings if f.ref in scope or _in_scope(f.file, paths)]
     findings.sort(key=sort_key)
@@ -349,4 +375,5 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         evaluated_subjects=evaluation.evaluated,
         timings=timings,
         registry=registry,
+        policy_overrides=bundle.overrides,
     )

@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from govctl.fileio import write_output
+from govctl.models.baseline import Baseline
 from govctl.models.config import Config
 from govctl.models.kinds import ARTIFACT_MODELS
 
@@ -25,14 +28,15 @@ def schema_filename(kind: str) -> str:
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
-    model = Config if kind == "Config" else ARTIFACT_MODELS[kind]
+    own: dict[str, type[BaseModel]] = {"Config": Config, "Baseline": Baseline}
+    model = own.get(kind) or ARTIFACT_MODELS[kind]
     schema = model.model_json_schema()
     return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_BASE + schema_filename(kind), **schema}
 
 
 def combined_schema() -> dict[str, Any]:
     """One schema for any govctl YAML file: dispatches on ``kind`` to the per-kind schemas."""
-    kinds = [*ARTIFACT_MODELS, "Config"]
+    kinds = [*ARTIFACT_MODELS, "Config", "Baseline"]
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_BASE + "govctl.schema.json",
@@ -51,7 +55,10 @@ def combined_schema() -> dict[str, Any]:
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    out = {schema_filename(kind): kind_schema(kind) for kind in [*ARTIFACT_MODELS, "Config"]}
+    out = {
+        schema_filename(kind): kind_schema(kind)
+        for kind in [*ARTIFACT_MODELS, "Config", "Baseline"]
+    }
     out["govctl.schema.json"] = combined_schema()
     return out
 

@@ -4,7 +4,9 @@ A case is ``base/`` overlaid with the case's files (same relative path replaces,
 added; ``case.yaml`` may list ``remove:`` paths). ``case.yaml``:
 ``now`` (default 2026-11-22), ``base`` (a folder of files overlaid on base/ for a base *commit*;
 the case is then checked with ``--base`` against it, in a real git repository), ``expect`` (FAILED:
-findings that must appear, matched on the keys given). PASSED must produce no finding of the rule.
+findings that must appear, matched on the keys given), ``policies`` (a folder of this repository,
+e.g. ``policies``, copied into the case and added to its policy.paths: fixtures of the
+repository's own rules). PASSED must produce no finding of the rule.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from govctl.api import CheckOptions, check
 from govctl.loader.yamlparse import parse_yaml
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 BASE = FIXTURES / "base"
 NOW = "2026-11-22T00:00:00+00:00"
@@ -71,6 +74,12 @@ def _git(root: Path, *args: str) -> str:
 def _build(tmp_path: Path, case: Path, config: dict[str, Any]) -> tuple[Path, str | None]:
     root = tmp_path / "repo"
     shutil.copytree(BASE, root)
+    if config.get("policies"):
+        own = str(config["policies"])
+        shutil.copytree(REPO_ROOT / own, root / own)
+        settings = root / "govctl.yaml"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(text.replace("paths: []", f"paths: [{own}]"), encoding="utf-8")
     base_ref = None
     if config.get("base"):
         _overlay(root, case / str(config["base"]), [])

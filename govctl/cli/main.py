@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "opa": ("govctl.cli.commands.opa", "opa_group"),
     "codeowners": ("govctl.cli.commands.codeowners", "codeowners_command"),
     "init": ("govctl.cli.commands.init", "init_command"),
+    "baseline": ("govctl.cli.commands.baseline", "baseline_group"),
+    "waiver": ("govctl.cli.commands.baseline", "waiver_group"),
 }
 
 

@@ -9,6 +9,19 @@ from pydantic import Field
 from govctl.models.common import NonEmpty, PositiveInt, Strict
 
 FailOn = Literal["error", "warning", "never"]
+Severity = Literal["error", "warning", "info"]
+RiskTier = Literal["minimal", "limited", "high"]  # as on Prompt and Deployment
+# A parameter value as written in govctl.yaml; its type is checked against the rule's
+# declaration once the policies are loaded (govctl.policy.parameters).
+ParameterValue = int | float | str | list[str]
+
+
+class ParameterSetting(Strict):
+    """A parameter set globally (``value``), per environment and/or per risk tier."""
+
+    value: ParameterValue | None = None
+    environments: dict[NonEmpty, ParameterValue] = Field(default_factory=dict)
+    riskTiers: dict[RiskTier, ParameterValue] = Field(default_factory=dict)
 
 
 class ConfigMetadata(Strict):
@@ -24,6 +37,19 @@ class PolicySettings(Strict):
     disabled: list[NonEmpty] = Field(default_factory=list)
     builtin: bool = Field(
         default=True, description="evaluate the catalog shipped with govctl besides `paths`"
+    )
+    parameters: dict[NonEmpty, dict[NonEmpty, ParameterValue | ParameterSetting]] = Field(
+        default_factory=dict,
+        description="rule id → parameter → a value, or {value, environments, riskTiers}; "
+        "see `govctl policy list` for every parameter and its default",
+    )
+    severity: dict[NonEmpty, Severity] = Field(
+        default_factory=dict,
+        description="rule id → severity; a non-waivable rule cannot go below its own severity",
+    )
+    baseline: NonEmpty = Field(
+        default="govctl-baseline.yaml",
+        description="the Baseline file (`govctl baseline create`); used when it exists",
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from govctl.check import CheckResult, SummaryJSON
 from govctl.findings import FindingJSON
@@ -16,6 +16,11 @@ class EngineJSON(TypedDict):
     version: str
 
 
+class OverrideJSON(TypedDict):
+    package: str  # a built-in package
+    file: str  # the repository file that replaces it
+
+
 class CheckJSON(TypedDict):
     version: int
     govctl: str
@@ -23,12 +28,13 @@ class CheckJSON(TypedDict):
     registryDigest: str
     policyDigest: str
     engine: EngineJSON
+    policyOverrides: NotRequired[list[OverrideJSON]]  # present when a built-in is replaced
     summary: SummaryJSON
     findings: list[FindingJSON]
 
 
 def to_json(result: CheckResult) -> CheckJSON:
-    return {
+    out: CheckJSON = {
         "version": SCHEMA_VERSION,
         "govctl": result.govctl_version,
         "now": result.now,
@@ -38,6 +44,12 @@ def to_json(result: CheckResult) -> CheckJSON:
         "summary": result.summary.as_json(),
         "findings": [f.as_json() for f in result.findings],
     }
+    if result.policy_overrides:
+        out["policyOverrides"] = [
+            {"package": package, "file": file}
+            for package, file in sorted(result.policy_overrides.items())
+        ]
+    return out
 
 
 def render(result: CheckResult) -> str:

@@ -54,7 +54,11 @@ def counts_phrase(result: CheckResult) -> str:
 
 def engine_phrase(result: CheckResult) -> str:
     version = f" ({result.engine_version})" if result.engine_version else ""
-    return f"engine {result.engine}{version}"
+    replaced = "".join(
+        f"; built-in {package} overridden by {file}"
+        for package, file in sorted(result.policy_overrides.items())
+    )
+    return f"engine {result.engine}{version}{replaced}"
 
 
 def verdict_phrase(result: CheckResult) -> str:

@@ -10,7 +10,9 @@ so they cannot disagree about which rules ran.
 from __future__ import annotations
 
 import difflib
+import dataclasses
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +103,21 @@ class PolicyBundle:
     entry_source: str
     digest: str
     evaluated_kinds: frozenset[str] = frozenset()
+    # OPA ``data`` every engine loads before evaluating (JSON-able; part of the digest), e.g.
+    # {"govctl": {"parameters": ...}}.
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # package → the repository file that replaces the built-in package of that name.
+    overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def with_data(self, data: Mapping[str, Any]) -> PolicyBundle:
+        """This bundle with ``data`` loaded on every engine; the digest covers the data."""
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        combined = f"{self.digest}\ndata {hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+        digest = "sha256:" + hashlib.sha256(combined.encode("utf-8")).hexdigest()
+        return dataclasses.replace(self, data=data, digest=digest)
+
+    def data_json(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False)
 
     def evaluates(self, kind: str) -> bool:
         """Whether any package with finding rules applies to subjects of ``kind``."""
@@ -281,6 +298,13 @@ def load_bundle(
     *,
     lenient: bool = False,
 ) -> PolicyBundle:
+    """Every module of ``folders`` (see ``load_modules``), as one bundle."""
+    return build_bundle(load_modules(folders, trusted, repo), lenient=lenient)
+
+
+def load_modules(
+    folders: Sequence[tuple[Path, str]], trusted: Path | None = None, repo: Path | None = None
+) -> list[RegoModule]:
     """Every module of ``folders``. Files under ``trusted`` (the shipped catalog, whose tests
     prove it is Rego v1) skip the v0 scan, which would cost ~50 ms on every run; every other
     file must resolve inside ``repo`` (a symlink may not lead out of the repository)."""
@@ -301,4 +325,4 @@ def load_bundle(
         if own:
             require_v1(display, source)
         modules.append(parse_module(display, source))
-    return build_bundle(modules, lenient=lenient)
+    return modules

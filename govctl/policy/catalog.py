@@ -4,23 +4,43 @@ The built-in catalog ships inside the package (``govctl/catalog``). A repository
 policies under ``policy.paths``, can switch the built-ins off (``policy.builtin: false``) and can
 disable individual rules by id (``policy.disabled``). When a configured path *is* the built-in
 catalog folder, it is loaded once.
+
+A repository package with the same name as a built-in package *replaces* it (with the built-in
+package's tests): a vendored identical copy is therefore simply used, once, and an edited copy
+changes the rules (docs/policies.md, "Customising the catalog"). The same package declared by two
+repository files, and the same rule id annotated in two modules, are errors naming both files.
+Parameters (``govctl.policy.parameters``) are resolved here and travel with the bundle as data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from govctl.errors import ConfigError
-from govctl.loader.yamlparse import parse_yaml
-from govctl.errors import PolicyError
+from govctl.errors import ConfigError, PolicyError
 from govctl.fileio import NotReadable, resolve_inside
+from govctl.loader.yamlparse import parse_yaml
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import PolicyBundle, RuleMeta, load_bundle
+from govctl.policy.bundle import PolicyBundle, RuleMeta, build_bundle, load_modules
+from govctl.policy.modules import RegoModule
+from govctl.policy.parameters import (
+    EffectiveParameter,
+    LineOf,
+    ParameterSpec,
+    builtin_declarations,
+    effective_parameters,
+    module_declarations,
+    parameters_data,
+)
 
 BUILTIN_PREFIX = "govctl:catalog"
+CONFIG_FILENAME = "govctl.yaml"
 # The registry integrity rules: every other rule reads what they vouch for, so switching one off
 # would hide a file no rule could check (a broken YAML file simply vanishing from the run).
 INTEGRITY_RULES: Mapping[str, str] = {
@@ -54,11 +74,180 @@ def policy_folders(root: Path, config: Config) -> list[tuple[Path, str]]:
     return folders
 
 
-def load_policies(root: Path, config: Config, *, lenient: bool = False) -> PolicyBundle:
-    """The repository's bundle; a policy problem raises ``PolicyError`` unless ``lenient``."""
-    return load_bundle(
-        policy_folders(root, config), trusted=builtin_catalog_dir(), repo=root, lenient=lenient
+def _is_builtin(module: RegoModule) -> bool:
+    return module.path.startswith(BUILTIN_PREFIX + "/")
+
+
+def _check_unique_packages(own: Sequence[RegoModule]) -> None:
+    """A package is one file in a repository: two files with the same package would merge
+    silently (or conflict) on the engines, and one of them could not replace a built-in."""
+    first: dict[str, str] = {}
+    for module in own:
+        if module.is_test:
+            continue
+        if module.package in first:
+            raise PolicyError(
+                f"package {module.package} is declared by both {first[module.package]} and "
+                f"{module.path}: keep one file per package",
+                file=module.path,
+            )
+        first[module.package] = module.path
+
+
+def _check_unique_rule_ids(modules: Sequence[RegoModule]) -> None:
+    first: dict[str, str] = {}
+    for module in modules:
+        if module.is_test:
+            continue
+        for ann in module.annotations:
+            rule = ann.custom.get("id")
+            if rule is None:
+                continue
+            where = f"{module.path}:{ann.line}"
+            other = first.setdefault(str(rule), where)
+            if other != where and not other.startswith(module.path + ":"):
+                raise PolicyError(
+                    f"rule {rule} is defined twice: in {other} and in {where} — give the new "
+                    "rule its own id, or replace the built-in package by declaring the same "
+                    "package (see `govctl policy eject`)",
+                    file=module.path,
+                    line=ann.line,
+                )
+
+
+def merge_modules(
+    own: Sequence[RegoModule], builtin: Sequence[RegoModule]
+) -> tuple[list[RegoModule], dict[str, str]]:
+    """The repository's modules plus the built-in ones it does not replace, and
+    package → replacing file for every replaced built-in package."""
+    _check_unique_packages(own)
+    own_packages = {m.package: m.path for m in own if not m.is_test}
+    own_tests = {m.package for m in own if m.is_test}
+    replaced_tests = {f"{package}_test" for package in own_packages}
+    kept = [
+        m
+        for m in builtin
+        if not (
+            (not m.is_test and m.package in own_packages)
+            or (m.is_test and (m.package in own_tests or m.package in replaced_tests))
+        )
+    ]
+    builtin_packages = {m.package for m in builtin if not m.is_test}
+    overrides = {p: path for p, path in own_packages.items() if p in builtin_packages}
+    modules = [*own, *kept]
+    _check_unique_rule_ids(modules)
+    return modules, overrides
+
+
+def config_lines(config_file: Path) -> LineOf:
+    """Locates key paths of govctl.yaml (parsed with positions only when an error needs it)."""
+
+    def line_of(keys: tuple[str, ...]) -> int | None:
+        try:
+            parsed = parse_yaml(config_file.read_text(encoding="utf-8"), positions=True)
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not parsed.documents:
+            return None
+        positions = parsed.documents[0].positions
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in positions:
+                return positions[keys[:n]][0]
+        return None
+
+    return line_of
+
+
+_PARAM_CALL = re.compile(r'\bparam\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
+
+
+def _check_parameters_declared(
+    modules: Sequence[RegoModule], declared: Mapping[str, Mapping[str, ParameterSpec]]
+) -> None:
+    """Fail closed: a rule reading an undeclared parameter would silently never fire."""
+    for module in modules:
+        for number, line in enumerate(module.source.splitlines(), start=1):
+            for match in _PARAM_CALL.finditer(line.split("#", 1)[0]):
+                rule, name = match.groups()
+                if name not in declared.get(rule, {}):
+                    raise PolicyError(
+                        f"parameter {rule}.{name} is not declared (add it to parameters.yaml "
+                        "next to the policies, or to the rule's METADATA custom.parameters)",
+                        file=module.path,
+                        line=number,
+                    )
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    bundle: PolicyBundle
+    parameters: Mapping[str, Mapping[str, EffectiveParameter]]  # rule → name → parameter
+
+    def default_data(self) -> dict[str, Any]:
+        """The bundle's data with every parameter at its declared default: what Rego unit tests
+        (written against the defaults, as ``opa test`` sees them) run with."""
+        return parameters_data(
+            {
+                rule: {name: EffectiveParameter(p.spec, p.spec.default) for name, p in ps.items()}
+                for rule, ps in self.parameters.items()
+            }
+        )
+
+
+def load_catalog(
+    root: Path,
+    config: Config,
+    config_file: Path | None = None,
+    display: str | None = None,
+    *,
+    lenient: bool = False,
+) -> LoadedCatalog:
+    """The bundle (with its parameters as data) and every effective parameter; a policy
+    problem raises ``PolicyError`` unless ``lenient`` (``policy lint`` lists them all)."""
+    builtin_dir = builtin_catalog_dir()
+    own: list[RegoModule] = []
+    builtin: list[RegoModule] = []
+    own_declared: dict[str, dict[str, ParameterSpec]] = {}
+    for folder, prefix in policy_folders(root, config):
+        loaded = load_modules([(folder, prefix)], trusted=builtin_dir, repo=root)
+        if builtin_dir is not None and folder.resolve() == builtin_dir.resolve():
+            builtin.extend(loaded)
+        else:
+            own.extend(loaded)
+            if folder.is_dir():  # a repository's parameters.yaml, as the catalog's
+                for rule, params in builtin_declarations(folder, prefix).items():
+                    own_declared.setdefault(rule, {}).update(params)
+    modules, overrides = merge_modules(own, builtin)
+    bundle = build_bundle(modules, lenient=lenient)
+    declared: dict[str, dict[str, ParameterSpec]] = {}
+    if builtin and builtin_dir is not None:
+        declared.update(builtin_declarations(builtin_dir, BUILTIN_PREFIX))
+    for rule, params in own_declared.items():
+        declared.setdefault(rule, {}).update(params)
+    for rule, params in module_declarations(bundle.modules).items():
+        declared.setdefault(rule, {}).update(params)
+    _check_parameters_declared(bundle.modules, declared)
+    effective = effective_parameters(
+        declared,
+        config,
+        config_lines(config_file or root / CONFIG_FILENAME),
+        display or CONFIG_FILENAME,
     )
+    bundle = dataclasses.replace(
+        bundle.with_data(parameters_data(effective)), overrides=dict(overrides)
+    )
+    return LoadedCatalog(bundle, effective)
+
+
+def load_policies(
+    root: Path,
+    config: Config,
+    config_file: Path | None = None,
+    display: str | None = None,
+    *,
+    lenient: bool = False,
+) -> PolicyBundle:
+    return load_catalog(root, config, config_file, display, lenient=lenient).bundle
 
 
 def rule_catalog(bundle: PolicyBundle) -> Mapping[str, RuleMeta]:

@@ -56,11 +56,7 @@ _ERROR_MESSAGE = re.compile(r"\(errormsg \d+:([^\n)]*)")
 
 
 def _init_worker(
-    slots: Any,
-    counter: Any,
-    sources: dict[str, str],
-    stderr_path: str,
-    data: dict[str, Any] | None = None,
+    slots: Any, counter: Any, sources: dict[str, str], stderr_path: str, data_json: str
 ) -> None:
     # Native code writes crash reports to fd 2; keep them out of govctl's own stderr and
     # quote them in the one-line error instead.
@@ -72,7 +68,7 @@ def _init_worker(
         counter.value += 1
     _WORKER["slots"] = slots
     _WORKER["sources"] = sources
-    _WORKER["data"] = data or {}
+    _WORKER["data"] = data_json
 
 
 def _compile() -> str | None:
@@ -87,8 +83,9 @@ def _compile() -> str | None:
     try:
         for path, source in _WORKER["sources"].items():
             interpreter.add_module(path, source)
-        if _WORKER.get("data"):  # the bundle's policy data (PolicyBundle.data), added once
-            interpreter.add_data_json(json.dumps(_WORKER["data"], ensure_ascii=False))
+        # All of the bundle's data in one call: regopy ignores a second call with a top-level
+        # key it already holds.
+        interpreter.add_data_json(_WORKER.get("data") or "{}")
         bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
     except RegoError as exc:
         return str(exc)
@@ -186,7 +183,6 @@ class RegopyEngine:
     def __init__(self, settings: EngineSettings) -> None:
         self.workers = worker_count(settings.workers)
         handle, self._stderr_path = tempfile.mkstemp(prefix="govctl-regopy-", suffix=".log")
-        self._data: dict[str, Any] = {}
         os.close(handle)
 
     def version(self) -> str:
@@ -196,7 +192,9 @@ class RegopyEngine:
         with contextlib.suppress(OSError):
             os.unlink(self._stderr_path)
 
-    def _pool(self, workers: int, sources: dict[str, str]) -> tuple[ProcessPoolExecutor, Any]:
+    def _pool(
+        self, workers: int, sources: dict[str, str], data_json: str
+    ) -> tuple[ProcessPoolExecutor, Any]:
         # Fork is fastest, but a process that has loaded DuckDB must not fork regopy workers:
         # they then grow without bound (1.5 GB each on a 10k check). govctl itself never loads
         # DuckDB before evaluating; a library caller might, and then gets clean spawned workers.
@@ -208,7 +206,7 @@ class RegopyEngine:
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(slots, counter, sources, self._stderr_path, self._data),
+            initargs=(slots, counter, sources, self._stderr_path, data_json),
         )
         return pool, slots
 
@@ -227,7 +225,6 @@ class RegopyEngine:
         # Requests are consumed lazily and submitted a chunk at a time, so the workers evaluate
         # while the caller is still serialising later input documents.
         sources = bundle.sources()
-        self._data = dict(getattr(bundle, "data", None) or {})
         seen: list[EvalRequest] = []
         pool: ProcessPoolExecutor | None = None
         slots: Any = ()
@@ -237,7 +234,7 @@ class RegopyEngine:
         try:
             for chunk in _chunks(requests, seen):
                 if pool is None:
-                    pool, slots = self._pool(self.workers, sources)
+                    pool, slots = self._pool(self.workers, sources, bundle.data_json())
                 futures.append(pool.submit(_evaluate_chunk, chunk))
             outcomes = [future.result() for future in futures]
         except BrokenProcessPool:
@@ -286,7 +283,10 @@ class RegopyEngine:
         if not suspects:
             culprit = None
         else:
-            culprit = next((i for i in suspects if self._crashes_alone(sources, requests[i])), None)
+            data_json = bundle.data_json()
+            culprit = next(
+                (i for i in suspects if self._crashes_alone(sources, data_json, requests[i])), None
+            )
         if culprit is None and not suspects:
             return EngineError(
                 f"the regopy worker process crashed while compiling the policy bundle"
@@ -305,8 +305,8 @@ class RegopyEngine:
             subject=subject,
         )
 
-    def _crashes_alone(self, sources: dict[str, str], request: EvalRequest) -> bool:
-        pool, _ = self._pool(1, sources)
+    def _crashes_alone(self, sources: dict[str, str], data_json: str, request: EvalRequest) -> bool:
+        pool, _ = self._pool(1, sources, data_json)
         try:
             pool.submit(_evaluate_chunk, [(0, request.kind, request.input_json)]).result()
         except BrokenProcessPool:

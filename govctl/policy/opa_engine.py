@@ -179,7 +179,9 @@ class OpaEngine:
             return {}
         sources = bundle.sources()
         sources[BATCH_PATH] = BATCH_SOURCE
-        policies = OpaPolicies(self._opa(), self.endpoint.url, self.timeout, Layout.of(sources))
+        policies = OpaPolicies(
+            self._opa(), self.endpoint.url, self.timeout, Layout.of(sources, bundle.data)
+        )
         now = time.time()
         # Best effort: a server that cannot list or delete fails the upload anyway.
         with contextlib.suppress(EngineError):
@@ -305,7 +307,7 @@ class _Evaluation:
                 subject=subject,
             )
         where = self.layout.locate(evaluation)
-        message = " ".join(evaluation.message.split())
+        message = self.layout.readable(evaluation.message)
         return EngineError(
             f"policy evaluation failed{' at ' + where if where else ''}: "
             f"{evaluation.code}: {message}",
@@ -316,7 +318,7 @@ class _Evaluation:
 
     def _summary(self, body: Any, problems: tuple[OpaProblem, ...]) -> str:
         if problems:
-            return f"{problems[0].code}: {problems[0].message}"
+            return f"{problems[0].code}: {self.layout.readable(problems[0].message)}"
         if isinstance(body, dict) and "message" in body:
             return f"{body.get('code', 'error')}: {body['message']}"
         return "an unexpected answer"

@@ -25,6 +25,7 @@ which govctl treats as a failure, never as a pass).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,14 +80,26 @@ class Layout:
     order: tuple[str, ...]  # module paths in upload order
     ids: Mapping[str, str]  # module path → policy id
     relocated: Mapping[str, RelocatedModule]
+    # The bundle's data, as (path under the namespace, document) pairs: two levels deep, so a
+    # document never lands on a package path (data.govctl.parameters next to govctl.lib).
+    documents: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, sources: Mapping[str, str]) -> Layout:
+    def of(cls, sources: Mapping[str, str], data: Mapping[str, Any] | None = None) -> Layout:
         digest = hashlib.sha256(LAYOUT.encode())
         for path in sorted(sources):
             for part in (path, sources[path]):
-                data = part.encode("utf-8")
-                digest.update(len(data).to_bytes(8, "big") + data)
+                encoded = part.encode("utf-8")
+                digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        documents = tuple(
+            (f"{top}/{sub}", value)
+            for top, inner in sorted((data or {}).items())
+            if isinstance(inner, dict)
+            for sub, value in sorted(inner.items())
+        )
+        if documents:  # the data is part of the key: another value is another namespace
+            text = json.dumps(documents, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            digest.update(len(text).to_bytes(8, "big") + text)
         key = digest.hexdigest()[:24]
         namespace = f"{ID_ROOT}_{key}"
         order = tuple(dependency_order(sources))
@@ -96,6 +109,7 @@ class Layout:
             order=order,
             ids={path: f"{ID_ROOT}/{key}/{n}" for n, path in enumerate(order)},
             relocated={path: relocate(sources[path], namespace) for path in order},
+            documents=documents,
         )
 
     @property
@@ -112,6 +126,26 @@ class Layout:
         if column:
             column = self.relocated[path].original_column(problem.row, column)
         return f"{path}:{problem.row}" + (f":{column}" if column else "")
+
+    def readable(self, message: str) -> str:
+        """An OPA message in the author's terms: package names without the private root, and
+        policy ids (``govctl/<key>/<n>:row:col``, e.g. in "package annotation redeclared")
+        replaced by the module's file and line."""
+
+        def file_line(match: re.Match[str]) -> str:
+            path = self.paths.get(match.group(1))
+            if path is None:
+                return match.group(0)
+            row, col = match.group(2), match.group(3)
+            if not row:
+                return path
+            column = self.relocated[path].original_column(int(row), int(col)) if col else None
+            return f"{path}:{row}" + (f":{column}" if column else "")
+
+        text = re.sub(
+            rf"\b({ID_ROOT}/{self.key}/\d+)(?::(\d+)(?::(\d+))?)?", file_line, message
+        )
+        return " ".join(unprefix(text, self.namespace).split())
 
     def rejection(self, rejected: Mapping[str, tuple[OpaProblem, ...]]) -> PolicyError:
         """The most telling of OPA's rejections: a parse error first, else the first in order."""
@@ -130,7 +164,7 @@ class Layout:
         column = None
         if line and problem.col:
             column = self.relocated[where].original_column(line, problem.col) or None
-        message = " ".join(unprefix(problem.message, self.namespace).split())
+        message = self.readable(problem.message)
         return PolicyError(
             f"OPA rejected the policy: {problem.code}: {message}",
             file=where,
@@ -196,9 +230,20 @@ class OpaPolicies:
                 if policy["result"]["raw"] != self.layout.relocated[path].source:
                     return False
                 self.asts[path] = policy["result"].get("ast")
+        for path, value in self.layout.documents:
+            with opa_call(self.url, self.timeout, "checking uploaded data"):
+                try:
+                    found = self.client.get_data(f"{self.layout.namespace}/{path}")
+                except PolicyNotFoundError:
+                    return False
+                if found.get("result") != value:
+                    return False
         return True
 
     def _upload(self) -> None:
+        for path, value in self.layout.documents:
+            with opa_call(self.url, self.timeout, "uploading policy data"):
+                self.client.update_or_create_data(value, f"{self.layout.namespace}/{path}")
         pending = list(self.layout.order)
         while pending:
             rejected: dict[str, tuple[OpaProblem, ...]] = {}

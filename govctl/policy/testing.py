@@ -17,6 +17,7 @@ in its body; native rules (computed in Python) are reported apart.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -92,7 +93,7 @@ def discover_tests(modules: Sequence[RegoModule], pattern: str | None = None) ->
 _STATE: dict[str, Any] = {}  # worker-process state (never used in govctl's own process)
 
 
-def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str]) -> None:
+def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str], data_json: str) -> None:
     from regopy import Interpreter, LogLevel
 
     interpreter = Interpreter()
@@ -100,13 +101,14 @@ def _fresh_interpreter(sources: Mapping[str, str], refs: Sequence[str]) -> None:
     interpreter.strict_built_in_errors = True
     for path, source in sources.items():
         interpreter.add_module(path, source)
+    interpreter.add_data_json(data_json)  # once: regopy ignores a second call
     entrypoints = [r.removeprefix("data.").replace(".", "/") for r in refs]
     _STATE.update(interpreter=interpreter, bundle=interpreter.build(None, entrypoints))
 
 
-def _run_tests(sources: dict[str, str], refs: list[str]) -> list[str]:
+def _run_tests(sources: dict[str, str], refs: list[str], data_json: str) -> list[str]:
     statuses = []
-    _fresh_interpreter(sources, refs)
+    _fresh_interpreter(sources, refs, data_json)
     for ref in refs:
         entry = ref.removeprefix("data.").replace(".", "/")
         try:
@@ -117,7 +119,7 @@ def _run_tests(sources: dict[str, str], refs: list[str]) -> list[str]:
             ok, value = False, None
         if not ok:
             statuses.append("error")
-            _fresh_interpreter(sources, refs)
+            _fresh_interpreter(sources, refs, data_json)
         else:
             statuses.append("pass" if value is True else "fail")
     return statuses
@@ -168,11 +170,13 @@ def _regopy_pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_stderr)
 
 
-def _run_on_regopy(sources: dict[str, str], cases: Sequence[PolicyTest]) -> list[tuple[str, str]]:
+def _run_on_regopy(
+    sources: dict[str, str], cases: Sequence[PolicyTest], data_json: str
+) -> list[tuple[str, str]]:
     """All tests in one worker; if it crashes, each test alone, so the crash names its test."""
     with _regopy_pool() as pool:
         try:
-            statuses = pool.submit(_run_tests, sources, [c.ref for c in cases]).result()
+            statuses = pool.submit(_run_tests, sources, [c.ref for c in cases], data_json).result()
             return [(status, "") for status in statuses]
         except BrokenProcessPool:
             pass
@@ -182,7 +186,7 @@ def _run_on_regopy(sources: dict[str, str], cases: Sequence[PolicyTest]) -> list
     for case in cases:
         with _regopy_pool() as pool:
             try:
-                out.append((pool.submit(_run_tests, sources, [case.ref]).result()[0], ""))
+                out.append((pool.submit(_run_tests, sources, [case.ref], data_json).result()[0], ""))
             except BrokenProcessPool:
                 out.append(
                     ("error", f"the regopy worker crashed running this test ({case.module})")
@@ -196,7 +200,11 @@ def run_tests(
     native_ids: Sequence[str],
     pattern: str | None = None,
     root: Path | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> PolicyTestReport:
+    """Run every test_* rule; ``data`` is the OPA data the tests see (default: the bundle's).
+    Tests are written against the declared parameter defaults, as ``opa test`` sees them."""
+    data_json = json.dumps(bundle.data if data is None else data, ensure_ascii=False)
     cases = discover_tests([*bundle.modules, *bundle.tests], pattern)
     sources = bundle.sources()
     for module in bundle.tests:
@@ -204,12 +212,13 @@ def run_tests(
     results: list[tuple[str, str]] = []
     engine = ""
     if cases:
-        on_wasm = _run_on_wasm(sources, getattr(bundle, "data", None) or {}, cases, root)
+        test_data = dict(bundle.data if data is None else data)
+        on_wasm = _run_on_wasm(sources, test_data, cases, root)
         if isinstance(on_wasm, tuple):
             results, engine = on_wasm
         else:
             engine = f"regopy (fallback: {on_wasm})"
-            results = _run_on_regopy(sources, cases)
+            results = _run_on_regopy(sources, cases, data_json)
     outcomes = tuple(
         PolicyTestOutcome(c, status, message)
         for c, (status, message) in zip(cases, results, strict=True)

@@ -40,7 +40,8 @@ def test_wheel_contains_catalog_schemas_and_templates(installed: Installed) -> N
     rego = {p.relative_to(CATALOG).as_posix() for p in CATALOG.rglob("*.rego")}
     assert rego, "the catalog has no policies"
     shipped = {n.removeprefix("govctl/catalog/") for n in names if n.startswith("govctl/catalog/")}
-    assert shipped == rego  # every policy and its tests, nothing else
+    # every policy and its tests, and the parameter declarations; nothing else
+    assert shipped == rego | {"parameters.yaml"}
     assert any(n.endswith("_test.rego") for n in shipped)
     schemas = {p.name for p in (REPO_ROOT / "govctl/schemas").glob("*.json")}
     assert {n.removeprefix("govctl/schemas/") for n in names

@@ -9,7 +9,10 @@ import rego.v1
 
 import data.govctl.lib
 
-max_cadence_seconds := 7 * 86400
+# Parameter (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+max_cadence := lib.param("GOV-DAT-001", "maxRefreshCadence")
+
+max_cadence_seconds := duration_seconds(max_cadence)
 
 unit_seconds := {
 	"Y": 365 * 86400, "W": 7 * 86400, "D": 86400,
@@ -37,7 +40,8 @@ part_seconds(part, _) := to_number(part[1]) * unit_seconds[part[2]] if part[2] !
 # title: Retrieval indexes are refreshed at least weekly
 # description: >-
 #   A deployment with retrieval should declare retrieval.refreshCadence (ISO 8601 duration) of
-#   at most P7D, so answers are grounded in current documents.
+#   at most maxRefreshCadence (parameter, default P7D), so answers are grounded in current
+#   documents.
 # custom:
 #   id: GOV-DAT-001
 #   severity: warning
@@ -60,7 +64,7 @@ warn contains finding if {
 		"path": "spec.retrieval.refreshCadence",
 		"msg": concat("", [
 			"retrieval store ", store, " declares no refreshCadence",
-			" — set spec.retrieval.refreshCadence to P7D or shorter",
+			" — set spec.retrieval.refreshCadence to ", max_cadence, " or shorter",
 		]),
 	}
 }
@@ -74,7 +78,8 @@ warn contains finding if {
 		"path": "spec.retrieval.refreshCadence",
 		"msg": concat("", [
 			"retrieval store ", lib.string(retrieval, "store"), " refreshes every ", cadence,
-			", longer than P7D — refresh at least weekly so answers use current documents",
+			", longer than ", max_cadence, " (maxRefreshCadence) — refresh more often so answers use",
+			" current documents",
 		]),
 	}
 }

@@ -47,7 +47,7 @@ test_dat_001_message_names_the_cadence if {
 	warns(inp) == {{
 		"rule": "GOV-DAT-001",
 		"path": "spec.retrieval.refreshCadence",
-		"msg": "retrieval store pgvector-eu refreshes every P1M, longer than P7D — refresh at least weekly so answers use current documents",
+		"msg": "retrieval store pgvector-eu refreshes every P1M, longer than P7D (maxRefreshCadence) — refresh more often so answers use current documents",
 	}}
 }
 

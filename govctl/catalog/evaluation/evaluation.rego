@@ -13,14 +13,18 @@ import rego.v1
 
 import data.govctl.lib
 
-min_cases := 200
+# Parameters (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+min_cases := lib.param("GOV-EVL-001", "minCases")
 
-max_age_days := 30
+max_age_days := lib.param("GOV-EVL-003", "maxAgeDays")
+
+required_tags := {tag | some tag in lib.param("GOV-EVL-004", "requiredTags")}
 
 # METADATA
 # title: Staging and prod deployments have an eval suite of 200+ cases
 # description: >-
-#   A staging or prod deployment must have an eval suite whose dataset holds at least 200 cases.
+#   A staging or prod deployment must have an eval suite whose dataset holds at least minCases
+#   cases (parameter, default 200).
 # custom:
 #   id: GOV-EVL-001
 #   severity: error
@@ -57,7 +61,7 @@ deny contains finding if {
 		"path": "spec.evalSuite",
 		"msg": concat("", [
 			"eval suite ", suite.metadata.name, " ", dataset_state(dataset), "; a ",
-			lib.environment, " deployment needs at least ", lib.int_str(min_cases),
+			lib.environment, " deployment needs at least ", lib.int_str(min_cases), " (minCases)",
 			" cases — add cases to the dataset",
 		]),
 	}
@@ -254,7 +258,8 @@ evidence_stale if {
 # METADATA
 # title: Evaluation evidence is fresh
 # description: >-
-#   The newest passing EvalRun behind a prod deployment should be at most 30 days old.
+#   The newest passing EvalRun behind a prod deployment should be at most maxAgeDays old
+#   (parameter, default 30).
 # custom:
 #   id: GOV-EVL-003
 #   severity: warning
@@ -321,8 +326,6 @@ deny contains finding if {
 		]),
 	}
 }
-
-required_tags := {"adversarial", "edge_case"}
 
 has_cases(dataset, tag) if {
 	n := dataset.tagCounts[tag]

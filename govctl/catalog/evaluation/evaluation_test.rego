@@ -65,7 +65,7 @@ test_evl_001_fails_for_199_cases if {
 	fx.only(denies(inp), "GOV-EVL-001") == {{
 		"rule": "GOV-EVL-001",
 		"path": "spec.evalSuite",
-		"msg": "eval suite support-reply-golden dataset registry/evals/datasets/support-golden.jsonl has 199 cases; a staging deployment needs at least 200 cases — add cases to the dataset",
+		"msg": "eval suite support-reply-golden dataset registry/evals/datasets/support-golden.jsonl has 199 cases; a staging deployment needs at least 200 (minCases) cases — add cases to the dataset",
 	}}
 }
 
@@ -239,3 +239,4 @@ test_evl_004_warns_for_zero_counts if {
 	inp := fx.patch(fx.suite_input, [{"op": "add", "path": "/derived/dataset/tagCounts", "value": {"edge_case": 0, "adversarial": 0}}])
 	fx.at(warns(inp), "GOV-EVL-004") == {"spec.dataset"}
 }
+

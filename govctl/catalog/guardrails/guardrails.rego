@@ -73,10 +73,14 @@ deny contains finding("GOV-GRD-001", msg) if {
 	])
 }
 
+# Parameter GOV-GRD-001 blockingActions (govctl/catalog/parameters.yaml): the actions that stop
+# a prompt-injection attempt.
+blocking_actions := lib.param("GOV-GRD-001", "blockingActions")
+
 blocks_prompt_injection if {
 	some check in input_checks
 	check.type == "prompt_injection"
-	check.action == "block"
+	check.action in blocking_actions
 }
 
 pi_actions := {check.action | some check in input_checks; check.type == "prompt_injection"}

@@ -79,6 +79,25 @@ string(obj, key) := v if {
 	is_string(v)
 }
 
+# --- parameters ----------------------------------------------------------------------------
+
+# param(rule, name): the effective value of a catalog parameter for the subject. govctl loads
+# every parameter as data.govctl.parameters[rule][name] = {"value": v, "environments": {env: v},
+# "riskTiers": {tier: v}} (defaults: parameters.yaml next to this catalog; overrides:
+# govctl.yaml policy.parameters). A risk-tier override wins over an environment override, which
+# wins over the global value. Call it from a rule with constant arguments, e.g.
+# `min_cases := lib.param("GOV-EVL-001", "minCases")`, so it is computed once per subject.
+param(rule, name) := resolve_param(data.govctl.parameters[rule][name], input.subject.spec)
+
+# resolve_param(p, spec): the value of parameter entry p for a subject spec (see param).
+resolve_param(p, spec) := v if {
+	tier := spec.riskTier
+	v := p.riskTiers[tier]
+} else := v if {
+	env := spec.environment
+	v := p.environments[env]
+} else := p.value
+
 # --- formatting ----------------------------------------------------------------------------
 
 # int_str(x): a non-negative integral number as decimal digits.

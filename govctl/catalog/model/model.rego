@@ -12,7 +12,10 @@ import rego.v1
 
 import data.govctl.lib
 
-sensitive_classes := {"pii", "phi", "financial", "confidential"}
+# Parameters (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+sensitive_classes := {c | some c in lib.param("GOV-MDL-004", "sensitiveClasses")}
+
+sunset_warning_days := lib.param("GOV-MDL-002", "sunsetWarningDays")
 
 # model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
 # guard of GOV-MDL-001 and GOV-MDL-004, so that a deployment whose models are all fine is looked at
@@ -98,7 +101,7 @@ sunset_near if {
 	sunset <= sunset_horizon_ns
 }
 
-sunset_horizon_ns := lib.now_ns + (60 * lib.day_ns)
+sunset_horizon_ns := lib.now_ns + (sunset_warning_days * lib.day_ns)
 
 # sunset_date(entry): the model's spec.sunset text (undefined when the model does not resolve).
 sunset_date(entry) := date if {
@@ -109,8 +112,8 @@ sunset_date(entry) := date if {
 # METADATA
 # title: Models are not past (or close to) their sunset date
 # description: >-
-#   A model past the provider's retirement date (spec.sunset) is an error; within 60 days of
-#   it, a warning.
+#   A model past the provider's retirement date (spec.sunset) is an error; within
+#   sunsetWarningDays of it (parameter, default 60), a warning.
 # custom:
 #   id: GOV-MDL-002
 #   severity: error
@@ -149,7 +152,7 @@ warn contains finding if {
 	some entry in input.derived.models
 	sunset := sunset_ns(entry)
 	lib.now_ns < sunset
-	sunset - lib.now_ns <= 60 * lib.day_ns
+	sunset - lib.now_ns <= sunset_warning_days * lib.day_ns
 	days := ceil((sunset - lib.now_ns) / lib.day_ns)
 	date := sunset_date(entry)
 	finding := {
@@ -157,7 +160,8 @@ warn contains finding if {
 		"path": entry.path,
 		"msg": concat("", [
 			lib.role_label(entry), " reaches its sunset date ", date, " in ",
-			lib.int_str(days), " days — plan the migration to a supported snapshot now",
+			lib.int_str(days), " days (warning window ", lib.int_str(sunset_warning_days),
+			" days) — plan the migration to a supported snapshot now",
 		]),
 	}
 }

@@ -84,7 +84,7 @@ test_mdl_002_warns_within_60_days if {
 	warns(inp) == {{
 		"rule": "GOV-MDL-002",
 		"path": "spec.model",
-		"msg": "primary model gpt-4o@2024-08-06 reaches its sunset date 2027-01-21 in 60 days — plan the migration to a supported snapshot now",
+		"msg": "primary model gpt-4o@2024-08-06 reaches its sunset date 2027-01-21 in 60 days (warning window 60 days) — plan the migration to a supported snapshot now",
 	}}
 }
 

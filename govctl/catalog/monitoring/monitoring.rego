@@ -16,7 +16,11 @@ alert_set(field) if {
 	v != null
 }
 
-alert_fields := {
+# Parameter GOV-OBS-001 requiredAlerts (govctl/catalog/parameters.yaml): the alert fields a
+# prod deployment sets; labels name the known ones in messages.
+required_alerts := lib.param("GOV-OBS-001", "requiredAlerts")
+
+alert_labels := {
 	"p95LatencyMs": "p95 latency",
 	"errorRate": "error rate",
 	"costPerRequestUSD": "cost per request",
@@ -43,8 +47,9 @@ alert_fields := {
 #     Set spec.monitoring.alerts.p95LatencyMs, errorRate and costPerRequestUSD.
 deny contains finding if {
 	lib.is_prod
-	some field, label in alert_fields
+	some field in required_alerts
 	not alert_set(field)
+	label := object.get(alert_labels, field, field)
 	finding := {
 		"rule": "GOV-OBS-001",
 		"path": concat("", ["spec.monitoring.alerts.", field]),

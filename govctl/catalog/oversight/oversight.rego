@@ -45,7 +45,7 @@ deny contains finding if {
 		"path": "spec.humanOversight.mode",
 		"msg": concat("", [
 			"high-risk ", lib.deployment_label, " has human oversight ", lib.get(oversight, "mode", "(not declared)"),
-			" — set spec.humanOversight.mode to sampled or required",
+			" — set spec.humanOversight.mode to one of ", lib.list(oversight_modes), " (oversightModes)",
 		]),
 	}
 }
@@ -63,7 +63,10 @@ deny contains finding if {
 	}
 }
 
-oversight_active if input.subject.spec.humanOversight.mode in {"sampled", "required"}
+# Parameter GOV-HUM-001 oversightModes (govctl/catalog/parameters.yaml).
+oversight_modes := lib.param("GOV-HUM-001", "oversightModes")
+
+oversight_active if input.subject.spec.humanOversight.mode in oversight_modes
 
 # METADATA
 # title: User-facing deployments capture feedback

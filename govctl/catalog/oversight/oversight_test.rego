@@ -35,7 +35,7 @@ test_hum_001_fails_for_mode_none if {
 	denies(inp) == {{
 		"rule": "GOV-HUM-001",
 		"path": "spec.humanOversight.mode",
-		"msg": "high-risk prod deployment support-assistant-eu-prod has human oversight none — set spec.humanOversight.mode to sampled or required",
+		"msg": "high-risk prod deployment support-assistant-eu-prod has human oversight none — set spec.humanOversight.mode to one of required, sampled (oversightModes)",
 	}}
 }
 

@@ -13,6 +13,9 @@ import rego.v1
 
 import data.govctl.lib
 
+# Parameter (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+max_temperature := lib.param("GOV-PRM-004", "maxTemperature")
+
 # Names written {{name}} anywhere in the prompt, over all roles.
 used contains name if {
 	input.subject.kind == "Prompt"
@@ -176,8 +179,8 @@ has_secrets if some _ in input.derived.secrets
 # METADATA
 # title: High-risk prompts sample conservatively
 # description: >-
-#   A prompt with riskTier high should use a temperature of 0.3 or lower, so that answers are
-#   reproducible enough to evaluate and review.
+#   A prompt with riskTier high should use a temperature of maxTemperature (parameter, default
+#   0.3) or lower, so that answers are reproducible enough to evaluate and review.
 # custom:
 #   id: GOV-PRM-004
 #   severity: warning
@@ -195,13 +198,14 @@ warn contains finding if {
 	input.subject.spec.riskTier == "high"
 	temperature := input.subject.spec.parameters.temperature
 	is_number(temperature)
-	temperature > 0.3
+	temperature > max_temperature
 	finding := {
 		"rule": "GOV-PRM-004",
 		"path": "spec.parameters.temperature",
 		"msg": concat("", [
 			"high-risk prompt uses temperature ", lib.num(temperature),
-			" — set 0.3 or lower so answers are reproducible enough to evaluate and review",
+			" — set ", lib.num(max_temperature), " or lower (maxTemperature) so answers are reproducible enough to",
+			" evaluate and review",
 		]),
 	}
 }

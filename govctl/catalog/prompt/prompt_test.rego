@@ -120,6 +120,6 @@ test_prm_004_fails_above_the_limit if {
 	warns(inp) == {{
 		"rule": "GOV-PRM-004",
 		"path": "spec.parameters.temperature",
-		"msg": "high-risk prompt uses temperature 0.35 — set 0.3 or lower so answers are reproducible enough to evaluate and review",
+		"msg": "high-risk prompt uses temperature 0.35 — set 0.3 or lower (maxTemperature) so answers are reproducible enough to evaluate and review",
 	}}
 }

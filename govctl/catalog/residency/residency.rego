@@ -15,7 +15,8 @@ import rego.v1
 import data.govctl.lib
 
 # Data classes that carry nothing to protect and need no residency rule.
-unregulated_classes := {"public"}
+# (parameter GOV-RES-004 unregulatedClasses, default [public]).
+unregulated_classes := {c | some c in lib.param("GOV-RES-004", "unregulatedClasses")}
 
 region_allowed(rule, region) if {
 	some pattern in rule.spec.allowedRegions

@@ -11,7 +11,8 @@ import rego.v1
 
 import data.govctl.lib
 
-min_retention_days := 180
+# Parameter (govctl/catalog/parameters.yaml; overridable in govctl.yaml policy.parameters).
+min_retention_days := lib.param("GOV-SEC-002", "minRetentionDays")
 
 logging := lib.get(lib.spec, "logging", {}) if lib.is_deployment
 
@@ -61,7 +62,8 @@ deny contains finding if {
 # METADATA
 # title: Logs are kept long enough and redact personal data
 # description: >-
-#   A high-risk deployment must log, and keep its logs at least 180 days; a deployment that
+#   A high-risk deployment must log, and keep its logs at least minRetentionDays (parameter,
+#   default 180); a deployment that
 #   logs pii must redact it (logging.redactPII).
 # custom:
 #   id: GOV-SEC-002
