@@ -29,6 +29,7 @@ from importlib import metadata
 from typing import Any, TypedDict
 from urllib.parse import quote
 
+from govctl import DISTRIBUTION
 from govctl.check import CheckResult
 from govctl.findings import Finding
 from govctl.policy.bundle import RuleMeta
@@ -112,7 +113,7 @@ SarifLog = TypedDict("SarifLog", {"$schema": str, "version": str, "runs": list[d
 def information_uri() -> str | None:
     """The project's home page from the installed package metadata, when it declares one."""
     try:
-        meta = metadata.metadata("govctl")
+        meta = metadata.metadata(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return None
     for entry in meta.get_all("Project-URL") or []:

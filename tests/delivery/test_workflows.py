@@ -65,7 +65,9 @@ def test_pull_request_workflow() -> None:
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["fetch-depth"] == 0
     script = _script(wf, "govctl")
-    assert 'pip install "."' in script  # this repository installs its own checkout
+    # This repository installs its locked dependencies by hash, then its own checkout.
+    assert "pip install --require-hashes -r govctl/requirements.lock" in script
+    assert "pip install --no-deps ." in script
     assert wf["env"]["OPA_IMAGE"].startswith("openpolicyagent/opa:1.")
     assert "run --server --addr 0.0.0.0:8181" in script
     assert 'govctl check --base "origin/$BASE_REF" --engine opa' in script
