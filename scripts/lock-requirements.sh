@@ -2,8 +2,9 @@
 # Regenerate govctl/requirements.lock: govctl's runtime dependencies resolved for CPython 3.11 on
 # Linux (the GitHub runners of the workflows), every version exact, with the sha256 of every file
 # PyPI has for it. `govctl init` copies it under the govctl-ai pin it writes, and the workflows
-# install from it with `pip install --require-hashes`. Run it after changing `dependencies` in
-# pyproject.toml (a test fails while the lock does not satisfy them) and before a release.
+# install from it with `pip install --require-hashes`. Also scripts/release-requirements.txt,
+# the release tools, pinned the same way. Run it after changing `dependencies` in pyproject.toml
+# (a test fails while the lock does not satisfy them) and before a release.
 #
 #   bash scripts/lock-requirements.sh
 set -euo pipefail
@@ -15,3 +16,8 @@ export PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="bash scripts/lock-requi
 .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
   --no-emit-index-url --no-emit-find-links --no-header --annotate \
   --output-file govctl/requirements.lock pyproject.toml
+# The release tools of .github/workflows/publish.yml (build runs without isolation so that
+# setuptools and wheel come from this hashed file too).
+.venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-index-url --no-emit-find-links --no-header --annotate \
+  --output-file scripts/release-requirements.txt scripts/release-requirements.in
