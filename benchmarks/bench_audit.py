@@ -1,4 +1,4 @@
-"""Audit store benchmarks (issue 6). Prints medians; nothing here is asserted.
+"""Audit store benchmarks. Prints medians; nothing here is asserted.
 
     .venv/bin/python benchmarks/bench_audit.py [--events 1000000] [--repeat 3] [--keep DIR]
 

@@ -52,7 +52,7 @@ def opa_binary() -> Path:
         if explicit
         else find_opa(
             None,
-            [ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa")],
+            [Path(os.environ.get("OPA_CACHE_DIR") or ROOT / ".cache/opa") / "bin" / "opa"],
             os.environ.get("PATH", ""),
         )
     )

@@ -74,7 +74,7 @@ class Summary:
     waived: int
 
     def as_json(self) -> SummaryJSON:
-        """The ``summary`` object of the check JSON (SPEC §7)."""
+        """The ``summary`` object of the check JSON (docs/spec.md §7)."""
         return {
             "artifacts": self.artifacts,
             "errors": self.errors,

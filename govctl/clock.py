@@ -1,4 +1,4 @@
-"""``input.now``: one instant per run, RFC 3339 with a ``+00:00`` offset (SPEC §3).
+"""``input.now``: one instant per run, RFC 3339 with a ``+00:00`` offset (docs/spec.md §3).
 
 Policies never read the clock; the same commit, policies and ``--now`` give byte-identical output.
 """

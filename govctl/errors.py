@@ -1,8 +1,8 @@
 """One error hierarchy for govctl.
 
 Every failure that should reach a user as a one-line message is a ``GovctlError``. Each subclass
-carries its exit code (SPEC §7) and keeps its structured fields so callers can inspect them; the
-rendering lives in ``__str__``. The CLI maps them to exit codes in exactly one place
+carries its exit code (docs/spec.md §7) and keeps its structured fields so callers can inspect
+them; the rendering lives in ``__str__``. The CLI maps them to exit codes in exactly one place
 (``govctl.cli.error_handler``).
 
 Exit codes: 0 clean; 1 findings at or above ``--fail-on``; 2 usage or configuration error;

@@ -1,4 +1,4 @@
-"""Rules that need the whole registry at once, computed in Python (SPEC §3).
+"""Rules that need the whole registry at once, computed in Python (docs/spec.md §3).
 
 GOV-REG-001 (schema, from the loader), GOV-REG-002 (dangling references), GOV-REG-003 (duplicate
 identities), GOV-REG-004 (unknown owners). They report in the same finding shape as policies and

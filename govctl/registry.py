@@ -1,6 +1,6 @@
 """The loaded registry: artifacts by identity, their digests, and reference resolution.
 
-Identity is ``Kind/name@version`` for Prompt and Model, ``Kind/name`` otherwise (SPEC §2).
+Identity is ``Kind/name@version`` for Prompt and Model, ``Kind/name`` otherwise (docs/spec.md §2).
 References are written ``name@version`` (Prompt, Model) or ``name`` and resolve to identities.
 """
 

@@ -1,4 +1,4 @@
-"""Waivers (SPEC §2): which are active, which are findings themselves, and applying them.
+"""Waivers (docs/spec.md §2): which are active, which are findings themselves, and applying them.
 
 A waiver applies to findings of exactly its rule on exactly its target identity. Only a valid
 waiver applies: expired, unknown-rule, unknown-target, non-waivable and over-long waivers are

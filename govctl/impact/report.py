@@ -1,4 +1,4 @@
-"""``govctl impact``: the change between two registry states and what it means (SPEC §5).
+"""``govctl impact``: the change between two registry states and what it means (docs/spec.md §5).
 
 ``run_impact`` returns a frozen ``ImpactReport``; ``govctl.impact.render`` turns it into JSON,
 Markdown or text. The head is the work tree unless ``head`` names a commit (docs/impact.md).

@@ -1,4 +1,4 @@
-"""Risk of a change (SPEC §5) with the reasons that set it.
+"""Risk of a change (docs/spec.md §5) with the reasons that set it.
 
 - critical: a residency rule widened (or removed); a guardrail policy weakened (or removed) that a
   prod user-facing deployment uses, or such a deployment dropping its guardrails or switching to

@@ -1,4 +1,4 @@
-"""Pydantic models for every artifact kind of SPEC §2.
+"""Pydantic models for every artifact kind of docs/spec.md §2.
 
 These are the single source of truth for artifact shape: ``govctl schema export`` writes the JSON
 Schemas generated from them and the loader validates every document against those same schemas.

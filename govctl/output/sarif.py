@@ -1,4 +1,4 @@
-"""The ``sarif`` format: SARIF 2.1.0 for GitHub code scanning (SPEC §7).
+"""The ``sarif`` format: SARIF 2.1.0 for GitHub code scanning (docs/spec.md §7).
 
 One run; ``tool.driver.rules`` holds one reportingDescriptor per catalog rule (plus any rule id a
 finding carries that the catalog lacks), sorted by id, and each result points at its rule by

@@ -21,7 +21,7 @@ from govctl.policy.modules import severity_of
 class EvalRequest:
     subject: str  # identity
     kind: str
-    input_json: str  # the SPEC §3 input document, serialised once
+    input_json: str  # the docs/spec.md §3 input document, serialised once
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def parse_triples(result: Any) -> list[EngineFinding]:
 
 
 def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyFinding:
-    """Apply the finding contract of SPEC §3 to one raw finding."""
+    """Apply the finding contract of docs/spec.md §3 to one raw finding."""
     value = raw.value
     default_rule = bundle.default_rule_id(raw.package)
     if isinstance(value, dict):

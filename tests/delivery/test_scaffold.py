@@ -77,7 +77,7 @@ def test_dataset_is_large_tagged_and_the_eval_run_quotes_real_digests(scaffolded
     run_file = next((scaffolded / "registry/evals/runs").glob("*.yaml"))
     run = parse_yaml(run_file.read_text()).documents[0].value
     assert run["spec"]["datasetDigest"] == "sha256:" + hashlib.sha256(data).hexdigest()
-    # Recompute the prompt digest as SPEC §2 says anyone can: RFC 8785 JSON of the document.
+    # Recompute the prompt digest as docs/spec.md §2 says anyone can: RFC 8785 JSON of the document.
     prompt_doc = parse_yaml((scaffolded / "prompts/support-reply/1.0.0.yaml").read_text())
     expected = "sha256:" + hashlib.sha256(rfc8785.dumps(prompt_doc.documents[0].value)).hexdigest()
     assert run["spec"]["promptDigest"] == expected

@@ -1,4 +1,4 @@
-"""``govctl audit ...``: the auditor's commands over the DuckDB audit trail (SPEC §6).
+"""``govctl audit ...``: the auditor's commands over the DuckDB audit trail (docs/spec.md §6).
 
 Reads open the store read-only. Commands that write to the store (record-release, checkpoint,
 and verify unless --no-record) append events through ``govctl.audit.api.record_events``, which

@@ -1,4 +1,4 @@
-"""``govctl opa serve``: run a local OPA for ``govctl check --engine opa`` (SPEC §8)."""
+"""``govctl opa serve``: run a local OPA for ``govctl check --engine opa`` (docs/spec.md §8)."""
 
 from __future__ import annotations
 
