@@ -9,36 +9,29 @@ is produced.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from govctl import __version__
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
+from govctl.findings import SEVERITY_RANK, Finding, Locator, sort_key
 from govctl.graph import DependencyGraph
 from govctl.impact.changes import change_provider as base_changes
-from govctl.loader.load import LoadResult, LoadSettings, load_registry
-from govctl.loader.source import FileSource, WorkTreeSource
+from govctl.loader.load import LoadSettings
+from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.native_rules import registry_findings
-from govctl.policy.bundle import PolicyBundle, RuleMeta
 from govctl.policy.catalog import load_policies, rule_catalog
-from govctl.policy.engine import (
-    EngineSettings,
-    EvalRequest,
-    PolicyFinding,
-    create_engine,
-    normalise,
-)
+from govctl.policy.engine import EngineSettings
 from govctl.policy.inputs import InputBuilder
-from govctl.registry import Artifact, Registry
+from govctl.registry import Registry
+from govctl.rules import RuleMeta
+from govctl.stages import ChangeProvider, config_json, evaluate_policies, load, locate_findings
 from govctl.waivers import apply_waivers, review_waivers
-
-ChangeProvider = Callable[[Registry], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -154,106 +147,6 @@ def subjects_in_scope(
         if artifact.identity in touched or touched & graph.closure(artifact.identity).keys():
             dependents.add(artifact.identity)
     return dependents
-
-
-@dataclass
-class _Evaluation:
-    findings: list[RawFinding]
-    evaluated: frozenset[str]
-    cached: int
-
-
-def evaluate_policies(
-    registry: Registry,
-    graph: DependencyGraph,
-    bundle: PolicyBundle,
-    builder: InputBuilder,
-    engine_name: str,
-    engine_settings: EngineSettings,
-    cache: Cache | None,
-    subjects: set[str] | None,
-) -> tuple[_Evaluation, str]:
-    engine = create_engine(engine_name, engine_settings)
-    try:
-        engine_version = engine.version()
-        salt = f"{engine_name}|{engine_version}|{bundle.digest}|"
-        results: dict[str, list[PolicyFinding]] = {}
-        misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
-        for subject in registry:
-            if not subject.valid or not bundle.evaluates(subject.kind):
-                continue
-            if subjects is not None and subject.identity not in subjects:
-                continue
-            key, change = builder.prepare(subject)
-            key = salt + key
-            hit = cache.get_result(key) if cache else None
-            if hit is not None:
-                results[subject.identity] = hit
-            else:
-                misses.append((subject, key, change))
-        # A generator: input documents are serialised while the engine already evaluates.
-        requests = (
-            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
-            for s, _, change in misses
-        )
-        raw = engine.evaluate(bundle, requests) if misses else {}
-    finally:
-        engine.close()
-    for subject, key, _ in misses:
-        found = [normalise(bundle, subject.identity, f) for f in raw.get(subject.identity, [])]
-        found.sort(key=lambda f: (f.rule, f.ref, f.path, f.severity, f.message))
-        results[subject.identity] = found
-        if cache:
-            cache.put_result(key, found)
-    findings = [
-        RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
-        for identity in sorted(results)
-        for f in results[identity]
-    ]
-    evaluated = frozenset(s.identity for s, _, _ in misses)
-    return _Evaluation(findings, evaluated, len(results) - len(misses)), engine_version
-
-
-def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
-    return list(dict.fromkeys(raws))
-
-
-def locate_findings(
-    raws: Iterable[RawFinding], locator: Locator, rules: Mapping[str, RuleMeta]
-) -> list[Finding]:
-    out = []
-    for raw in _dedupe(raws):
-        file, line, column = locator.locate(raw)
-        meta = rules.get(raw.rule)
-        out.append(
-            Finding(
-                rule=raw.rule,
-                severity=raw.severity,
-                message=raw.message,
-                ref=raw.ref,
-                path=raw.path,
-                file=file,
-                line=line,
-                column=column,
-                waived=False,
-                waiver=None,
-                fingerprint=fingerprint(raw.rule, raw.ref, raw.path, file),
-                controls=meta.controls if meta else (),
-            )
-        )
-    return out
-
-
-def config_json(config: Config) -> dict[str, Any]:
-    return config.model_dump(mode="json")
-
-
-def load(
-    root: Path, config: Config, source: FileSource | None, cache: Cache | None, workers: int
-) -> LoadResult:
-    return load_registry(
-        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache
-    )
 
 
 def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from govctl.findings import RawFinding
 from govctl.graph import references
 from govctl.loader.load import LoadProblem
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Registry
+from govctl.rules import RuleMeta
 
 
 def _native(

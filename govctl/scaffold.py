@@ -204,6 +204,16 @@ def plan(options: ScaffoldOptions, root: Path) -> dict[str, str | bytes]:
     return files
 
 
+def _load_registry(root: Path, config: Config | None = None) -> Registry:
+    # The loader is heavy: imported only when scaffolding, and from its own layer (govctl.api is
+    # the library's boundary, above this module).
+    from govctl.config import CONFIG_FILENAME, load_config
+    from govctl.loader.load import LoadSettings, load_registry
+
+    config = config or load_config(root / CONFIG_FILENAME, CONFIG_FILENAME)
+    return load_registry(WorkTreeSource(root), config, LoadSettings()).registry
+
+
 def _write(root: Path, relative: str, content: str | bytes) -> None:
     path = root / relative
     try:
@@ -217,8 +227,6 @@ def _write(root: Path, relative: str, content: str | bytes) -> None:
 
 
 def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
-    from govctl.api import load_registry  # the loader is heavy: import it only when scaffolding
-
     root = options.target.resolve()
     if root.exists() and not root.is_dir():
         raise UsageError(f"{options.target} exists and is not a folder")
@@ -235,9 +243,9 @@ def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
         raise ScaffoldConflictError(root, existing)
     for relative, content in files.items():
         _write(root, relative, content)
-    registry = load_registry(root)
+    registry = _load_registry(root)
     _write(root, run_path, eval_run_text(registry, options.now))
-    registry = load_registry(root, registry.config)
+    registry = _load_registry(root, registry.config)
     settings = CodeownersSettings(org=options.github_org)
     _write(root, CODEOWNERS_PATH, codeowners_text(registry, WorkTreeSource(root), settings))
     return ScaffoldResult(root, tuple(every), existing)

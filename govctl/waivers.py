@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from govctl.findings import Finding, RawFinding
 from govctl.graph import DependencyGraph
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Artifact, Registry
+from govctl.rules import RuleMeta
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from govctl.impact.affected import DeploymentInfo
 from govctl.impact.changes import ArtifactChange
 from govctl.impact.diff import FieldChange
 from govctl.impact.predicates import guardrail_weakenings
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Registry
+from govctl.rules import RuleMeta
 
 LEVELS = ("low", "medium", "high", "critical")
 SHOWN = 3

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from govctl import DISTRIBUTION
 from govctl.check import CheckResult
 from govctl.findings import Finding
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -19,7 +19,7 @@ from itertools import groupby
 
 from govctl.check import CheckResult
 from govctl.findings import SEVERITY_RANK, Finding
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 NO_FILE = "(no file)"
 

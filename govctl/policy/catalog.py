@@ -13,7 +13,8 @@ from pathlib import Path
 
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import PolicyBundle, RuleMeta, load_bundle
+from govctl.policy.bundle import PolicyBundle, load_bundle
+from govctl.rules import RuleMeta
 
 BUILTIN_PREFIX = "govctl:catalog"
 

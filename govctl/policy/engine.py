@@ -1,18 +1,18 @@
-"""The policy engine contract and the explicit registry of engines.
+"""The policy engine contract: requests, raw and normalised findings, the engine Protocol.
 
 An engine evaluates the bundle's entry rule for a subject kind against one input document per
 subject and returns the raw ``[package, set, finding]`` triples. Normalising those into findings
 (rule id, severity, message, ref, path) happens once, here, for every engine, so engines can only
-differ in what Rego evaluates to — which is what the parity suite compares.
+differ in what Rego evaluates to — which is what the parity suite compares. The registry of
+engines is ``govctl.policy.engines``: the engines import this module, never the reverse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from govctl.errors import UsageError
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 from govctl.policy.modules import severity_of
 
@@ -103,29 +103,3 @@ def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyF
         ref=str(ref),
         path=str(path),
     )
-
-
-EngineFactory = Callable[[EngineSettings], PolicyEngine]
-
-
-def _embedded(settings: EngineSettings) -> PolicyEngine:
-    from govctl.policy.embedded import EmbeddedEngine
-
-    return EmbeddedEngine(settings)
-
-
-def _opa(settings: EngineSettings) -> PolicyEngine:
-    from govctl.policy.opa_engine import OpaEngine
-
-    return OpaEngine(settings)
-
-
-# The explicit registry: adding an engine means adding a line here, nothing else.
-ENGINES: Mapping[str, EngineFactory] = {"embedded": _embedded, "opa": _opa}
-
-
-def create_engine(name: str, settings: EngineSettings) -> PolicyEngine:
-    factory = ENGINES.get(name)
-    if factory is None:
-        raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    return factory(settings)

@@ -8,9 +8,9 @@ import click
 
 from govctl.cli.context import CliContext
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import RuleMeta
 from govctl.policy.catalog import load_policies, rule_catalog
 from govctl.policy.testing import PolicyTestReport, run_tests
+from govctl.rules import RuleMeta
 
 
 @click.group("policy")
