@@ -18,6 +18,7 @@ from govctl import __version__
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.findings import SEVERITY_RANK, Finding, Locator, sort_key
 from govctl.graph import DependencyGraph
 from govctl.impact.changes import change_provider as base_changes
@@ -102,9 +103,10 @@ class CheckResult:
 
 def exit_code_for(findings: Iterable[Finding], fail_on: str) -> int:
     if fail_on == "never":
-        return 0
+        return EXIT_CLEAN
     bar = SEVERITY_RANK["warning" if fail_on == "warning" else "error"]
-    return 1 if any(not f.waived and SEVERITY_RANK[f.severity] >= bar for f in findings) else 0
+    failing = any(not f.waived and SEVERITY_RANK[f.severity] >= bar for f in findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def summarise(findings: Sequence[Finding], artifacts: int) -> Summary:

@@ -18,6 +18,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INFRA = 3
 EXIT_INTEGRITY = 4
+EXIT_INTERRUPTED = 130  # Ctrl-C: the shell convention (128 + SIGINT)
 
 
 class GovctlError(Exception):

@@ -7,6 +7,7 @@ import json
 import click
 
 from govctl.cli.context import CliContext
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.native_rules import NATIVE_RULES
 from govctl.policy.catalog import load_policies, rule_catalog
 from govctl.policy.testing import PolicyTestReport, run_tests
@@ -46,7 +47,7 @@ def _report_text(report: PolicyTestReport, verbose: bool) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) -> int:
-    """Run Rego unit tests (test_* rules) on the embedded engine; exit 2 on any failure."""
+    """Run Rego unit tests (test_* rules) on the embedded engine; exit 1 on any failure."""
     bundle = load_policies(ctx.root(), ctx.config())
     catalog = rule_catalog(bundle)
     report = run_tests(bundle, sorted(catalog), sorted(NATIVE_RULES), pattern)
@@ -66,7 +67,9 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(_report_text(report, verbose), nl=False)
-    return 2 if report.failed or not report.outcomes else 0
+    # A failing test is a finding (exit 1), and so is a run that tested nothing: never a pass
+    # that was not evaluated.
+    return EXIT_FINDINGS if report.failed or not report.outcomes else EXIT_CLEAN
 
 
 def _row(rule: RuleMeta) -> list[str]:
@@ -93,7 +96,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
     if fmt == "json":
         data = [{**r.as_json(), "disabled": r.id in disabled} for r in rules]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
+        return EXIT_CLEAN
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
         click.echo("| " + " | ".join(header) + " |")
@@ -101,7 +104,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         for rule in rules:
             cells = [c.replace("|", "\\|") for c in _row(rule)]
             click.echo("| " + " | ".join(cells) + " |")
-        return 0
+        return EXIT_CLEAN
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""
         click.echo(
@@ -110,7 +113,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         if rule.controls:
             click.echo(f"{'':12} controls: {', '.join(rule.controls)}")
     click.echo(f"{len(rules)} rules")
-    return 0
+    return EXIT_CLEAN
 
 
 @click.command("lint")
@@ -142,7 +145,7 @@ def lint_command(ctx: CliContext, fmt: str) -> int:
         for issue in issues:
             click.echo(f"{issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}")
         click.echo(f"{len(issues)} issue{'s' if len(issues) != 1 else ''}")
-    return 1 if issues else 0
+    return EXIT_FINDINGS if issues else EXIT_CLEAN
 
 
 for _command in (test_command, list_command, lint_command):

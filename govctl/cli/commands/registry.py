@@ -8,7 +8,7 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
-from govctl.errors import UsageError
+from govctl.errors import EXIT_CLEAN, UsageError
 from govctl.graph import DependencyGraph
 from govctl.models.kinds import KINDS
 from govctl.registry import Artifact, Registry
@@ -50,11 +50,11 @@ def list_command(ctx: CliContext, kind: str | None, fmt: str) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_CLEAN
     for a in artifacts:
         click.echo(f"{a.identity:60} {a.metadata.get('owner', ''):16} {a.path}")
     click.echo(f"{len(artifacts)} artifacts; registry digest {registry.digest}")
-    return 0
+    return EXIT_CLEAN
 
 
 def _find(registry: Registry, ref: str) -> Artifact:
@@ -98,7 +98,7 @@ def show_command(ctx: CliContext, ref: str) -> int:
             ensure_ascii=False,
         )
     )
-    return 0
+    return EXIT_CLEAN
 
 
 @click.command("graph")
@@ -131,7 +131,7 @@ def graph_command(ctx: CliContext, fmt: str) -> int:
             click.echo(f'  {node}["{identity}"]')
         for f, t in edges:
             click.echo(f"  {ids[f]} --> {ids[t]}")
-    return 0
+    return EXIT_CLEAN
 
 
 for _command in (list_command, show_command, graph_command):
