@@ -75,8 +75,14 @@ class Strict(BaseModel):
 
 class Metadata(Strict):
     name: Name
+    """Name of the artifact: lower-case letters, digits and dashes (a DNS label)."""
     version: NonEmpty | None = None
+    """Version: semver for a Prompt, the provider's snapshot string for a Model."""
     owner: NonEmpty
+    """The team that owns the artifact; must be one of the teams in govctl.yaml."""
     description: str | None = None
+    """What the artifact is, for people."""
     labels: dict[str, str] | None = None
+    """Free key/value labels (e.g. cost-centre) that policies may read."""
     annotations: dict[str, str] | None = None
+    """Free key/value notes that govctl carries but never interprets."""

@@ -83,3 +83,13 @@ def test_property_titles_are_words_and_fields_say_what_they_mean() -> None:
     assert human_title("costPerRequestUSD") == "Cost per request USD"
     assert human_title("inputPer1M") == "Input per 1M"
     assert human_title("p95LatencyMs") == "P95 latency ms"
+
+
+def test_every_artifact_field_has_a_description_for_editor_hover() -> None:
+    for path in SCHEMAS.glob("*.schema.json"):
+        if path.name in ("govctl.schema.json", "Config.schema.json"):
+            continue
+        properties = [(name, sub) for key, value in _walk(json.loads(path.read_text()))
+                      if key == "properties" for name, sub in value.items()]
+        missing = sorted({name for name, sub in properties if not sub.get("description")})
+        assert missing == [], f"{path.name}: no description for {missing}"
