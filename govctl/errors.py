@@ -11,8 +11,6 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-on``; 2 usage or configurat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -159,19 +157,3 @@ class AuditIntegrityError(GovctlError):
         self.first_bad_seq = first_bad_seq
         self.kind = kind
 
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a file; line and column are 1-based."""
-
-    file: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        out = self.file
-        if self.line:
-            out += f":{self.line}"
-            if self.column:
-                out += f":{self.column}"
-        return out

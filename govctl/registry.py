@@ -74,11 +74,6 @@ def parse_reference(kind: str, text: Any) -> str | None:
     return None if "@" in text else f"{kind}/{text}"
 
 
-def reference_text(identity: str) -> str:
-    """``Prompt/a@1.0.0`` → ``a@1.0.0`` (the form written in YAML)."""
-    return identity.split("/", 1)[1]
-
-
 @dataclass(frozen=True)
 class Registry:
     config: Config

@@ -127,9 +127,7 @@ def template_values(options: ScaffoldOptions, root: Path) -> dict[str, str]:
 
 
 def codeowners_section(org: str) -> str:
-    """``codeowners:`` for govctl.yaml, once the Config model has that section (else nothing)."""
-    if "codeowners" not in Config.model_fields:
-        return ""
+    """The ``codeowners:`` section of the scaffolded govctl.yaml."""
     return (
         "\n# `govctl codeowners` writes .github/CODEOWNERS: team T -> @<org>/T, or an explicit\n"
         '# handle per team (teams: {compliance: "@acme/grc"}).\n'

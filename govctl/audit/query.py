@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,6 @@ def parse_time_bound(text: str, *, end: bool = False) -> str:
     except ValueError:
         raise UsageError(f"{text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
     return format_time(moment)
-
-
-def day_start(moment: datetime) -> datetime:
-    return datetime.combine(moment.date(), time(), tzinfo=moment.tzinfo)
 
 
 @dataclass(frozen=True)
@@ -100,10 +96,6 @@ def read_log(con: duckdb.DuckDBPyConnection, flt: LogFilter) -> list[LogEntry]:
             f"ORDER BY seq DESC LIMIT {int(flt.limit)}) ORDER BY seq"
         )
     return [LogEntry(int(seq), str(h), json.loads(p)) for seq, h, p in fetch_all(con, sql, params)]
-
-
-def events_of_type(con: duckdb.DuckDBPyConnection, kind: str) -> list[LogEntry]:
-    return read_log(con, LogFilter(types=(kind,)))
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,6 @@ PREDICATES: tuple[tuple[str, tuple[str, ...], Predicate], ...] = (
     ("deployment.environment_changed", ("Deployment",), deployment_environment_changed),
     ("deployment.guardrails_changed", ("Deployment",), deployment_guardrails_changed),
 )
-PREDICATE_NAMES = tuple(name for name, _, _ in PREDICATES)
 
 
 def evaluate(delta: Delta) -> dict[str, list[str]]:
