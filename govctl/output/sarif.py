@@ -52,6 +52,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 SECURITY_COMPONENT = "security"
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
+ARTICLES = frozenset({"a", "an", "the"})
 BUILTIN_RULE = re.compile(r"GOV-[A-Z]{3}-\d{3}")
 AUTOMATION_ID = "govctl/"  # category "govctl", no run id: alerts of one category across runs
 
@@ -157,9 +158,15 @@ def artifact_uri(path: str) -> str:
 
 
 def rule_name(meta: RuleMeta | None, rule_id: str) -> str:
-    """A readable identifier for the rule: its title in PascalCase (``ModelNotDeprecated``)."""
+    """A readable identifier for the rule: its title in PascalCase (``ModelNotDeprecated``).
+
+    Strict PascalCase, as the SARIF multitool checks it (SARIF2012): no two capitals in a row,
+    so articles are dropped ("has a budget" → ``HasBudget``) and acronyms capitalised once
+    (``PII`` → ``Pii``).
+    """
     words = re.findall(r"[A-Za-z0-9]+", meta.title if meta else "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
+    words = [w for w in words if w.lower() not in ARTICLES]
+    name = "".join(w[:1].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
     return name if name and name != rule_id else re.sub(r"[^A-Za-z0-9]", "", rule_id)
 
 
