@@ -1,4 +1,4 @@
-"""Benchmark ``govctl check`` on generated registries.
+"""Benchmark ``govctl check`` on generated registries (targets: README.md, "Performance").
 
 For each size it prints medians of: load+validate (cold, no cache), cold check, warm check
 (unchanged registry), one-file-change check, and the stage split (policies / load / resolve /

@@ -54,7 +54,7 @@ def opa_binary() -> Path:
         if explicit
         else find_opa(
             None,
-            [ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa")],
+            [Path(os.environ.get("OPA_CACHE_DIR") or ROOT / ".cache/opa") / "bin" / "opa"],
             os.environ.get("PATH", ""),
         )
     )
@@ -147,7 +147,7 @@ def bench_size(size: int, binary: Path, folder: Path, chunk: int) -> None:
         f"\n== {size} artifacts: {n} subjects evaluated, "
         f"{sum(len(r.input_json) for r in requests) / n / 1024:.1f} KiB input each =="
     )
-    from govctl.policy.engine import create_engine, prepare_engine
+    from govctl.policy.engines import create_engine, prepare_engine
 
     def embedded(name: str) -> Any:
         engine = create_engine(name, EngineSettings())

@@ -1,6 +1,6 @@
 """Benchmark ``govctl impact`` between two commits of a generated registry that differ in 10 files.
 
-Target (issue 5): ≤ 5 s on 2 cores for the 10k registry. Builds a git repository with
+Target: ≤ 5 s on 2 cores for the 10k registry. Builds a git repository with
 ``benchmarks/generate_registry.py``, commits it (base), changes 10 artifact files of different
 kinds (guardrail threshold, residency region, model pricing and status, deployment budget and
 fallbacks, prompt parameters, eval threshold, waiver expiry …) and commits again (head). Then,

@@ -65,7 +65,7 @@ def impact(options: ImpactOptions, *, audit: bool = True, actor: str | None = No
 
 
 def record_impact(options: ImpactOptions, report: ImpactReport, actor: str) -> RecordResult:
-    """Append the ``impact`` event (decision: risk, approvals, findings delta) (SPEC §6)."""
+    """Append the ``impact`` event (decision: risk, approvals, findings delta) (docs/spec.md §6)."""
     from govctl.audit.api import EventDraft, record_events
 
     data = impact_json(report)
@@ -109,7 +109,7 @@ def _git_position(root: Path) -> tuple[str | None, str | None]:
 
 
 def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
-    """Append the ``check`` event of a finished run (SPEC §6)."""
+    """Append the ``check`` event of a finished run (docs/spec.md §6)."""
     from govctl.audit.api import EventDraft, record_events
 
     assert result.registry is not None

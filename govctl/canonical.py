@@ -1,4 +1,4 @@
-"""Canonical JSON and digests (SPEC §2).
+"""Canonical JSON and digests (docs/spec.md §2).
 
 - Canonical JSON is RFC 8785 (JCS), produced by the ``rfc8785`` package;
   ``json.dumps(sort_keys=True)``
@@ -42,6 +42,6 @@ def digest_json(value: Any) -> str:
 
 
 def registry_digest(pairs: Iterable[tuple[str, str]]) -> str:
-    """Digest over sorted ``identity digest`` lines (SPEC §2)."""
+    """Digest over sorted ``identity digest`` lines (docs/spec.md §2)."""
     lines = sorted(f"{identity} {digest}" for identity, digest in pairs)
     return PREFIX + sha256_hex("\n".join(lines).encode("utf-8"))

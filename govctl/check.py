@@ -9,45 +9,37 @@ is produced.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from govctl import __version__
 from govctl.baselines import apply_baseline, load_baseline, review_baseline
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
+from govctl.findings import SEVERITY_RANK, Finding, Locator, sort_key
 from govctl.gitio import require_ref
 from govctl.graph import DependencyGraph
-from govctl.loader.load import LoadResult, LoadSettings, load_registry
-from govctl.loader.source import FileSource, WorkTreeSource
+from govctl.loader.load import LoadSettings
+from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.native_rules import registry_findings
-from govctl.policy.bundle import PolicyBundle, RuleMeta
 from govctl.policy.catalog import (
     check_policy_settings,
     config_lines,
     load_policies,
     rule_catalog,
 )
-from govctl.policy.engine import (
-    EngineSettings,
-    EvalRequest,
-    PolicyFinding,
-    check_answers,
-    create_engine,
-    normalise,
-    prepare_engine,
-)
+from govctl.policy.engine import EngineSettings
 from govctl.policy.inputs import InputBuilder
 from govctl.policy.severity import apply_severity, rules_with_severity, severity_overrides
-from govctl.registry import Artifact, Registry
+from govctl.registry import Registry
+from govctl.rules import RuleMeta
+from govctl.stages import ChangeProvider, config_json, evaluate_policies, load, locate_findings
 from govctl.waivers import apply_waivers, review_waivers
-
-ChangeProvider = Callable[[Registry], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ class Summary:
     waived: int
 
     def as_json(self) -> SummaryJSON:
-        """The ``summary`` object of the check JSON (SPEC §7)."""
+        """The ``summary`` object of the check JSON (docs/spec.md §7)."""
         return {
             "artifacts": self.artifacts,
             "errors": self.errors,
@@ -120,9 +112,10 @@ class CheckResult:
 
 def exit_code_for(findings: Iterable[Finding], fail_on: str) -> int:
     if fail_on == "never":
-        return 0
+        return EXIT_CLEAN
     bar = SEVERITY_RANK["warning" if fail_on == "warning" else "error"]
-    return 1 if any(not f.waived and SEVERITY_RANK[f.severity] >= bar for f in findings) else 0
+    failing = any(not f.waived and SEVERITY_RANK[f.severity] >= bar for f in findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def summarise(findings: Sequence[Finding], artifacts: int) -> Summary:
@@ -170,110 +163,6 @@ def subjects_in_scope(
         if artifact.identity in touched or touched & graph.closure(artifact.identity).keys():
             dependents.add(artifact.identity)
     return dependents
-
-
-@dataclass
-class _Evaluation:
-    findings: list[RawFinding]
-    evaluated: frozenset[str]
-    cached: int
-    engine_label: str = ""  # e.g. "embedded (regopy fallback)"
-
-
-def evaluate_policies(
-    registry: Registry,
-    graph: DependencyGraph,
-    bundle: PolicyBundle,
-    builder: InputBuilder,
-    engine_name: str,
-    engine_settings: EngineSettings,
-    cache: Cache | None,
-    subjects: set[str] | None,
-) -> tuple[_Evaluation, str]:
-    engine = create_engine(engine_name, engine_settings)
-    try:
-        label = prepare_engine(engine, bundle)
-        engine_version = engine.version()
-        salt = f"{label}|{engine_version}|{bundle.digest}|"
-        results: dict[str, list[PolicyFinding]] = {}
-        misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
-        for subject in registry:
-            if not subject.valid or not bundle.evaluates(subject.kind):
-                continue
-            if subjects is not None and subject.identity not in subjects:
-                continue
-            key, change = builder.prepare(subject)
-            key = salt + key
-            hit = cache.get_result(key) if cache else None
-            if hit is not None:
-                results[subject.identity] = hit
-            else:
-                misses.append((subject, key, change))
-        # A generator: input documents are serialised while the engine already evaluates.
-        requests = (
-            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
-            for s, _, change in misses
-        )
-        raw = engine.evaluate(bundle, requests) if misses else {}
-        source = f"OPA at {engine_settings.opa_url}" if engine_name == "opa" else "the engine"
-        check_answers(bundle, (s.identity for s, _, _ in misses), raw, engine_name, source)
-    finally:
-        engine.close()
-    for subject, key, _ in misses:
-        found = [normalise(bundle, subject.identity, f) for f in raw.get(subject.identity, [])]
-        found.sort(key=lambda f: (f.rule, f.ref, f.path, f.severity, f.message))
-        results[subject.identity] = found
-        if cache:
-            cache.put_result(key, found)
-    findings = [
-        RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
-        for identity in sorted(results)
-        for f in results[identity]
-    ]
-    evaluated = frozenset(s.identity for s, _, _ in misses)
-    return _Evaluation(findings, evaluated, len(results) - len(misses), label), engine_version
-
-
-def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
-    return list(dict.fromkeys(raws))
-
-
-def locate_findings(
-    raws: Iterable[RawFinding], locator: Locator, rules: Mapping[str, RuleMeta]
-) -> list[Finding]:
-    out = []
-    for raw in _dedupe(raws):
-        file, line, column = locator.locate(raw)
-        meta = rules.get(raw.rule)
-        out.append(
-            Finding(
-                rule=raw.rule,
-                severity=raw.severity,
-                message=raw.message,
-                ref=raw.ref,
-                path=raw.path,
-                file=file,
-                line=line,
-                column=column,
-                waived=False,
-                waiver=None,
-                fingerprint=fingerprint(raw.rule, raw.ref, raw.path, file),
-                controls=meta.controls if meta else (),
-            )
-        )
-    return out
-
-
-def config_json(config: Config) -> dict[str, Any]:
-    return config.model_dump(mode="json")
-
-
-def load(
-    root: Path, config: Config, source: FileSource | None, cache: Cache | None, workers: int
-) -> LoadResult:
-    return load_registry(
-        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache
-    )
 
 
 def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:

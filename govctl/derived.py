@@ -1,4 +1,4 @@
-"""``input.derived``: facts about a subject computed in Python (SPEC §3).
+"""``input.derived``: facts about a subject computed in Python (docs/spec.md §3).
 
 Things policies should not (or, on regopy, cannot reliably) compute themselves: template
 variables per role, secrets in prompt text, dataset counts and digests, dates as epoch
@@ -108,7 +108,10 @@ def _number(value: Any) -> float | None:
 
 
 def monthly_cost(deployment: Artifact, model: Artifact | None) -> dict[str, Any]:
-    """SPEC §2: 30 × requests/day × (in × inputPer1M + out × outputPer1M) / 1e6, at x1..x100."""
+    """docs/spec.md §2: 30 × requests/day × (in × inputPer1M + out × outputPer1M) / 1e6.
+
+    At x1, x10, x50 and x100 of the declared traffic.
+    """
     budget = deployment.spec.get("budget") or {}
     pricing = model.spec.get("pricing") if model else None
     currency = pricing.get("currency", "USD") if isinstance(pricing, dict) else "USD"

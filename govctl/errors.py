@@ -1,8 +1,8 @@
 """One error hierarchy for govctl.
 
 Every failure that should reach a user as a one-line message is a ``GovctlError``. Each subclass
-carries its exit code (SPEC §7) and keeps its structured fields so callers can inspect them; the
-rendering lives in ``__str__``. The CLI maps them to exit codes in exactly one place
+carries its exit code (docs/spec.md §7) and keeps its structured fields so callers can inspect
+them; the rendering lives in ``__str__``. The CLI maps them to exit codes in exactly one place
 (``govctl.cli.error_handler``).
 
 Exit codes: 0 clean; 1 findings at or above ``--fail-on``; 2 usage or configuration error;
@@ -11,13 +11,12 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-on``; 2 usage or configurat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INFRA = 3
 EXIT_INTEGRITY = 4
+EXIT_INTERRUPTED = 130  # Ctrl-C: the shell convention (128 + SIGINT)
 
 
 class GovctlError(Exception):
@@ -158,19 +157,3 @@ class AuditIntegrityError(GovctlError):
         self.first_bad_seq = first_bad_seq
         self.kind = kind
 
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a file; line and column are 1-based."""
-
-    file: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        out = self.file
-        if self.line:
-            out += f":{self.line}"
-            if self.column:
-                out += f":{self.column}"
-        return out

@@ -17,7 +17,6 @@ from govctl.loader.source import FileSource, SourceProblem
 from govctl.loader.yamlparse import ParsedDocument, YamlLimits, YamlProblem, decode_utf8, parse_yaml
 from govctl.registry import Registry
 
-SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 _PATH_TOKEN = re.compile(r'\.?([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 

@@ -75,7 +75,7 @@ def _intersects(a: Any, b: Any) -> bool:
 
 
 def governs(rule: Artifact, deployment: Artifact) -> bool:
-    """SPEC §2: a rule governs a deployment when data classes and user jurisdictions intersect."""
+    """docs/spec.md §2: a rule governs a deployment whose data classes and jurisdictions meet it."""
     r, d = rule.spec, deployment.spec
     return _intersects(r.get("dataClasses"), d.get("dataClasses")) and _intersects(
         r.get("userJurisdictions"), d.get("userJurisdictions")

@@ -1,4 +1,4 @@
-"""Rules that need the whole registry at once, computed in Python (SPEC §3).
+"""Rules that need the whole registry at once, computed in Python (docs/spec.md §3).
 
 GOV-REG-001 (schema, from the loader), GOV-REG-002 (dangling references), GOV-REG-003 (duplicate
 identities), GOV-REG-004 (unknown owners). They report in the same finding shape as policies and
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from govctl.findings import RawFinding
 from govctl.graph import references
 from govctl.loader.load import LoadProblem
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Registry
+from govctl.rules import RuleMeta
 
 
 def _native(

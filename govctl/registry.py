@@ -1,6 +1,6 @@
 """The loaded registry: artifacts by identity, their digests, and reference resolution.
 
-Identity is ``Kind/name@version`` for Prompt and Model, ``Kind/name`` otherwise (SPEC §2).
+Identity is ``Kind/name@version`` for Prompt and Model, ``Kind/name`` otherwise (docs/spec.md §2).
 References are written ``name@version`` (Prompt, Model) or ``name`` and resolve to identities.
 """
 
@@ -80,11 +80,6 @@ def parse_reference(kind: str, text: Any) -> str | None:
             return None
         return f"{kind}/{name}@{version}"
     return None if "@" in text else f"{kind}/{text}"
-
-
-def reference_text(identity: str) -> str:
-    """``Prompt/a@1.0.0`` → ``a@1.0.0`` (the form written in YAML)."""
-    return identity.split("/", 1)[1]
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from typing import Any
 from govctl.check import CheckResult
 from govctl.derived import VOLUMES, monthly_cost
 from govctl.errors import UsageError
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Artifact, Registry
+from govctl.rules import RuleMeta
 
 COMPONENTS = (
     "evaluation",

@@ -5,7 +5,9 @@ written with a leading dot (``dot-github/`` → ``.github/``): setuptools' packa
 hidden files, so templates never have one. ``__TOKEN__`` placeholders are replaced as the files are
 written (GitHub's own ``${{ }}`` expressions pass through untouched). Three files are computed:
 the golden dataset (generated), the EvalRun (it quotes the digests govctl computes for the prompt
-and the dataset once they are on disk) and ``.github/CODEOWNERS`` (from the scaffolded registry).
+and the dataset once they are on disk), ``.github/CODEOWNERS`` (from the scaffolded registry) and
+``.github/govctl-requirements.txt`` (govctl and its dependencies pinned with hashes,
+``govctl.pinning``): the workflows install from it and from nothing else.
 
 Nothing is overwritten unless ``force``: the whole plan is checked before the first write.
 """
@@ -20,7 +22,6 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from govctl import __version__
 from govctl.codeowners import DEFAULT_PATH as CODEOWNERS_PATH
 from govctl.codeowners import CodeownersSettings, codeowners_text
 from govctl.errors import ConfigError, InfraError, UsageError
@@ -28,6 +29,7 @@ from govctl.fileio import write_output
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.opa_server import PINNED_VERSION as OPA_PINNED_VERSION
+from govctl.pinning import INSTALL_COMMAND, REQUIREMENTS_PATH, GovctlPin, requirements_text
 from govctl.registry import Registry
 from govctl.scaffold_dataset import golden_dataset
 
@@ -38,14 +40,20 @@ SUITE = "EvalSuite/support-reply-golden"
 MODEL_REF = "gpt-4-1@2025-04-14"
 WAIVER_DAYS = 60
 PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__")
+# How govctl's own workflows install govctl: the locked dependencies by hash, then the checkout.
+SOURCE_INSTALL_COMMAND = (
+    "python -m pip install --require-hashes -r govctl/requirements.lock"
+    " && python -m pip install --no-deps ."
+)
 
 
 @dataclass(frozen=True)
 class ScaffoldOptions:
     target: Path
     now: dt.datetime  # UTC: the EvalRun's completedAt and the waiver's expiry derive from it
+    pin: GovctlPin  # the govctl release the workflows install (with its files' hashes)
     force: bool = False
-    requirement: str = f"govctl=={__version__}"  # what the workflows `pip install`
+    requirements_only: bool = False  # (re)write only .github/govctl-requirements.txt
     github_org: str = "your-org"
     name: str | None = None  # metadata.name of govctl.yaml (default: the folder's name)
 
@@ -110,8 +118,8 @@ def template_values(options: ScaffoldOptions, root: Path) -> dict[str, str]:
     today = options.now.date()
     return {
         "REPO_NAME": options.name or _slug(root.name) or "governance",
-        "GOVCTL_REQUIREMENT": options.requirement,
-        "GOVCTL_VERSION": __version__,
+        "GOVCTL_INSTALL": INSTALL_COMMAND,
+        "GOVCTL_VERSION": options.pin.version,
         "OPA_VERSION": OPA_PINNED_VERSION.removeprefix("v"),
         "TODAY": today.isoformat(),
         "WAIVER_EXPIRES": (today + dt.timedelta(days=WAIVER_DAYS)).isoformat(),
@@ -120,9 +128,7 @@ def template_values(options: ScaffoldOptions, root: Path) -> dict[str, str]:
 
 
 def codeowners_section(org: str) -> str:
-    """``codeowners:`` for govctl.yaml, once the Config model has that section (else nothing)."""
-    if "codeowners" not in Config.model_fields:
-        return ""
+    """The ``codeowners:`` section of the scaffolded govctl.yaml."""
     return (
         "\n# `govctl codeowners` writes .github/CODEOWNERS: team T -> @<org>/T, or an explicit\n"
         '# handle per team (teams: {compliance: "@acme/grc"}).\n'
@@ -130,14 +136,14 @@ def codeowners_section(org: str) -> str:
     )
 
 
-def workflow_templates(requirement: str) -> dict[str, str]:
-    """The ``.github/workflows/`` files ``init`` writes, rendered for ``requirement``.
+def workflow_templates(install: str) -> dict[str, str]:
+    """The ``.github/workflows/`` files ``init`` writes, with ``install`` as the install command.
 
-    govctl's own repository keeps its copies of them rendered with ``requirement="."`` (install
-    the checkout); a test keeps the two in step.
+    govctl's own repository keeps its copies of them rendered with ``SOURCE_INSTALL_COMMAND``
+    (the locked dependencies, then the checkout itself); a test keeps the two in step.
     """
     values = {
-        "GOVCTL_REQUIREMENT": requirement,
+        "GOVCTL_INSTALL": install,
         "OPA_VERSION": OPA_PINNED_VERSION.removeprefix("v"),
     }
     return {
@@ -193,7 +199,18 @@ def plan(options: ScaffoldOptions, root: Path) -> dict[str, str | bytes]:
         path: render_template(text, values, path) for path, text in template_files().items()
     }
     files[DATASET_PATH] = golden_dataset()
+    files[REQUIREMENTS_PATH] = requirements_text(options.pin)
     return files
+
+
+def _load_registry(root: Path, config: Config | None = None) -> Registry:
+    # The loader is heavy: imported only when scaffolding, and from its own layer (govctl.api is
+    # the library's boundary, above this module).
+    from govctl.config import CONFIG_FILENAME, load_config
+    from govctl.loader.load import LoadSettings, load_registry
+
+    config = config or load_config(root / CONFIG_FILENAME, CONFIG_FILENAME)
+    return load_registry(WorkTreeSource(root), config, LoadSettings()).registry
 
 
 def _write(root: Path, relative: str, content: str | bytes) -> None:
@@ -201,11 +218,14 @@ def _write(root: Path, relative: str, content: str | bytes) -> None:
 
 
 def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
-    from govctl.api import load_registry  # the loader is heavy: import it only when scaffolding
-
     root = options.target.resolve()
     if root.exists() and not root.is_dir():
         raise UsageError(f"{options.target} exists and is not a folder")
+    if options.requirements_only:
+        # govctl owns this file: rewriting it for another govctl release is what it is for.
+        existed = (REQUIREMENTS_PATH,) if (root / REQUIREMENTS_PATH).exists() else ()
+        _write(root, REQUIREMENTS_PATH, requirements_text(options.pin))
+        return ScaffoldResult(root, (REQUIREMENTS_PATH,), existed)
     files = plan(options, root)
     run_path = eval_run_path(options.now)
     every = [*files, run_path, CODEOWNERS_PATH]
@@ -217,9 +237,9 @@ def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
         raise UsageError(f"{root / links[0]} is a symlink; govctl init never replaces one")
     for relative, content in files.items():
         _write(root, relative, content)
-    registry = load_registry(root)
+    registry = _load_registry(root)
     _write(root, run_path, eval_run_text(registry, options.now))
-    registry = load_registry(root, registry.config)
+    registry = _load_registry(root, registry.config)
     settings = CodeownersSettings(org=options.github_org)
     _write(root, CODEOWNERS_PATH, codeowners_text(registry, WorkTreeSource(root), settings))
     return ScaffoldResult(root, tuple(every), existing)

@@ -3,6 +3,13 @@
 The generated files are also shipped as package data (``govctl/schemas/``) and are what the loader
 validates with, so editors (yaml-language-server ``$schema``) and govctl agree. A test keeps the
 shipped files identical to what the models generate.
+
+Everything resolves offline: a per-kind schema refers only inside itself (``#/$defs/...``) and
+its ``$id`` is its own file name (relative: it resolves against wherever the file is read from,
+never against a web address nobody serves). ``govctl.schema.json`` is bundled: it embeds every
+per-kind schema as a resource of its own under ``$defs`` (JSON Schema 2020-12 compound document)
+and dispatches on ``kind`` with ``$ref`` to those, so the one file works alone, in an editor or in
+``check-jsonschema``, without network.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from govctl.models.config import Config
 from govctl.models.kinds import ARTIFACT_MODELS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_BASE = "https://govctl.dev/schemas/v1/"
+COMBINED = "govctl.schema.json"
 PACKAGED_DIR = Path(__file__).parent / "schemas"
 
 
@@ -31,16 +38,23 @@ def kind_schema(kind: str) -> dict[str, Any]:
     own: dict[str, type[BaseModel]] = {"Config": Config, "Baseline": Baseline}
     model = own.get(kind) or ARTIFACT_MODELS[kind]
     schema = model.model_json_schema()
-    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_BASE + schema_filename(kind), **schema}
+    return {"$schema": SCHEMA_DIALECT, "$id": schema_filename(kind), **schema}
 
 
 def combined_schema() -> dict[str, Any]:
-    """One schema for any govctl YAML file: dispatches on ``kind`` to the per-kind schemas."""
+    """One schema for any govctl YAML file: the per-kind schemas embedded, chosen by ``kind``."""
     kinds = [*ARTIFACT_MODELS, "Config", "Baseline"]
+    embedded = {}
+    for kind in kinds:
+        resource = kind_schema(kind)
+        resource.pop("$schema")  # the dialect is the bundle's
+        embedded[kind] = resource
     return {
         "$schema": SCHEMA_DIALECT,
-        "$id": SCHEMA_BASE + "govctl.schema.json",
-        "title": "govctl artifact",
+        "$id": COMBINED,
+        "title": "govctl file (artifact or govctl.yaml)",
+        "description": "Any YAML file govctl reads: apiVersion govctl/v1 and one of the kinds.",
+        "$defs": embedded,
         "type": "object",
         "required": ["apiVersion", "kind"],
         "properties": {"apiVersion": {"const": "govctl/v1"}, "kind": {"enum": kinds}},
@@ -59,7 +73,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         schema_filename(kind): kind_schema(kind)
         for kind in [*ARTIFACT_MODELS, "Config", "Baseline"]
     }
-    out["govctl.schema.json"] = combined_schema()
+    out[COMBINED] = combined_schema()
     return out
 
 

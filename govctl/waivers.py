@@ -1,4 +1,4 @@
-"""Waivers (SPEC §2): which are active, which are findings themselves, and applying them.
+"""Waivers (docs/spec.md §2): which are active, which are findings themselves, and applying them.
 
 A waiver applies to findings of exactly its rule on exactly its target identity. Only a valid
 waiver applies: expired, unknown-rule, unknown-target, non-waivable and over-long waivers are
@@ -12,13 +12,13 @@ says ``waivable: true``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from govctl.findings import Finding, RawFinding
 from govctl.graph import DependencyGraph
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Artifact, Registry
+from govctl.rules import RuleMeta
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,101 @@ def approval_problem(
     return None
 
 
+@dataclass(frozen=True)
+class WaiverContext:
+    """What the waiver checks read: the registry, the rule catalog and the day of the run."""
+
+    registry: Registry
+    graph: DependencyGraph
+    rules: Mapping[str, RuleMeta]
+    today: dt.date
+    max_days: int
+    approvers: Sequence[str] | None = None
+
+
+def expired(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-001: the waiver's last day is before today."""
+    expires = _date(waiver.spec.get("expires"))
+    if expires is None or expires >= ctx.today:
+        return None
+    return _problem(
+        "GOV-WVR-001",
+        f"waiver expired on {expires.isoformat()}; "
+        "fix the finding or renew the waiver with a new approval",
+        waiver,
+        "spec.expires",
+    )
+
+
+def too_long(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-003: the waiver runs more than ``waivers.maxDays`` from today."""
+    expires = _date(waiver.spec.get("expires"))
+    if expires is None or (expires - ctx.today).days <= ctx.max_days:
+        return None
+    latest = (ctx.today + dt.timedelta(days=ctx.max_days)).isoformat()
+    return _problem(
+        "GOV-WVR-003",
+        f"waiver expires {expires.isoformat()}, more than waivers.maxDays ({ctx.max_days}) "
+        f"from today; set it to {latest} or earlier",
+        waiver,
+        "spec.expires",
+    )
+
+
+def unknown_rule(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-002: the waiver names a rule the catalog does not have."""
+    rule_id = str(waiver.spec.get("rule"))
+    if rule_id in ctx.rules:
+        return None
+    return _problem("GOV-WVR-002", f"waiver names unknown rule {rule_id!r}", waiver, "spec.rule")
+
+
+def unknown_target(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-002: the waiver's target is not an artifact of the registry."""
+    target_id = str(waiver.spec.get("target"))
+    if ctx.registry.get(target_id) is not None:
+        return None
+    return _problem(
+        "GOV-WVR-002",
+        f"waiver targets {target_id!r}, which is not "
+        "an artifact identity in the registry (Kind/name[@version])",
+        waiver,
+        "spec.target",
+    )
+
+
+def not_waivable(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-002: findings of that rule on that target cannot be waived."""
+    rule = ctx.rules.get(str(waiver.spec.get("rule")))
+    target = ctx.registry.get(str(waiver.spec.get("target")))
+    if rule is None or target is None:
+        return None  # reported by unknown_rule / unknown_target
+    reason = _not_waivable(rule, target, ctx.registry, ctx.graph)
+    if reason is None:
+        return None
+    return _problem(
+        "GOV-WVR-002", f"{reason}: fix the finding instead of waiving it", waiver, "spec.rule"
+    )
+
+
+def not_independent(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
+    """GOV-WVR-004: the approver is the waiver's or the target's owner, or not a listed one."""
+    target = ctx.registry.get(str(waiver.spec.get("target")))
+    problem = approval_problem(waiver, target, ctx.approvers)
+    return None if problem is None else _problem("GOV-WVR-004", problem, waiver, "spec.approvedBy")
+
+
+# Every check a waiver must pass to apply, in the order its findings are reported.
+WAIVER_CHECKS: tuple[Callable[[Artifact, WaiverContext], RawFinding | None], ...] = (
+    expired,
+    too_long,
+    unknown_rule,
+    unknown_target,
+    not_waivable,
+    not_independent,
+)
+
+
 def review_waivers(
     registry: Registry,
     graph: DependencyGraph,
@@ -98,71 +193,18 @@ def review_waivers(
     max_days: int,
     approvers: Sequence[str] | None = None,
 ) -> WaiverReview:
+    """The findings about waivers themselves, and the waivers that pass every check."""
+    ctx = WaiverContext(registry, graph, rules, today, max_days, approvers)
     problems: list[RawFinding] = []
     active: dict[tuple[str, str], str] = {}
     for waiver in registry.of_kind("Waiver"):
         if not waiver.valid:
             continue
-        spec = waiver.spec
-        rule_id, target_id = str(spec.get("rule")), str(spec.get("target"))
-        expires = _date(spec.get("expires"))
-        before = len(problems)
-        if expires is not None and expires < today:
-            problems.append(
-                _problem(
-                    "GOV-WVR-001",
-                    f"waiver expired on {expires.isoformat()}; "
-                    "fix the finding or renew the waiver with a new approval",
-                    waiver,
-                    "spec.expires",
-                )
-            )
-        if expires is not None and (expires - today).days > max_days:
-            latest = (today + dt.timedelta(days=max_days)).isoformat()
-            problems.append(
-                _problem(
-                    "GOV-WVR-003",
-                    f"waiver expires {expires.isoformat()}, more "
-                    f"than waivers.maxDays ({max_days}) from today; set it to "
-                    f"{latest} or earlier",
-                    waiver,
-                    "spec.expires",
-                )
-            )
-        rule = rules.get(rule_id)
-        target = registry.get(target_id)
-        if rule is None:
-            problems.append(
-                _problem(
-                    "GOV-WVR-002", f"waiver names unknown rule {rule_id!r}", waiver, "spec.rule"
-                )
-            )
-        if target is None:
-            problems.append(
-                _problem(
-                    "GOV-WVR-002",
-                    f"waiver targets {target_id!r}, which is not "
-                    "an artifact identity in the registry (Kind/name[@version])",
-                    waiver,
-                    "spec.target",
-                )
-            )
-        if rule is not None and target is not None:
-            reason = _not_waivable(rule, target, registry, graph)
-            if reason:
-                problems.append(
-                    _problem(
-                        "GOV-WVR-002",
-                        f"{reason}: fix the finding instead of waiving it",
-                        waiver,
-                        "spec.rule",
-                    )
-                )
-        not_independent = approval_problem(waiver, target, approvers)
-        if not_independent:
-            problems.append(_problem("GOV-WVR-004", not_independent, waiver, "spec.approvedBy"))
-        if len(problems) == before:
-            active.setdefault((rule_id, target_id), waiver.identity)
+        found = [f for check in WAIVER_CHECKS if (f := check(waiver, ctx)) is not None]
+        problems += found
+        if not found:
+            key = (str(waiver.spec.get("rule")), str(waiver.spec.get("target")))
+            active.setdefault(key, waiver.identity)
     return WaiverReview(tuple(problems), active)
 
 

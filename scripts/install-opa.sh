@@ -3,7 +3,7 @@
 # Prints the path of the OPA binary to use (and nothing else on stdout).
 #
 #   scripts/install-opa.sh                 # opa on PATH, else .cache/opa/bin/opa (built if missing)
-#   OPA_CACHE_DIR=/tmp/opacache scripts/install-opa.sh
+#   OPA_CACHE_DIR=$HOME/.cache/govctl-opa scripts/install-opa.sh   # another cache folder
 #   OPA_FORCE_BUILD=1 scripts/install-opa.sh   # ignore PATH, use/build the pinned one in the cache
 #
 # Needs Go and the Go module proxy only when it has to build. The version is pinned here and in

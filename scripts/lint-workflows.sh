@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Lint every GitHub Actions workflow of this repository and the workflow templates that
-# `govctl init` writes, with the pinned actionlint (scripts/install-actionlint.sh builds it once).
+# `govctl init` writes, with the pinned actionlint (scripts/install-actionlint.sh builds it once),
+# then audit them with the pinned zizmor (a development dependency in pyproject.toml), offline:
+# any finding of the regular persona (unpinned actions, persisted credentials, excessive
+# permissions, secrets outside an environment, template injection...) fails.
 # actionlint also runs shellcheck on `run:` scripts when shellcheck is on PATH.
 #
 #   bash scripts/lint-workflows.sh
@@ -23,4 +26,12 @@ else
 fi
 echo "lint-workflows: $("$actionlint" -version | head -n1) $shellcheck_note on ${#workflows[@]} files"
 "$actionlint" -no-color "${workflows[@]}"
+
+zizmor=.venv/bin/zizmor
+if [ ! -x "$zizmor" ]; then
+  echo "lint-workflows: $zizmor is missing (pip install -e '.[dev]', or bash scripts/test.sh)" >&2
+  exit 1
+fi
+echo "lint-workflows: $("$zizmor" --version) --offline on ${#workflows[@]} files"
+"$zizmor" --offline --no-progress --color never "${workflows[@]}"
 echo "lint-workflows: ok"

@@ -4,8 +4,8 @@
     .venv/bin/python scripts/refresh_eval_runs.py --check    # exit 1 if any digest is stale
 
 An EvalRun is evidence that one prompt version passed one suite on one model. It quotes
-``promptDigest`` (SPEC §2: ``sha256:`` + SHA-256 of the RFC 8785 canonical JSON of the prompt's
-whole YAML document as parsed, with a ``templateFile`` replaced by the file's text as
+``promptDigest`` (docs/spec.md §2: ``sha256:`` + SHA-256 of the RFC 8785 canonical JSON of the
+prompt's whole YAML document as parsed, with a ``templateFile`` replaced by the file's text as
 ``spec.template``) and ``datasetDigest`` (SHA-256 of the dataset file's bytes). This script
 computes both with govctl's own parser and digest functions and rewrites only those two values,
 keeping every comment and the layout of the file.
@@ -60,7 +60,7 @@ def load_documents(repo: Path) -> list[Doc]:
 
 
 def prompt_digest(doc: Doc) -> str:
-    """The Prompt digest of SPEC §2, template file inlined."""
+    """The Prompt digest of docs/spec.md §2, template file inlined."""
     value = dict(doc.value)
     spec = dict(value["spec"])
     template_file = spec.pop("templateFile", None)

@@ -1,9 +1,9 @@
-"""One deliberate, realistic break of the reference repository per rule of SPEC §4.
+"""One deliberate, realistic break of the reference repository per rule of docs/spec.md §4.
 
-Data for ``tests/test_reference_repository.py`` (issue 3, "Done when": breaking the reference
-repository triggers the expected rule at the expected file:line). Each case names the rule, the
-file, line and field path where the finding must appear — counted by hand from the reference
-files, never taken from a govctl run — and the edits that cause it.
+Data for ``tests/test_reference_repository.py`` (breaking the reference repository triggers the
+expected rule at the expected file:line). Each case names the rule, the file, line and field path
+where the finding must appear — counted by hand from the reference files, never taken from a
+govctl run — and the edits that cause it.
 
 Where an edit removes the field a finding names, govctl locates the finding at the nearest
 existing parent key (docs/policies.md, "Writing a policy"); the expected line is that parent's.

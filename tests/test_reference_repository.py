@@ -1,5 +1,5 @@
 """The reference repository (Northwind Bank, registry/README.md) passes, and breaking it trips
-each rule of SPEC §4 at the expected file:line (issue 3, "Done when").
+each rule of docs/spec.md §4 at the expected file:line.
 
 Every test works on a fresh copy of the repository's reference content (govctl.yaml, registry/,
 prompts/, policies/) in a tmp dir; the breaks are listed in ``tests/reference_mutations.py``.
@@ -33,7 +33,7 @@ REFERENCE_FILES = ("govctl.yaml",)
 REFERENCE_DIRS = ("registry", "prompts", "policies")
 WAIVED = ("GOV-DAT-001", "Deployment/knowledge-search-staging", "Waiver/wvr-2026-014")
 
-# The 44 rule ids of SPEC §4, written out so that a case dropped from the data fails here.
+# The 44 rule ids of docs/spec.md §4, written out so that a case dropped from the data fails here.
 SPEC_RULES = (
     *(f"GOV-REG-00{i}" for i in range(1, 6)),
     *(f"GOV-PRM-00{i}" for i in range(1, 5)),

@@ -28,8 +28,9 @@ NOW = "2026-11-22T00:00:00+00:00"
 
 
 def _cases() -> list[Any]:
-    if not FIXTURES.is_dir():
-        return []
+    # A missing folder is a collection error, never zero tests that pass.
+    if not BASE.is_dir():
+        raise FileNotFoundError(f"{BASE} is missing: the rule fixtures are part of the suite")
     out = []
     for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "base"):
         for outcome in ("PASSED", "FAILED"):
@@ -38,6 +39,8 @@ def _cases() -> list[Any]:
                 out.append(
                     pytest.param(rule_dir.name, outcome, case, id=f"{rule_dir.name}-{outcome}")
                 )
+    if not out:
+        raise FileNotFoundError(f"no PASSED/FAILED case under {FIXTURES}")
     return out
 
 

@@ -1,4 +1,4 @@
-"""The hash chain (SPEC §6) and its two independent verifiers.
+"""The hash chain (docs/spec.md §6) and its two independent verifiers.
 
     hash = sha256("govctl.audit.v1|" + seq + "|" + prev_hash + "|" + payload)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,6 @@ READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 def parse_time_bound(text: str, *, end: bool = False, what: str = "time") -> str:
     """A user-given date or timestamp as the store's fixed-width UTC text (range: ``clock``)."""
     return format_time(parse_instant(text, what, end=end, assume_utc=True))
-
-
-def day_start(moment: datetime) -> datetime:
-    return datetime.combine(moment.date(), time(), tzinfo=moment.tzinfo)
 
 
 @dataclass(frozen=True)
@@ -90,10 +86,6 @@ def read_log(con: duckdb.DuckDBPyConnection, flt: LogFilter) -> list[LogEntry]:
             f"ORDER BY seq DESC LIMIT {int(flt.limit)}) ORDER BY seq"
         )
     return [LogEntry(int(seq), str(h), json.loads(p)) for seq, h, p in fetch_all(con, sql, params)]
-
-
-def events_of_type(con: duckdb.DuckDBPyConnection, kind: str) -> list[LogEntry]:
-    return read_log(con, LogFilter(types=(kind,)))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import click
 
-from govctl.errors import EXIT_INFRA, EXIT_USAGE, GovctlError
+from govctl.errors import EXIT_CLEAN, EXIT_INFRA, EXIT_INTERRUPTED, EXIT_USAGE, GovctlError
 
 
 def run_guarded(func: Callable[[], int]) -> int:
@@ -30,11 +30,11 @@ def run_guarded(func: Callable[[], int]) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("govctl: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and closed: not an error worth a message.
         sys.stderr.close()
-        return 0
+        return EXIT_CLEAN
     except Exception as exc:
         if os.environ.get("GOVCTL_DEBUG"):
             traceback.print_exc()

@@ -16,6 +16,7 @@ import click
 from govctl import __version__
 from govctl.cli.context import CliContext
 from govctl.cli.error_handler import run_guarded
+from govctl.errors import EXIT_CLEAN
 
 # The explicit registry of commands: name → (module, attribute). Modules are imported only when
 # their command runs, so `govctl check` pays for nothing else at start-up — and never imports the
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def invoke() -> int:
         result = cli.main(args=args, prog_name="govctl", standalone_mode=False)
-        return result if isinstance(result, int) else 0
+        return result if isinstance(result, int) else EXIT_CLEAN
 
     return run_guarded(invoke)
 

@@ -1,4 +1,4 @@
-"""Change impact (SPEC §5): semantic diff, change predicates, impact report, ``input.change``.
+"""Change impact (docs/spec.md §5): semantic diff, predicates, impact report, ``input.change``.
 
 Only the change set is exported here, so ``govctl.check`` or ``govctl.api`` can import
 ``change_provider`` without importing the report (which uses the check pipeline itself):

@@ -8,7 +8,7 @@ docs/ARCHITECTURE.md ("input.change").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
@@ -19,10 +19,9 @@ from govctl.impact.predicates import Delta, evaluate
 from govctl.impact.sides import config_relpath, load_commit_side
 from govctl.loader.load import LoadSettings, ParseCache
 from govctl.registry import Artifact, DatasetInfo, Registry
+from govctl.stages import ChangeProvider
 
 DATASET_PREDICATE = "eval.dataset_changed"
-# Same shape as govctl.check.ChangeProvider (not imported: check may import this module).
-ChangeProvider = Callable[[Registry], Mapping[str, Any]]
 
 
 class FieldJSON(TypedDict):

@@ -1,6 +1,6 @@
 """Findings on both sides of a change, and the delta by fingerprint (rule, identity, field path).
 
-Both sides run the stages of the check pipeline (``govctl.check``): native registry rules, waiver
+Both sides run the stages of the check pipeline (``govctl.stages``): native registry rules, waiver
 review, policy evaluation, waivers. The base side is what ``govctl check`` reports on the base
 commit (``input.change`` null); the head side is what ``govctl check --base`` reports (with
 ``input.change``). Three things keep a small change cheap on a large registry:
@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from govctl.cache import Cache
-from govctl.check import config_json, evaluate_policies, locate_findings
 from govctl.clock import now_date
 from govctl.findings import Finding, Locator, RawFinding, fingerprint, sort_key
 from govctl.graph import DependencyGraph
 from govctl.impact.sides import Side
 from govctl.loader.load import LoadSettings
 from govctl.native_rules import registry_findings
-from govctl.policy.bundle import PolicyBundle, RuleMeta
+from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import EngineSettings
 from govctl.policy.inputs import InputBuilder
+from govctl.rules import RuleMeta
+from govctl.stages import config_json, evaluate_policies, locate_findings
 from govctl.waivers import WaiverReview, apply_waivers, review_waivers
 
 

@@ -5,7 +5,7 @@ either may be None) and their field diff; it returns the reasons it holds — hu
 naming the values — or an empty list. The names are a contract (docs/ARCHITECTURE.md,
 "input.change"): policies and ``govctl.yaml`` approvals match on them.
 
-Definitions where SPEC §2/§5 leaves room (docs/impact.md lists them for reviewers):
+Definitions where docs/spec.md §2/§5 leaves room (docs/impact.md lists them for reviewers):
 - ``guardrail.weakened``: a check removed (matched by ``type`` within input/output), a threshold
   raised or removed, an action moved to a weaker one (block > redact > escalate > retry > log; an
   unknown or missing action counts as weakest), ``onError`` set to ``allow``, or the whole policy
@@ -144,7 +144,7 @@ def _check_weakenings(side: str, kind: str, old: dict[str, Any], new: dict[str, 
 
 
 def guardrail_weakenings(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """How the guardrail spec ``new`` is weaker than ``old`` (SPEC §2); empty if it is not."""
+    """How the guardrail spec ``new`` is weaker than ``old`` (docs/spec.md §2); empty if not."""
     reasons: list[str] = []
     for side in GUARDRAIL_SIDES:
         remaining = _checks(new, side)
@@ -296,7 +296,6 @@ PREDICATES: tuple[tuple[str, tuple[str, ...], Predicate], ...] = (
     ("deployment.environment_changed", ("Deployment",), deployment_environment_changed),
     ("deployment.guardrails_changed", ("Deployment",), deployment_guardrails_changed),
 )
-PREDICATE_NAMES = tuple(name for name, _, _ in PREDICATES)
 
 
 def evaluate(delta: Delta) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Impact report formats: ``json`` (SPEC §5), ``markdown`` (pull-request comment), ``text``."""
+"""Impact report formats: ``json`` (docs/spec.md §5), ``markdown`` (PR comment), ``text``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The impact report as JSON (SPEC §5), findings in the ``check`` JSON shape.
+"""The impact report as JSON (docs/spec.md §5), findings in the ``check`` JSON shape.
 
-The keys SPEC §5 names come first and keep their meaning; the rest are documented extensions
+The keys docs/spec.md §5 names come first and keep their meaning; the rest are documented extensions
 (docs/impact.md). Output is byte-identical for the same commits, policies and ``--now``: no
 timings, no absolute paths.
 """

@@ -1,4 +1,4 @@
-"""``govctl impact``: the change between two registry states and what it means (SPEC §5).
+"""``govctl impact``: the change between two registry states and what it means (docs/spec.md §5).
 
 ``run_impact`` returns a frozen ``ImpactReport``; ``govctl.impact.render`` turns it into JSON,
 Markdown or text. The head is the work tree unless ``head`` names a commit (docs/impact.md).
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govctl.cache import Cache
-from govctl.check import config_json
 from govctl.clock import normalise_now
 from govctl.config import load_config
 from govctl.errors import ConfigError
@@ -36,6 +35,7 @@ from govctl.loader.load import LoadSettings, ParseCache
 from govctl.models.config import Config
 from govctl.policy.catalog import load_policies, rule_catalog
 from govctl.policy.engine import EngineSettings
+from govctl.stages import config_json
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Risk of a change (SPEC §5) with the reasons that set it.
+"""Risk of a change (docs/spec.md §5) with the reasons that set it.
 
 - critical: a residency rule widened (or removed); a guardrail policy weakened (or removed) that a
   prod user-facing deployment uses, or such a deployment dropping its guardrails or switching to
@@ -25,8 +25,8 @@ from govctl.impact.affected import DeploymentInfo
 from govctl.impact.changes import ArtifactChange
 from govctl.impact.diff import FieldChange
 from govctl.impact.predicates import guardrail_weakenings
-from govctl.policy.bundle import RuleMeta
 from govctl.registry import Registry
+from govctl.rules import RuleMeta
 
 LEVELS = ("low", "medium", "high", "critical")
 SHOWN = 3

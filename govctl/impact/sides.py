@@ -103,7 +103,7 @@ def read_commit_config(source: FileSource, relpath: str, ref: str) -> Config | N
 
 
 def _empty(config: Config) -> LoadResult:
-    return LoadResult(build_registry(config, [], {}, ()), (), 0)
+    return LoadResult(build_registry(config, [], {}, ()), ())
 
 
 def load_commit_side(

@@ -119,7 +119,6 @@ class ParseCache(Protocol):
 class LoadResult:
     registry: Registry
     problems: tuple[LoadProblem, ...]
-    parsed_files: int  # cache misses actually parsed this run
     file_hashes: Mapping[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
 
 
@@ -253,7 +252,6 @@ class _Loader:
         self.settings = settings
         self.cache = cache
         self.problems: list[LoadProblem] = []
-        self.parsed = 0
         self.hashes: dict[str, str] = {}
 
     def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
@@ -275,7 +273,6 @@ class _Loader:
                 misses.append((path, data))
         workers = worker_count(self.settings.workers)
         fresh = parallel_map(_process, [(d, self.settings.limits) for _, d in misses], workers)
-        self.parsed = len(fresh)
         for (path, _), record in zip(misses, fresh, strict=True):
             records[path] = record
             if self.cache:
@@ -444,11 +441,5 @@ def load_registry(
                 artifacts.append(artifact)
     datasets = loader.datasets(artifacts)
     registry = build_registry(config, artifacts, datasets, listing.files)
-    return LoadResult(registry, tuple(loader.problems), loader.parsed, loader.hashes)
+    return LoadResult(registry, tuple(loader.problems), loader.hashes)
 
-
-def problems_by_file(problems: Iterable[LoadProblem]) -> Mapping[str, list[LoadProblem]]:
-    out: dict[str, list[LoadProblem]] = {}
-    for problem in problems:
-        out.setdefault(problem.file, []).append(problem)
-    return out

@@ -2,8 +2,8 @@
 
 Parsing runs libyaml's event parser from ``ruamel.yaml.clib`` and builds values here, because the
 round-trip loader costs ~7 ms a file and its safe loader cannot report duplicate keys with
-positions. Building from events lets one pass enforce every bound of SPEC §9 with an explicit
-stack (no recursion, so deep nesting cannot crash the interpreter):
+positions. Building from events lets one pass enforce every bound of docs/spec.md §9 with an
+explicit stack (no recursion, so deep nesting cannot crash the interpreter):
 
 - duplicate mapping keys, non-scalar keys, unknown tags, ``inf``/``nan`` (not JSON);
 - nesting depth and the node count *after* alias expansion (alias bombs);

@@ -1,4 +1,4 @@
-"""Pydantic models for govctl's YAML files: artifacts (SPEC §2) and govctl.yaml."""
+"""Pydantic models for govctl's YAML files: artifacts (docs/spec.md §2) and govctl.yaml."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ them (``govctl schema export``) and the validation govctl performs agree: no sil
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,14 +48,41 @@ Score = Annotated[float, Field(ge=0, le=1)]
 API_VERSION = "govctl/v1"
 
 
+# A word, with the digits that end it unless an acronym follows them (p95Latency, per 1M).
+_WORD = re.compile(
+    r"[A-Z]?[a-z]+(?:\d+(?![A-Z](?![a-z])))?|\d+[A-Z]*(?![a-z])|[A-Z]+\d*(?![a-z])|\d+"
+)
+
+
+def human_title(name: str) -> str:
+    """``costPerRequestUSD`` → ``Cost per request USD``: JSON Schema titles an editor shows."""
+    words = _WORD.findall(name) or [name]
+    shown = [w if w.isupper() and len(w) > 1 else w.lower() for w in words]
+    return " ".join(shown)[:1].upper() + " ".join(shown)[1:]
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # Field descriptions come from the attribute docstrings below each field; titles from names.
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        use_attribute_docstrings=True,
+        field_title_generator=lambda name, _info: human_title(name),
+        model_title_generator=lambda model: human_title(model.__name__),
+    )
 
 
 class Metadata(Strict):
     name: Name
+    """Name of the artifact: lower-case letters, digits and dashes (a DNS label)."""
     version: NonEmpty | None = None
+    """Version: semver for a Prompt, the provider's snapshot string for a Model."""
     owner: NonEmpty
+    """The team that owns the artifact; must be one of the teams in govctl.yaml."""
     description: str | None = None
+    """What the artifact is, for people."""
     labels: dict[str, str] | None = None
+    """Free key/value labels (e.g. cost-centre) that policies may read."""
     annotations: dict[str, str] | None = None
+    """Free key/value notes that govctl carries but never interprets."""

@@ -1,4 +1,4 @@
-"""The repository configuration, ``govctl.yaml`` (kind: Config, SPEC §2)."""
+"""The repository configuration, ``govctl.yaml`` (kind: Config, docs/spec.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``json`` format (SPEC §7): stable, versioned, byte-identical for the same inputs."""
+"""The ``json`` format (docs/spec.md §7): stable, versioned, byte-identical for the same inputs."""
 
 from __future__ import annotations
 

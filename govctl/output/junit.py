@@ -1,9 +1,16 @@
 """The ``junit`` format: JUnit XML for CI test-report views (Jenkins, GitLab, test-report actions).
 
 One ``<testsuite name="govctl check">`` inside ``<testsuites>``, holding one ``<testcase>`` per
-rule and artifact that has findings (``classname`` = rule id, ``name`` = artifact identity, or the
-file for findings without one), in the order the result gives them, then one passing testcase
-per catalog rule with no finding (``name="all artifacts"``), in rule-id order.
+rule and artifact (docs/spec.md §7), ``classname`` = rule id, ``name`` = artifact identity (or the
+file, for findings without one):
+
+- one testcase per finding, in the order the result gives them. When a rule has several findings
+  on one artifact, each is its own testcase, named ``<identity> <field path>`` (``#2``, ``#3``...
+  if even that repeats), so a CI view counts and shows every problem;
+- then one passing testcase per rule and artifact the rule applies to (its ``kinds``, or every
+  kind) without a finding of it, in rule-id then identity order. A result without its registry
+  (built in memory) has one passing testcase per rule without findings (``name="all
+  artifacts"``) instead.
 
 Why rule id as classname: CI views group by classname and split it at dots into packages; rule
 ids have no dots while identities do (``support-reply@1.4.0``), and grouping by rule reads as
@@ -23,6 +30,7 @@ The document validates against the Jenkins xunit-plugin JUnit schema (junit-10.x
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +45,8 @@ MESSAGE_LIMIT = 500  # characters in a failure/skipped ``message`` attribute
 
 @dataclass
 class TestCase:
+    __test__ = False  # not a pytest test class, despite the name
+
     rule: str
     subject: str
     findings: list[Finding] = field(default_factory=list)
@@ -46,14 +56,41 @@ def _subject(finding: Finding) -> str:
     return finding.ref or finding.file or "(repository)"
 
 
+def _finding_cases(findings: Iterable[Finding]) -> list[TestCase]:
+    findings = list(findings)
+    per_pair = Counter((f.rule, _subject(f)) for f in findings)
+    names: Counter[tuple[str, str]] = Counter()
+    cases = []
+    for finding in findings:
+        subject = _subject(finding)
+        name = subject
+        if per_pair[(finding.rule, subject)] > 1:
+            name = f"{subject} {finding.path}".rstrip()
+        names[(finding.rule, name)] += 1
+        if names[(finding.rule, name)] > 1:
+            name = f"{name} #{names[(finding.rule, name)]}"
+        cases.append(TestCase(finding.rule, name, [finding]))
+    return cases
+
+
+def _passing_cases(result: CheckResult, failed: set[tuple[str, str]]) -> list[TestCase]:
+    if result.registry is None:
+        covered = {rule for rule, _ in failed}
+        return [TestCase(r, ALL_ARTIFACTS) for r in sorted(result.rules) if r not in covered]
+    artifacts = sorted((a.identity, a.kind) for a in result.registry)
+    return [
+        TestCase(rule_id, identity)
+        for rule_id in sorted(result.rules)
+        for identity, kind in artifacts
+        if (not result.rules[rule_id].kinds or kind in result.rules[rule_id].kinds)
+        and (rule_id, identity) not in failed
+    ]
+
+
 def group_cases(result: CheckResult) -> list[TestCase]:
-    cases: dict[tuple[str, str], TestCase] = {}
-    for finding in result.findings:
-        key = (finding.rule, _subject(finding))
-        cases.setdefault(key, TestCase(*key)).findings.append(finding)
-    covered = {rule for rule, _ in cases}
-    passing = [TestCase(r, ALL_ARTIFACTS) for r in sorted(result.rules) if r not in covered]
-    return [*cases.values(), *passing]
+    with_findings = _finding_cases(result.findings)
+    failed = {(f.rule, _subject(f)) for f in result.findings}
+    return [*with_findings, *_passing_cases(result, failed)]
 
 
 def _finding_text(result: CheckResult, finding: Finding) -> str:
@@ -85,8 +122,6 @@ def _outcome(result: CheckResult, case: TestCase, element: ET.Element) -> str:
     if failed:
         first = failed[0]
         message = f"{location(first)}: {first.message}"
-        if len(failed) > 1:
-            message = f"{len(failed)} findings; first: {message}"
         node = ET.SubElement(
             element, "failure", {"type": first.severity, "message": _short(message)}
         )

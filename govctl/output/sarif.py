@@ -1,4 +1,4 @@
-"""The ``sarif`` format: SARIF 2.1.0 for GitHub code scanning (SPEC §7).
+"""The ``sarif`` format: SARIF 2.1.0 for GitHub code scanning (docs/spec.md §7).
 
 One run; ``tool.driver.rules`` holds one reportingDescriptor per catalog rule (plus any rule id a
 finding carries that the catalog lacks), sorted by id, and each result points at its rule by
@@ -16,7 +16,13 @@ finding carries that the catalog lacks), sorted by id, and each result points at
   across line moves) as ``govctl/v1`` and as ``primaryLocationLineHash`` with an occurrence
   counter (``<fingerprint>:<n>``), so GitHub matches alerts across runs instead of hashing lines,
   and two findings sharing a fingerprint stay two alerts;
-- waived findings carry ``suppressions`` (kind ``external``, status ``accepted``).
+- waived findings carry ``suppressions`` (kind ``external``, status ``accepted``);
+- tools beyond GitHub: ``informationUri`` (the project's repository, from the package metadata),
+  a ``helpUri`` per built-in rule pointing at its row of docs/spec.md §4 (an anchor per rule id,
+  at the tag of this version), ``problem.severity`` for the rules that are not security rules
+  (GitHub reads ``security-severity`` for those), ``originalUriBaseIds`` describing
+  ``%SRCROOT%`` (the repository root; no absolute path, so output stays the same on every
+  machine), ``automationDetails.id`` ``govctl/`` (the category), PascalCase rule ``name``s.
 Output is byte-identical for the same result: no clock, no absolute paths, fixed key order.
 """
 
@@ -26,12 +32,13 @@ import json
 import re
 from collections.abc import Mapping
 from importlib import metadata
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import quote
 
+from govctl import DISTRIBUTION
 from govctl.check import CheckResult
 from govctl.findings import Finding
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -44,6 +51,10 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 # GitHub maps security-severity to critical (≥9), high (7–8.9), medium (4–6.9), low (<4).
 SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 SECURITY_COMPONENT = "security"
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
+ARTICLES = frozenset({"a", "an", "the"})
+BUILTIN_RULE = re.compile(r"GOV-[A-Z]{3}-\d{3}")
+AUTOMATION_ID = "govctl/"  # category "govctl", no run id: alerts of one category across runs
 
 
 class Text(TypedDict):
@@ -64,6 +75,7 @@ class Descriptor(TypedDict):
     name: str
     shortDescription: Text
     fullDescription: Text
+    helpUri: NotRequired[str]
     help: Markdown
     defaultConfiguration: Configuration
     properties: dict[str, Any]
@@ -109,18 +121,35 @@ class Result(TypedDict, total=False):
 SarifLog = TypedDict("SarifLog", {"$schema": str, "version": str, "runs": list[dict[str, Any]]})
 
 
-def information_uri() -> str | None:
-    """The project's home page from the installed package metadata, when it declares one."""
+def _project_urls() -> dict[str, str]:
+    """``Project-URL`` entries of the installed package, by lower-case label."""
     try:
-        meta = metadata.metadata("govctl")
+        meta = metadata.metadata(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        return None
+        return {}
+    urls: dict[str, str] = {}
     for entry in meta.get_all("Project-URL") or []:
         label, _, url = str(entry).partition(",")
-        if label.strip().lower() in {"homepage", "home", "repository", "source"} and url.strip():
-            return url.strip()
-    homes = [str(h).strip() for h in meta.get_all("Home-page") or [] if str(h).strip()]
-    return homes[0] if homes else None
+        if url.strip():
+            urls.setdefault(label.strip().lower(), url.strip())
+    return urls
+
+
+def information_uri() -> str | None:
+    """The project's home page from the installed package metadata, when it declares one."""
+    urls = _project_urls()
+    for label in ("homepage", "home", "repository", "source"):
+        if label in urls:
+            return urls[label]
+    return None
+
+
+def help_uri(rule_id: str, version: str, repository: str | None) -> str | None:
+    """The rule's row in docs/spec.md §4, at this version's tag (built-in rules only)."""
+    if repository is None or not BUILTIN_RULE.fullmatch(rule_id):
+        return None
+    ref = f"v{version}" if re.fullmatch(r"\d+(\.\d+)*", version) else "main"
+    return f"{repository.rstrip('/')}/blob/{ref}/docs/spec.md#{rule_id.lower()}"
 
 
 def artifact_uri(path: str) -> str:
@@ -129,9 +158,15 @@ def artifact_uri(path: str) -> str:
 
 
 def rule_name(meta: RuleMeta | None, rule_id: str) -> str:
-    """A readable identifier for the rule: its title in PascalCase (``ModelNotDeprecated``)."""
+    """A readable identifier for the rule: its title in PascalCase (``ModelNotDeprecated``).
+
+    Strict PascalCase, as the SARIF multitool checks it (SARIF2012): no two capitals in a row,
+    so articles are dropped ("has a budget" → ``HasBudget``) and acronyms capitalised once
+    (``PII`` → ``Pii``).
+    """
     words = re.findall(r"[A-Za-z0-9]+", meta.title if meta else "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
+    words = [w for w in words if w.lower() not in ARTICLES]
+    name = "".join(w[:1].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
     return name if name and name != rule_id else re.sub(r"[^A-Za-z0-9]", "", rule_id)
 
 
@@ -162,6 +197,8 @@ def _properties(meta: RuleMeta) -> dict[str, Any]:
     props: dict[str, Any] = {"tags": _tags(meta), "precision": "very-high"}
     if meta.component == SECURITY_COMPONENT:
         props["security-severity"] = SECURITY_SEVERITY.get(meta.severity, "5.0")
+    else:
+        props["problem.severity"] = PROBLEM_SEVERITY.get(meta.severity, "warning")
     props.update(
         component=meta.component,
         stage=meta.stage,
@@ -190,9 +227,9 @@ def _unknown_rule(rule_id: str, severity: str) -> RuleMeta:
     )
 
 
-def descriptor(meta: RuleMeta) -> Descriptor:
+def descriptor(meta: RuleMeta, help_link: str | None = None) -> Descriptor:
     title = meta.title.strip() or meta.id
-    return {
+    out: Descriptor = {
         "id": meta.id,
         "name": rule_name(meta, meta.id),
         "shortDescription": {"text": title},
@@ -201,6 +238,9 @@ def descriptor(meta: RuleMeta) -> Descriptor:
         "defaultConfiguration": {"level": LEVELS.get(meta.severity, "warning")},
         "properties": _properties(meta),
     }
+    if help_link:
+        out["helpUri"] = help_link
+    return out
 
 
 def rule_table(result: CheckResult) -> list[RuleMeta]:
@@ -281,7 +321,10 @@ def _driver(result: CheckResult, rules: list[RuleMeta]) -> dict[str, Any]:
     uri = information_uri()
     if uri:
         driver["informationUri"] = uri
-    driver["rules"] = [descriptor(meta) for meta in rules]
+    repository = _project_urls().get("repository", uri)
+    driver["rules"] = [
+        descriptor(meta, help_uri(meta.id, result.govctl_version, repository)) for meta in rules
+    ]
     return driver
 
 
@@ -300,6 +343,14 @@ def to_sarif(result: CheckResult) -> SarifLog:
     rules = rule_table(result)
     run: dict[str, Any] = {
         "tool": {"driver": _driver(result, rules)},
+        "automationDetails": {"id": AUTOMATION_ID},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {
+                    "text": "The root of the governance repository (the folder of govctl.yaml)."
+                }
+            }
+        },
         "invocations": [{"executionSuccessful": True, "exitCode": result.exit_code}],
         "columnKind": "unicodeCodePoints",
         "results": _results(result, rules),

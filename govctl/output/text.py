@@ -21,7 +21,7 @@ from govctl.escape import inline
 from govctl.escape import one_line as one_line  # re-exported for the other renderers
 from govctl.escape import printable as printable  # re-exported for the other renderers
 from govctl.findings import SEVERITY_RANK, Finding
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 NO_FILE = "(no file)"
 

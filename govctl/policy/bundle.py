@@ -23,41 +23,11 @@ from govctl.fileio import NotReadable, read_regular, resolve_inside
 from govctl.models.kinds import KINDS
 from govctl.policy.modules import Annotation, RegoModule, parse_module
 from govctl.policy.rego_v1 import require_v1
+from govctl.rules import RuleMeta as RuleMeta  # re-exported for existing imports
 
 POLICY_MAX_BYTES = 8 * 1024 * 1024  # a .rego file larger than this is not a policy
 ENTRY_PACKAGE = "govctl_entry"
 ENTRY_PATH = "govctl_entry.rego"
-
-
-@dataclass(frozen=True)
-class RuleMeta:
-    id: str
-    title: str
-    description: str
-    severity: str
-    component: str
-    stage: str
-    waivable: bool
-    controls: tuple[str, ...]
-    remediation: str
-    kinds: tuple[str, ...]
-    source: str  # file:line of the annotation, or "govctl (native)"
-    package: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "description": self.description,
-            "severity": self.severity,
-            "component": self.component,
-            "stage": self.stage,
-            "waivable": self.waivable,
-            "controls": list(self.controls),
-            "remediation": self.remediation,
-            "kinds": list(self.kinds),
-            "source": self.source,
-        }
 
 
 def entrypoint_rule(kind: str) -> str:

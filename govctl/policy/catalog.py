@@ -27,7 +27,7 @@ from govctl.fileio import NotReadable, resolve_inside
 from govctl.loader.yamlparse import parse_yaml
 from govctl.models.config import Config
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import PolicyBundle, RuleMeta, build_bundle, load_modules
+from govctl.policy.bundle import PolicyBundle, build_bundle, load_modules
 from govctl.policy.modules import RegoModule
 from govctl.policy.parameters import (
     EffectiveParameter,
@@ -38,6 +38,7 @@ from govctl.policy.parameters import (
     module_declarations,
     parameters_data,
 )
+from govctl.rules import RuleMeta
 
 BUILTIN_PREFIX = "govctl:catalog"
 CONFIG_FILENAME = "govctl.yaml"

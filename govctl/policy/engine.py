@@ -1,19 +1,20 @@
-"""The policy engine contract and the explicit registry of engines.
+"""The policy engine contract: requests, raw and normalised findings, the engine Protocol.
 
 An engine evaluates the bundle's entry rule for a subject kind against one input document per
 subject and returns the raw ``[package, set, finding]`` triples. Normalising those into findings
 (rule id, severity, message, ref, path) happens once, here, for every engine, so engines can only
-differ in what Rego evaluates to — which is what the parity suite compares.
+differ in what Rego evaluates to — which is what the parity suite compares. The registry of
+engines is ``govctl.policy.engines``: the engines import this module, never the reverse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from govctl.errors import EngineError, UsageError
+from govctl.errors import EngineError
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 from govctl.policy.modules import severity_of
 
@@ -22,7 +23,7 @@ from govctl.policy.modules import severity_of
 class EvalRequest:
     subject: str  # identity
     kind: str
-    input_json: str  # the SPEC §3 input document, serialised once
+    input_json: str  # the docs/spec.md §3 input document, serialised once
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ def check_answers(
 
 
 def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyFinding:
-    """Apply the finding contract of SPEC §3 to one raw finding."""
+    """Apply the finding contract of docs/spec.md §3 to one raw finding."""
     value = raw.value
     default_rule = bundle.default_rule_id(raw.package)
     if isinstance(value, dict):
@@ -158,44 +159,3 @@ def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyF
         ref=str(ref),
         path=str(path),
     )
-
-
-EngineFactory = Callable[[EngineSettings], PolicyEngine]
-
-
-def _embedded(settings: EngineSettings) -> PolicyEngine:
-    from govctl.policy.embedded import EmbeddedEngine
-
-    return EmbeddedEngine(settings)
-
-
-def _regopy(settings: EngineSettings) -> PolicyEngine:
-    from govctl.policy.embedded import RegopyEngine
-
-    return RegopyEngine(settings)
-
-
-def _opa(settings: EngineSettings) -> PolicyEngine:
-    from govctl.policy.opa_engine import OpaEngine
-
-    return OpaEngine(settings)
-
-
-# The explicit registry: adding an engine means adding a line here, nothing else. ``regopy`` is
-# the embedded engine's fallback backend on its own, for parity tests and benchmarks.
-ENGINES: Mapping[str, EngineFactory] = {"embedded": _embedded, "opa": _opa, "regopy": _regopy}
-
-
-def prepare_engine(engine: PolicyEngine, bundle: PolicyBundle) -> str:
-    """Let the engine choose how it evaluates ``bundle`` (the embedded engine: Wasm, or regopy
-    as a fallback) and return the engine's name for reports, e.g. ``embedded (regopy fallback)``.
-    """
-    prepare = getattr(engine, "prepare", None)
-    return str(prepare(bundle)) if prepare is not None else engine.name
-
-
-def create_engine(name: str, settings: EngineSettings) -> PolicyEngine:
-    factory = ENGINES.get(name)
-    if factory is None:
-        raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    return factory(settings)

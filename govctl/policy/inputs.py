@@ -1,4 +1,4 @@
-"""The per-subject policy input of SPEC §3, and the cache key of its result.
+"""The per-subject policy input of docs/spec.md §3, and the cache key of its result.
 
 Engines get a JSON text per subject. Artifacts appear in the engine view: RFC 3339 timestamps
 ending in ``Z`` are written with ``+00:00`` because regopy's ``time.parse_rfc3339_ns`` rejects

@@ -103,7 +103,7 @@ def signed_store(tmp_path: Path) -> Store:
 
 
 def chain_hash(seq: int, prev: str, payload: str) -> str:
-    """The SPEC §6 formula, written out again independently of the library."""
+    """The docs/spec.md §6 formula, written out again independently of the library."""
     return hashlib.sha256(f"govctl.audit.v1|{seq}|{prev}|{payload}".encode()).hexdigest()
 
 

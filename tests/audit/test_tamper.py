@@ -1,4 +1,4 @@
-"""The tamper matrix of issue 6: every kind of damage is detected, named, and located, and the
+"""The tamper matrix: every kind of damage is detected, named, and located, and the
 SQL and Python verifiers agree on each case."""
 
 from __future__ import annotations

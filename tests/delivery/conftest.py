@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from govctl import __version__
+from govctl.pinning import GovctlPin, pin_from_files
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Dana Engineer",
@@ -39,6 +42,19 @@ def _empty_git_config() -> str:
     if not path.exists() or path.stat().st_size:
         path.write_text("")
     return str(path)
+
+
+def fake_dist(folder: Path) -> Path:
+    """A file named like this version's wheel: enough for `init --govctl-dist` to hash."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"govctl_ai-{__version__}-py3-none-any.whl"
+    path.write_bytes(b"not a real wheel: only its sha256 is read\n")
+    return path
+
+
+def scaffold_pin(folder: Path) -> GovctlPin:
+    """The pin scaffolds made in tests use (no package index is asked)."""
+    return pin_from_files([fake_dist(folder)], __version__)
 
 
 @dataclass(frozen=True)
@@ -115,7 +131,7 @@ def file_lock(path: Path) -> Iterator[None]:
 
 def build_wheel(source: Path, outdir: Path) -> Path:
     run([sys.executable, "-m", "build", "--outdir", outdir, source], timeout=900)
-    wheels = sorted(outdir.glob("govctl-*.whl"))
+    wheels = sorted(outdir.glob("govctl_ai-*.whl"))
     assert len(wheels) == 1, wheels
     return wheels[0]
 

@@ -14,6 +14,7 @@ from govctl.errors import ConfigError
 from govctl.loader.source import WorkTreeSource
 from govctl.scaffold import ScaffoldOptions, scaffold
 from tests.conftest import run_cli, write_tree
+from tests.delivery.conftest import scaffold_pin
 
 CONFIG = """\
 apiVersion: govctl/v1
@@ -187,7 +188,7 @@ def test_cli_without_org_fails_with_usage_error(repo: Path) -> None:
 
 def test_init_writes_a_fresh_codeowners(tmp_path: Path) -> None:
     now = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
-    root = scaffold(ScaffoldOptions(target=tmp_path / "gov", now=now, github_org="acme")).root
+    root = scaffold(ScaffoldOptions(target=tmp_path / "gov", now=now, pin=scaffold_pin(tmp_path / "dist"), github_org="acme")).root
     assert _cli(root, "--check", "--org", "acme")[0] == 0
     text = (root / ".github/CODEOWNERS").read_text()
     assert "/registry/residency/eu-personal-data.yaml @acme/compliance @acme/ml-platform" in text

@@ -19,7 +19,8 @@ def test_new_user_journey(installed: Installed, tmp_path: Path) -> None:
     env = {"GOVCTL_ACTOR": "dana"}
 
     # Scaffold a repository and commit it.
-    out = run([govctl, "init", "gov", "--github-org", "acme"], cwd=tmp_path, env=env).stdout
+    out = run([govctl, "init", "gov", "--github-org", "acme", "--govctl-dist", installed.wheel],
+              cwd=tmp_path, env=env).stdout
     assert "next steps" in out
     repo = tmp_path / "gov"
     git(repo, "init", "-q", "-b", "main")

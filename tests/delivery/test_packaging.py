@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import textwrap
+import venv
 import zipfile
 from pathlib import Path
 
@@ -175,3 +177,41 @@ def test_installed_wheel_runs_the_catalog_unit_tests(installed: Installed, tmp_p
     result = run([installed.govctl, "policy", "test"], cwd=root, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed" in (result.stdout + result.stderr).lower()
+
+
+def test_the_wheel_is_govctl_ai_and_knows_its_version(installed: Installed) -> None:
+    assert installed.wheel.name.startswith("govctl_ai-")
+    shown = run([installed.bin / "python", "-c",
+                 "import govctl; from importlib import metadata; "
+                 "print(govctl.DISTRIBUTION, govctl.__version__, metadata.version('govctl-ai'))"],
+                cwd=installed.venv).stdout.split()
+    assert shown[0] == "govctl-ai" and shown[1] == shown[2] != "0+unknown"
+
+
+def test_init_output_installs_exactly_the_built_wheel_by_hash(
+    installed: Installed, tmp_path: Path
+) -> None:
+    # The file `govctl init` writes, pinned to this wheel, installs it and every dependency by
+    # hash into a clean virtualenv (the dependencies come from the package index).
+    run([installed.govctl, "init", "gov", "--govctl-dist", installed.wheel], cwd=tmp_path)
+    requirements = tmp_path / "gov" / ".github" / "govctl-requirements.txt"
+    fresh = tmp_path / "fresh"
+    venv.EnvBuilder(with_pip=True).create(fresh)
+    pip = [fresh / "bin" / "python", "-m", "pip", "install", "--quiet",
+           "--disable-pip-version-check", "--require-hashes", "--find-links",
+           installed.wheel.parent]
+    run([*pip, "-r", requirements], timeout=1200)
+    version = run([fresh / "bin" / "python", "-c",
+                   "from importlib import metadata; print(metadata.version('govctl-ai'))"]).stdout
+    assert version.strip() == installed.wheel.name.split("-")[1]
+    result = run([fresh / "bin" / "govctl", "check", "--no-audit", "--no-cache"],
+                 cwd=tmp_path / "gov", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    # Another file under the same name and version is refused.
+    tampered = tmp_path / "tampered.txt"
+    digest = hashlib.sha256(installed.wheel.read_bytes()).hexdigest()
+    tampered.write_text(requirements.read_text().replace(digest, "0" * 64))
+    refused = run([*pip, "--force-reinstall", "--no-deps", "-r", tampered], check=False)
+    assert refused.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in refused.stderr

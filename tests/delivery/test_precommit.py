@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from govctl.scaffold import ScaffoldOptions, scaffold
-from tests.delivery.conftest import REPO_ROOT, copy_source, git, run
+from tests.delivery.conftest import REPO_ROOT, copy_source, git, run, scaffold_pin
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
@@ -32,7 +32,7 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def _governance_repo(tmp_path: Path) -> Path:
-    root = scaffold(ScaffoldOptions(target=tmp_path / "gov", now=NOW, github_org="acme")).root
+    root = scaffold(ScaffoldOptions(target=tmp_path / "gov", now=NOW, pin=scaffold_pin(tmp_path / "dist"), github_org="acme")).root
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "--no-verify", "-m", "govctl init")

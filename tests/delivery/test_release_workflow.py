@@ -21,13 +21,13 @@ import duckdb
 import pytest
 from ruamel.yaml import YAML
 
-from govctl.scaffold import ScaffoldOptions, scaffold, workflow_templates
-from tests.delivery.conftest import git, run
+from govctl.scaffold import SOURCE_INSTALL_COMMAND, ScaffoldOptions, scaffold, workflow_templates
+from tests.delivery.conftest import git, run, scaffold_pin
 
 pytestmark = pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
 
 REPO = "acme/gov"
-SKIPPED = {"Install govctl"}  # the development install is on PATH
+SKIPPED = {"Install govctl (every file pinned by hash)"}  # the development install is on PATH
 
 GH_STUB = r"""#!/usr/bin/env bash
 # Stand-in for `gh api [--paginate --slurp] PATH [--jq FILTER]`, answering from $GH_FIXTURES.
@@ -51,13 +51,13 @@ if [ -n "$filter" ]; then printf '%s' "$body" | jq -r "$filter"; else printf '%s
 
 
 def _steps() -> list[dict[str, Any]]:
-    text = workflow_templates(".")[".github/workflows/govctl-release.yml"]
+    text = workflow_templates(SOURCE_INSTALL_COMMAND)[".github/workflows/govctl-release.yml"]
     workflow = YAML(typ="safe", pure=True).load(text)
     return list(workflow["jobs"]["record-release"]["steps"])
 
 
 def _job_env() -> dict[str, str]:
-    text = workflow_templates(".")[".github/workflows/govctl-release.yml"]
+    text = workflow_templates(SOURCE_INSTALL_COMMAND)[".github/workflows/govctl-release.yml"]
     env = YAML(typ="safe", pure=True).load(text)["jobs"]["record-release"]["env"]
     return {k: v for k, v in env.items() if "${{" not in str(v)}
 
@@ -139,7 +139,7 @@ def test_release_workflow_records_every_merge_and_stores_the_database(tmp_path: 
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     now = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
-    work = scaffold(ScaffoldOptions(target=tmp_path / "work", now=now, github_org="acme")).root
+    work = scaffold(ScaffoldOptions(target=tmp_path / "work", now=now, pin=scaffold_pin(tmp_path / "dist"), github_org="acme")).root
     git(work, "init", "-q", "-b", "main")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "govctl init")

@@ -14,6 +14,7 @@ import rfc8785
 from govctl.api import CheckOptions, check, load_registry
 from govctl.loader.yamlparse import parse_yaml
 from govctl.scaffold import (
+    SOURCE_INSTALL_COMMAND,
     ScaffoldConflictError,
     ScaffoldOptions,
     render_template,
@@ -23,7 +24,7 @@ from govctl.scaffold import (
 )
 from govctl.scaffold_dataset import golden_dataset
 from tests.conftest import run_cli
-from tests.delivery.conftest import REPO_ROOT
+from tests.delivery.conftest import REPO_ROOT, fake_dist, scaffold_pin
 
 NOW = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.UTC)
 NOW_TEXT = "2026-11-22T10:00:00+00:00"
@@ -31,7 +32,7 @@ NOW_TEXT = "2026-11-22T10:00:00+00:00"
 
 @pytest.fixture
 def scaffolded(tmp_path: Path) -> Path:
-    scaffold(ScaffoldOptions(target=tmp_path / "gov", now=NOW, github_org="acme"))
+    scaffold(ScaffoldOptions(target=tmp_path / "gov", now=NOW, pin=scaffold_pin(tmp_path / "dist"), github_org="acme"))
     return tmp_path / "gov"
 
 
@@ -76,7 +77,7 @@ def test_dataset_is_large_tagged_and_the_eval_run_quotes_real_digests(scaffolded
     run_file = next((scaffolded / "registry/evals/runs").glob("*.yaml"))
     run = parse_yaml(run_file.read_text()).documents[0].value
     assert run["spec"]["datasetDigest"] == "sha256:" + hashlib.sha256(data).hexdigest()
-    # Recompute the prompt digest as SPEC §2 says anyone can: RFC 8785 JSON of the document.
+    # Recompute the prompt digest as docs/spec.md §2 says anyone can: RFC 8785 JSON of the document.
     prompt_doc = parse_yaml((scaffolded / "prompts/support-reply/1.0.0.yaml").read_text())
     expected = "sha256:" + hashlib.sha256(rfc8785.dumps(prompt_doc.documents[0].value)).hexdigest()
     assert run["spec"]["promptDigest"] == expected
@@ -105,7 +106,8 @@ def test_templates_have_no_hidden_names_and_every_placeholder_is_filled(scaffold
             assert "dot-" not in path.relative_to(scaffolded).as_posix()
     gitignore = (scaffolded / ".gitignore").read_text()
     assert "audits/*.duckdb" in gitignore and ".govctl-cache/" in gitignore
-    assert "pip install \"govctl==" in (scaffolded / ".github/workflows/govctl-pr.yml").read_text()
+    install = "python -m pip install --require-hashes -r .github/govctl-requirements.txt"
+    assert install in (scaffolded / ".github/workflows/govctl-pr.yml").read_text()
 
 
 def test_the_policies_readme_example_works(scaffolded: Path) -> None:
@@ -130,14 +132,15 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     target = tmp_path / "gov"
     target.mkdir()
     (target / "govctl.yaml").write_text("mine\n")
-    result = run_cli("init", str(target))
+    dist = str(fake_dist(tmp_path / "dist"))
+    result = run_cli("init", str(target), "--govctl-dist", dist)
     assert result.returncode == 2
     assert "refusing to overwrite 1 existing file(s)" in result.stderr
     assert "govctl.yaml" in result.stderr and "--force" in result.stderr
     assert sorted(p.name for p in target.iterdir()) == ["govctl.yaml"]
     assert (target / "govctl.yaml").read_text() == "mine\n"
 
-    forced = run_cli("init", str(target), "--force", "--github-org", "acme")
+    forced = run_cli("init", str(target), "--force", "--github-org", "acme", "--govctl-dist", dist)
     assert forced.returncode == 0, forced.stderr
     assert "overwrote govctl.yaml" in forced.stdout
     assert "kind: Config" in (target / "govctl.yaml").read_text()
@@ -145,26 +148,31 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_init_into_a_populated_scaffold_lists_the_conflicts(scaffolded: Path) -> None:
     with pytest.raises(ScaffoldConflictError) as info:
-        scaffold(ScaffoldOptions(target=scaffolded, now=NOW))
+        scaffold(ScaffoldOptions(target=scaffolded, now=NOW,
+                                 pin=scaffold_pin(scaffolded.parent / "dist")))
     assert "govctl.yaml" in info.value.existing and len(info.value.existing) > 10
 
 
 def test_init_cli_defaults_to_the_current_folder(tmp_path: Path) -> None:
-    result = run_cli("init", cwd=tmp_path)
+    dist = str(fake_dist(tmp_path / "dist"))
+    here = tmp_path / "here"
+    here.mkdir()
+    result = run_cli("init", "--govctl-dist", dist, cwd=here)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "govctl.yaml").is_file()
+    assert (here / "govctl.yaml").is_file()
     assert "next steps" in result.stdout
-    check_run = run_cli("check", "--no-audit", "--no-cache", cwd=tmp_path)
+    check_run = run_cli("check", "--no-audit", "--no-cache", cwd=here)
     assert check_run.returncode == 0, check_run.stdout + check_run.stderr
 
 
 def test_this_repositorys_workflows_are_the_init_templates() -> None:
     # govctl's own repository runs the same workflows it scaffolds, installing the checkout.
-    for path, text in workflow_templates(".").items():
+    for path, text in workflow_templates(SOURCE_INSTALL_COMMAND).items():
         ours = REPO_ROOT / path
         assert ours.is_file(), f"{path} is missing"
         assert ours.read_text() == text, (
             f"{path} differs from its template: regenerate with\n  .venv/bin/python -c "
             "\"from govctl.scaffold import workflow_templates as w; from pathlib import Path; "
-            "[Path(p).write_text(t) for p, t in w('.').items()]\""
+            "from govctl.scaffold import SOURCE_INSTALL_COMMAND as c; "
+            "[Path(p).write_text(t) for p, t in w(c).items()]\""
         )

@@ -1,4 +1,4 @@
-"""Issue 5's acceptance cases, end to end on real commits with the project's policy library."""
+"""The impact acceptance cases, end to end on real commits with the project's policy library."""
 
 from __future__ import annotations
 

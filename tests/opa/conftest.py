@@ -1,7 +1,8 @@
 """Real OPA for the tests: find the binary, start servers on free loopback ports.
 
-OPA is looked up in: env ``GOVCTL_OPA_BIN``, ``opa`` on PATH, ``<repo>/.cache/opa/bin/opa``
-(``scripts/install-opa.sh``), ``/tmp/opacache/bin/opa``. When none exists the OPA tests are
+OPA is looked up in: env ``GOVCTL_OPA_BIN``, ``opa`` on PATH, then the cache folder of
+``scripts/install-opa.sh`` (``$OPA_CACHE_DIR/bin/opa``, by default ``<repo>/.cache/opa/bin/opa``).
+When none exists the OPA tests are
 skipped loudly — unless ``GOVCTL_REQUIRE_OPA=1`` (CI), where a missing OPA fails them.
 """
 
@@ -16,7 +17,9 @@ import pytest
 from govctl.opa_server import OpaServer, find_opa
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CANDIDATES = (REPO_ROOT / ".cache/opa/bin/opa", Path("/tmp/opacache/bin/opa"))
+# Where scripts/install-opa.sh builds the pinned OPA (it honours OPA_CACHE_DIR the same way).
+CACHE_DIR = Path(os.environ.get("OPA_CACHE_DIR") or REPO_ROOT / ".cache" / "opa")
+CANDIDATES = (CACHE_DIR / "bin" / "opa",)
 _MISSING: list[str] = []
 
 
@@ -34,7 +37,7 @@ def require_opa() -> Path:
     explicit = os.environ.get("GOVCTL_OPA_BIN")
     reason = (
         f"GOVCTL_OPA_BIN={explicit} is not an executable file" if explicit else
-        "no OPA binary (GOVCTL_OPA_BIN, PATH, .cache/opa/bin/opa, /tmp/opacache/bin/opa); "
+        f"no OPA binary (GOVCTL_OPA_BIN, PATH, {CANDIDATES[0]}); "
         "run scripts/install-opa.sh"
     )
     if os.environ.get("GOVCTL_REQUIRE_OPA") == "1":

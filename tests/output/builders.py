@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from govctl.check import CheckResult, summarise
 from govctl.findings import Finding, fingerprint, sort_key
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 NOW = "2026-11-22T00:00:00+00:00"
 

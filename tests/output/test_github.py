@@ -112,5 +112,3 @@ def test_no_findings_is_only_the_summary() -> None:
     ]
 
 
-def test_deterministic() -> None:
-    assert github.render(edge_result()) == github.render(edge_result())

@@ -3,12 +3,16 @@ outcome of every testcase mirrors the exit code under --fail-on."""
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from govctl.api import CheckOptions, check
 from govctl.output import junit
+from govctl.scaffold import ScaffoldOptions, scaffold
+from tests.delivery.conftest import scaffold_pin
 from tests.output.builders import CATALOG, edge_result, finding, result
 
 XSD = Path(__file__).resolve().parent.parent / "data" / "junit-10.xsd"
@@ -67,19 +71,51 @@ def test_one_testcase_per_rule_and_artifact_then_passing_rules() -> None:
     assert keys[7:] == [("GOV-OBS-001", "all artifacts")]
 
 
-def test_findings_of_one_rule_on_one_artifact_share_a_testcase() -> None:
+def test_each_finding_of_one_rule_on_one_artifact_is_its_own_testcase() -> None:
     res = result(
         [
             finding("GOV-RES-002", "primary outside", path="spec.model", line=5),
             finding("GOV-RES-002", "fallback outside", path="spec.fallbacks[0]", line=9),
+            finding("GOV-RES-002", "again", path="spec.fallbacks[0]", line=9, fp="f" * 32),
         ],
         CATALOG,
     )
-    case = cases(parse(junit.render(res)))[("GOV-RES-002", "Deployment/app-prod")]
-    failure = case.find("failure")
-    assert failure is not None
-    assert failure.get("message") == "2 findings; first: registry/deployments/app.yaml:5:3: primary outside"
-    assert "primary outside" in (failure.text or "") and "fallback outside" in (failure.text or "")
+    found = cases(parse(junit.render(res)))
+    primary = found[("GOV-RES-002", "Deployment/app-prod spec.model")].find("failure")
+    fallback = found[("GOV-RES-002", "Deployment/app-prod spec.fallbacks[0]")].find("failure")
+    again = found[("GOV-RES-002", "Deployment/app-prod spec.fallbacks[0] #2")].find("failure")
+    assert primary is not None and fallback is not None and again is not None
+    assert primary.get("message") == "registry/deployments/app.yaml:5:3: primary outside"
+    assert "fallback outside" not in (primary.text or "")
+    assert {fallback.get("message"), again.get("message")} == {
+        "registry/deployments/app.yaml:9:3: fallback outside",
+        "registry/deployments/app.yaml:9:3: again"}
+    assert ("GOV-RES-002", "Deployment/app-prod") not in found
+    assert parse(junit.render(res)).get("failures") == "3"
+
+
+def test_a_real_check_has_one_testcase_per_rule_and_artifact_it_applies_to(
+    tmp_path: Path,
+) -> None:
+    root = scaffold(ScaffoldOptions(target=tmp_path / "gov", now=dt.datetime(
+        2026, 11, 22, tzinfo=dt.UTC), pin=scaffold_pin(tmp_path / "dist"))).root
+    res = check(CheckOptions(root=root, now="2026-11-22T00:00:00+00:00", use_cache=False,
+                             audit=False))
+    assert res.registry is not None
+    keys = [(c.get("classname"), c.get("name")) for c in
+            parse(junit.render(res)).iter("testcase")]
+    assert len(keys) == len(set(keys))  # no pair twice
+    expected = {
+        (rule_id, a.identity)
+        for rule_id, meta in res.rules.items()
+        for a in res.registry
+        if not meta.kinds or a.kind in meta.kinds
+    }
+    assert set(keys) == expected  # every pair, passing or not; the scaffold's findings are pairs
+    deployments = {a.identity for a in res.registry.of_kind("Deployment")}
+    models = {a.identity for a in res.registry.of_kind("Model")}
+    assert {("GOV-SEC-001", d) for d in deployments} <= set(keys)
+    assert not {("GOV-SEC-001", m) for m in models} & set(keys)  # Deployment-only rule
 
 
 def test_errors_fail_warnings_go_to_system_out_under_fail_on_error() -> None:
@@ -146,5 +182,3 @@ def test_no_findings_gives_one_passing_case_per_catalog_rule() -> None:
     assert root.get("failures") == "0"
 
 
-def test_deterministic() -> None:
-    assert junit.render(edge_result()) == junit.render(edge_result())

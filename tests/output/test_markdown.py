@@ -103,5 +103,3 @@ def test_bounded_characters_and_long_messages() -> None:
     assert "more findings not listed here" in out
 
 
-def test_deterministic() -> None:
-    assert markdown.render(edge_result()) == markdown.render(edge_result())

@@ -221,5 +221,36 @@ def test_run_records_digests_engine_and_exit_code() -> None:
     assert run["columnKind"] == "unicodeCodePoints"
 
 
-def test_deterministic() -> None:
-    assert sarif.render(edge_result()) == sarif.render(edge_result())
+
+
+def test_links_severity_and_base_ids_for_tools_beyond_github() -> None:
+    run = render_json(edge_result())["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["informationUri"].startswith("https://")
+    rules = {r["id"]: r for r in driver["rules"]}
+    # Built-in rules link to their row of docs/spec.md §4 at this version's tag.
+    assert rules["GOV-RES-002"]["helpUri"] == (
+        f"{driver['informationUri']}/blob/v0.1.0/docs/spec.md#gov-res-002")
+    assert "helpUri" not in rules["CUSTOM-001"]  # an organisation's rule has no page of ours
+    # problem.severity for everything that is not a security rule; security-severity otherwise.
+    assert rules["GOV-PRM-004"]["properties"]["problem.severity"] == "warning"
+    assert rules["GOV-DAT-001"]["properties"]["problem.severity"] == "recommendation"
+    assert "problem.severity" not in rules["GOV-RES-002"]["properties"]
+    assert run["automationDetails"] == {"id": "govctl/"}
+    assert set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
+    assert "uri" not in run["originalUriBaseIds"]["%SRCROOT%"]  # no absolute path of a machine
+    assert all(re.fullmatch(r"[A-Z][A-Za-z0-9]*", r["name"]) for r in driver["rules"])
+
+
+def test_every_help_uri_anchor_exists_in_the_spec() -> None:
+    spec = (Path(__file__).resolve().parents[2] / "docs" / "spec.md").read_text()
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', spec))
+    rows = set(re.findall(r"^\| <a id=\"[^\"]+\"></a>(GOV-[A-Z]{3}-\d{3}) \|", spec, re.M))
+    assert len(rows) == 44
+    for rule_id in rows:
+        uri = sarif.help_uri(rule_id, "1.2.3", "https://example.org/govctl")
+        assert uri is not None and uri.startswith("https://example.org/govctl/blob/v1.2.3/")
+        assert uri.rsplit("#", 1)[1] in anchors
+    assert sarif.help_uri("ORG-001", "1.2.3", "https://example.org/govctl") is None
+    assert sarif.help_uri("GOV-MDL-001", "0+unknown", "https://x.org/g").endswith(
+        "/blob/main/docs/spec.md#gov-mdl-001")

@@ -115,10 +115,6 @@ def test_engine_without_version() -> None:
     assert "· engine opa · PASS" in out
 
 
-def test_deterministic() -> None:
-    assert text.render(edge_result()) == text.render(edge_result())
-
-
 def test_printable_helper() -> None:
     assert text.printable("a\r\nb\rc\td\x07\u2066") == "a\nb\nc\td\\x07\\u2066"
     assert text.printable("\ud800") == "\\ud800"

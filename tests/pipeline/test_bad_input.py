@@ -1,4 +1,4 @@
-"""SPEC §9: every malformed input is a finding or a one-line error naming file and line; the run
+"""docs/spec.md §9: every malformed input is a finding or a one-line error naming file and line; the run
 goes on with the other files; no traceback ever reaches the user."""
 
 from __future__ import annotations

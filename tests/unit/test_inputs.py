@@ -1,4 +1,4 @@
-"""The policy input document (SPEC §3): closure, derived facts, digests, engine view."""
+"""The policy input document (docs/spec.md §3): closure, derived facts, digests, engine view."""
 
 from __future__ import annotations
 

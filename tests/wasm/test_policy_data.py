@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from govctl.policy.bundle import PolicyBundle, build_bundle
-from govctl.policy.engine import EngineSettings, EvalRequest, create_engine, prepare_engine
+from govctl.policy.engine import EngineSettings, EvalRequest
+from govctl.policy.engines import create_engine, prepare_engine
 from govctl.policy.modules import parse_module
 
 pytestmark = pytest.mark.opa

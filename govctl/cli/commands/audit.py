@@ -1,4 +1,4 @@
-"""``govctl audit ...``: the auditor's commands over the DuckDB audit trail (SPEC §6).
+"""``govctl audit ...``: the auditor's commands over the DuckDB audit trail (docs/spec.md §6).
 
 Reads open the store read-only. Commands that write to the store (record-release, checkpoint,
 and verify unless --no-record) append events through ``govctl.audit.api.record_events``, which
@@ -28,7 +28,7 @@ from govctl.audit.store import reading
 from govctl.audit.verify import VerifyReport
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
-from govctl.errors import EXIT_CLEAN, EXIT_INTEGRITY, UsageError
+from govctl.errors import EXIT_CLEAN, UsageError
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -276,7 +276,7 @@ def verify_command(
         )
         if fmt == "text":
             click.echo(_recorded_line(result))
-    return EXIT_CLEAN if report.ok else EXIT_INTEGRITY
+    return EXIT_CLEAN  # a failed verification raised above (exit 4)
 
 
 @audit_group.command("checkpoint")

@@ -1,4 +1,4 @@
-"""``govctl check``: validate the registry against the policy library (SPEC §7)."""
+"""``govctl check``: validate the registry against the policy library (docs/spec.md §7)."""
 
 from __future__ import annotations
 

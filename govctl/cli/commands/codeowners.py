@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
 from govctl import api
 from govctl.cli.context import CliContext
+from govctl.cli.output import emit
 from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, codeowners_text
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, InfraError
 from govctl.fileio import write_output
@@ -18,14 +18,11 @@ from govctl.loader.source import WorkTreeSource
 
 
 def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
-    # ``codeowners: {org, teams, path}`` in govctl.yaml is read when the Config model has it;
-    # the GitHub organisation otherwise comes from --org or, in GitHub Actions, the repository's
-    # owner ($GITHUB_REPOSITORY_OWNER).
-    configured: Any = getattr(ctx.config(), "codeowners", None)
-    handles = dict(getattr(configured, "teams", None) or {})
-    path = getattr(configured, "path", None) or DEFAULT_PATH
-    org = org or getattr(configured, "org", None) or os.environ.get("GITHUB_REPOSITORY_OWNER")
-    return CodeownersSettings(org=org or None, handles=handles, path=path)
+    # ``codeowners: {org, teams, path}`` of govctl.yaml; the GitHub organisation comes from
+    # --org, then govctl.yaml, then (in GitHub Actions) the repository's owner.
+    configured = ctx.config().codeowners
+    org = org or configured.org or os.environ.get("GITHUB_REPOSITORY_OWNER")
+    return CodeownersSettings(org=org or None, handles=dict(configured.teams), path=configured.path)
 
 
 def _show_diff(current: str, wanted: str, shown: str) -> None:

@@ -1,4 +1,4 @@
-"""``govctl impact``: what a change does, for the pull request (SPEC §5, docs/impact.md)."""
+"""``govctl impact``: what a change does, for the pull request (docs/spec.md §5, docs/impact.md)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import click
 
 from govctl import __version__
 from govctl.errors import EXIT_CLEAN
+from govctl.pinning import PYPI_JSON_API, GovctlPin, pin_from_files, pin_from_index
 from govctl.scaffold import ScaffoldOptions, scaffold
 
 NEXT_STEPS = """\
@@ -33,22 +34,43 @@ Replace the examples under registry/ and prompts/ with your own systems; see REA
     help="GitHub organisation for CODEOWNERS (team T → @ORG/T).",
 )
 @click.option(
-    "--requirement",
-    default=f"govctl=={__version__}",
+    "--govctl-dist",
+    "dists",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="A wheel or sdist of this govctl version to pin by hash (repeatable). Default: the "
+    "hashes of its files on PyPI.",
+)
+@click.option(
+    "--pypi-json",
+    default=PYPI_JSON_API,
     show_default=True,
-    metavar="SPEC",
-    help="What the CI workflows `pip install` to get govctl.",
+    metavar="URL",
+    help="The package index JSON API the hashes are read from (without --govctl-dist).",
+)
+@click.option(
+    "--requirements-only",
+    is_flag=True,
+    help="Only (re)write .github/govctl-requirements.txt, e.g. after upgrading govctl.",
 )
 @click.option("--name", metavar="NAME", help="metadata.name in govctl.yaml (default: DIR's name).")
 def init_command(
-    directory: Path, force: bool, github_org: str, requirement: str, name: str | None
+    directory: Path,
+    force: bool,
+    github_org: str,
+    dists: tuple[Path, ...],
+    pypi_json: str,
+    requirements_only: bool,
+    name: str | None,
 ) -> int:
     """Scaffold a governance repository in DIR (default: here) that passes `govctl check`."""
     options = ScaffoldOptions(
         target=directory,
         now=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        pin=_pin(dists, pypi_json),
         force=force,
-        requirement=requirement,
+        requirements_only=requirements_only,
         github_org=github_org,
         name=name,
     )
@@ -56,6 +78,14 @@ def init_command(
     click.echo(f"wrote {len(result.written)} files in {result.root}")
     for path in result.overwritten:
         click.echo(f"  overwrote {path}")
+    if requirements_only:
+        return EXIT_CLEAN
     here = directory.resolve() == Path.cwd().resolve()
     click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}"))
     return EXIT_CLEAN
+
+
+def _pin(dists: tuple[Path, ...], pypi_json: str) -> GovctlPin:
+    if dists:
+        return pin_from_files(dists, __version__)
+    return pin_from_index(__version__, pypi_json)

@@ -1,4 +1,4 @@
-"""``govctl opa serve``: run a local OPA for ``govctl check --engine opa`` (SPEC §8)."""
+"""``govctl opa serve``: run a local OPA for ``govctl check --engine opa`` (docs/spec.md §8)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 
 from govctl.cli.context import CliContext
 from govctl.config import find_root
-from govctl.errors import InfraError, UsageError
+from govctl.errors import EXIT_CLEAN, InfraError, UsageError
 from govctl.opa_server import PINNED_VERSION, OpaServer, cache_candidates, find_opa
 
 
@@ -82,4 +82,4 @@ def serve_command(ctx: CliContext, opa_bin: Path | None, port: int) -> int:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
     click.echo("govctl: OPA stopped", err=True)
-    return 0
+    return EXIT_CLEAN

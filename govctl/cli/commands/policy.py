@@ -11,13 +11,14 @@ from typing import Any
 import click
 
 from govctl.cli.context import CliContext
-from govctl.errors import UsageError
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from govctl.escape import inline, one_line, safe_json
 from govctl.native_rules import NATIVE_RULES
-from govctl.policy.bundle import RuleMeta, policy_problems
+from govctl.policy.bundle import policy_problems
 from govctl.policy.catalog import load_catalog, load_policies, rule_catalog
 from govctl.policy.parameters import EffectiveParameter
 from govctl.policy.testing import PolicyTestReport, run_tests
+from govctl.rules import RuleMeta
 
 
 @click.group("policy")
@@ -58,7 +59,7 @@ def _report_text(report: PolicyTestReport, verbose: bool) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) -> int:
-    """Run Rego unit tests (test_* rules) on the embedded engine; exit 2 on any failure."""
+    """Run Rego unit tests (test_* rules) on the embedded engine; exit 1 on any failure."""
     loaded = load_catalog(ctx.root(), ctx.config())
     bundle = loaded.bundle
     catalog = rule_catalog(bundle)
@@ -93,7 +94,9 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(_report_text(report, verbose), nl=False)
-    return 2 if report.failed or not report.outcomes else 0
+    # A failing test is a finding (exit 1), and so is a run that tested nothing: never a pass
+    # that was not evaluated.
+    return EXIT_FINDINGS if report.failed or not report.outcomes else EXIT_CLEAN
 
 
 def _row(rule: RuleMeta) -> list[str]:
@@ -153,7 +156,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
             for r in rules
         ]
         click.echo(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
-        return 0
+        return EXIT_CLEAN
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
         click.echo("| " + " | ".join(header) + " |")
@@ -161,7 +164,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         for rule in rules:
             cells = [c.replace("|", "\\|") for c in _row(rule)]
             click.echo("| " + " | ".join(cells) + " |")
-        return 0
+        return EXIT_CLEAN
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""
         rule_id, _, component, stage, _, title, controls = _row(rule)
@@ -177,7 +180,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         if replaced:
             click.echo(f"{'':12} overridden by {inline(replaced)}")
     click.echo(f"{len(rules)} rules")
-    return 0
+    return EXIT_CLEAN
 
 
 @click.command("show")
@@ -299,7 +302,7 @@ def lint_command(ctx: CliContext, fmt: str) -> int:
                 inline(f"{issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}")
             )
         click.echo(f"{len(issues)} issue{'s' if len(issues) != 1 else ''}")
-    return 1 if issues else 0
+    return EXIT_FINDINGS if issues else EXIT_CLEAN
 
 
 for _command in (test_command, list_command, show_command, eject_command, lint_command):

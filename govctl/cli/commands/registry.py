@@ -8,7 +8,7 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
-from govctl.errors import UsageError
+from govctl.errors import EXIT_CLEAN, UsageError
 from govctl.escape import inline, safe_json
 from govctl.graph import DependencyGraph
 from govctl.models.kinds import KINDS
@@ -51,12 +51,12 @@ def list_command(ctx: CliContext, kind: str | None, fmt: str) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_CLEAN
     for a in artifacts:
         owner = inline(a.metadata.get("owner", ""))
         click.echo(f"{inline(a.identity):60} {owner:16} {inline(a.path)}")
     click.echo(f"{len(artifacts)} artifacts; registry digest {registry.digest}")
-    return 0
+    return EXIT_CLEAN
 
 
 def _find(registry: Registry, ref: str) -> Artifact:
@@ -95,7 +95,7 @@ def show_command(ctx: CliContext, ref: str) -> int:
         "dependents": sorted(dependents),
     }
     click.echo(safe_json(json.dumps(shown, indent=2, ensure_ascii=False)))
-    return 0
+    return EXIT_CLEAN
 
 
 @click.command("graph")
@@ -128,7 +128,7 @@ def graph_command(ctx: CliContext, fmt: str) -> int:
             click.echo(inline(f'  {node}["{identity}"]'))
         for f, t in edges:
             click.echo(f"  {ids[f]} --> {ids[t]}")
-    return 0
+    return EXIT_CLEAN
 
 
 for _command in (list_command, show_command, graph_command):

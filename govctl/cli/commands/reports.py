@@ -8,6 +8,7 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.escape import inline, inline_lines, safe_json
 from govctl.reports import COMPONENTS, STAGES, CostReport, Scorecard
 
@@ -76,7 +77,7 @@ def readiness_command(
         click.echo(_readiness_markdown(cards), nl=False)
     else:
         click.echo(_readiness_text(cards), nl=False)
-    return 0 if all(c.ready for c in cards) else 1
+    return EXIT_CLEAN if all(c.ready for c in cards) else EXIT_FINDINGS
 
 
 def _money(value: float | None) -> str:
@@ -124,7 +125,7 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
     reports = api.cost(ctx.root(), deployment)
     if fmt == "json":
         click.echo(json.dumps([r.as_json() for r in reports], indent=2))
-        return 1 if any(r.over_ceiling for r in reports) else 0
+        return EXIT_FINDINGS if any(r.over_ceiling for r in reports) else EXIT_CLEAN
     header = ["model", "role", "currency", "x1", "x10", "x50", "x100", "note"]
     for report in reports:
         ceiling = _money(report.ceiling) if report.ceiling is not None else "none"
@@ -149,4 +150,4 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
                 )
             )
             click.echo(_table(header, _cost_rows(report)))
-    return 1 if any(r.over_ceiling for r in reports) else 0
+    return EXIT_FINDINGS if any(r.over_ceiling for r in reports) else EXIT_CLEAN

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from govctl.errors import InfraError
+from govctl.errors import EXIT_CLEAN, InfraError
 from govctl.schema import export_schemas
 
 
@@ -30,7 +30,7 @@ def export_command(directory: Path) -> int:
         "to YAML files for completion",
         err=True,
     )
-    return 0
+    return EXIT_CLEAN
 
 
 schema_group.add_command(export_command)

@@ -1,0 +1,139 @@
+"""The stages ``govctl check`` and ``govctl impact`` both run, apart from either pipeline.
+
+``govctl.check`` strings them into one check; ``govctl.impact.findings_delta`` runs them on both
+sides of a change. Keeping them here lets ``check`` use the change set of ``govctl.impact`` while
+``impact`` uses these stages, without either importing the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govctl.cache import Cache
+from govctl.findings import Finding, Locator, RawFinding, fingerprint
+from govctl.graph import DependencyGraph
+from govctl.loader.load import LoadResult, LoadSettings, load_registry
+from govctl.loader.source import FileSource, WorkTreeSource
+from govctl.models.config import Config
+from govctl.policy.bundle import PolicyBundle
+from govctl.policy.engine import (
+    EngineSettings,
+    EvalRequest,
+    PolicyFinding,
+    check_answers,
+    normalise,
+)
+from govctl.policy.engines import create_engine, prepare_engine
+from govctl.policy.inputs import InputBuilder
+from govctl.registry import Artifact, Registry
+from govctl.rules import RuleMeta
+
+# Computes ``input.change`` for a registry: identity → change record (govctl.impact.changes).
+ChangeProvider = Callable[[Registry], Mapping[str, Any]]
+
+
+@dataclass
+class PolicyEvaluation:
+    findings: list[RawFinding]
+    evaluated: frozenset[str]
+    cached: int
+    engine_label: str = ""  # e.g. "embedded (regopy fallback)"
+
+
+def evaluate_policies(
+    registry: Registry,
+    graph: DependencyGraph,
+    bundle: PolicyBundle,
+    builder: InputBuilder,
+    engine_name: str,
+    engine_settings: EngineSettings,
+    cache: Cache | None,
+    subjects: set[str] | None,
+) -> tuple[PolicyEvaluation, str]:
+    engine = create_engine(engine_name, engine_settings)
+    try:
+        label = prepare_engine(engine, bundle)
+        engine_version = engine.version()
+        salt = f"{label}|{engine_version}|{bundle.digest}|"
+        results: dict[str, list[PolicyFinding]] = {}
+        misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
+        for subject in registry:
+            if not subject.valid or not bundle.evaluates(subject.kind):
+                continue
+            if subjects is not None and subject.identity not in subjects:
+                continue
+            key, change = builder.prepare(subject)
+            key = salt + key
+            hit = cache.get_result(key) if cache else None
+            if hit is not None:
+                results[subject.identity] = hit
+            else:
+                misses.append((subject, key, change))
+        # A generator: input documents are serialised while the engine already evaluates.
+        requests = (
+            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
+            for s, _, change in misses
+        )
+        raw = engine.evaluate(bundle, requests) if misses else {}
+        source = f"OPA at {engine_settings.opa_url}" if engine_name == "opa" else "the engine"
+        check_answers(bundle, (s.identity for s, _, _ in misses), raw, engine_name, source)
+    finally:
+        engine.close()
+    for subject, key, _ in misses:
+        found = [normalise(bundle, subject.identity, f) for f in raw.get(subject.identity, [])]
+        found.sort(key=lambda f: (f.rule, f.ref, f.path, f.severity, f.message))
+        results[subject.identity] = found
+        if cache:
+            cache.put_result(key, found)
+    findings = [
+        RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
+        for identity in sorted(results)
+        for f in results[identity]
+    ]
+    evaluated = frozenset(s.identity for s, _, _ in misses)
+    return PolicyEvaluation(findings, evaluated, len(results) - len(misses), label), engine_version
+
+
+def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
+    return list(dict.fromkeys(raws))
+
+
+def locate_findings(
+    raws: Iterable[RawFinding], locator: Locator, rules: Mapping[str, RuleMeta]
+) -> list[Finding]:
+    out = []
+    for raw in _dedupe(raws):
+        file, line, column = locator.locate(raw)
+        meta = rules.get(raw.rule)
+        out.append(
+            Finding(
+                rule=raw.rule,
+                severity=raw.severity,
+                message=raw.message,
+                ref=raw.ref,
+                path=raw.path,
+                file=file,
+                line=line,
+                column=column,
+                waived=False,
+                waiver=None,
+                fingerprint=fingerprint(raw.rule, raw.ref, raw.path, file),
+                controls=meta.controls if meta else (),
+            )
+        )
+    return out
+
+
+def config_json(config: Config) -> dict[str, Any]:
+    return config.model_dump(mode="json")
+
+
+def load(
+    root: Path, config: Config, source: FileSource | None, cache: Cache | None, workers: int
+) -> LoadResult:
+    return load_registry(
+        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache
+    )
