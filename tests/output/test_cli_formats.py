@@ -89,45 +89,33 @@ FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
 def govctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(GOVCTL), "-C", str(root), "check", "--now", NOW, "--no-audit", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        capture_output=True, text=True, timeout=120, check=False,
     )
 
 
 @pytest.fixture
 def repo(make_repo) -> Path:
-    return make_repo(
-        {
-            "policies/models.rego": POLICY,
-            "registry/models/old.yaml": model("old-model", "deprecated"),
-            "registry/models/new.yaml": model("new-model", "preview"),
-            "registry/models/waived.yaml": model("waived-model", "deprecated"),
-            "registry/waivers/old.yaml": WAIVER,
-        }
-    )
+    return make_repo({
+        "policies/models.rego": POLICY,
+        "registry/models/old.yaml": model("old-model", "deprecated"),
+        "registry/models/new.yaml": model("new-model", "preview"),
+        "registry/models/waived.yaml": model("waived-model", "deprecated"),
+        "registry/waivers/old.yaml": WAIVER,
+    })
 
 
 @pytest.fixture
 def warnings_only(make_repo) -> Path:
-    return make_repo(
-        {
-            "policies/models.rego": POLICY,
-            "registry/models/new.yaml": model("new-model", "preview"),
-        }
-    )
+    return make_repo({
+        "policies/models.rego": POLICY,
+        "registry/models/new.yaml": model("new-model", "preview"),
+    })
 
 
 def check_well_formed(fmt: str, out: str) -> None:
     if fmt == "json":
         assert json.loads(out)["summary"] == {
-            "artifacts": 4,
-            "errors": 1,
-            "warnings": 1,
-            "infos": 0,
-            "waived": 1,
-        }
+            "artifacts": 4, "errors": 1, "warnings": 1, "infos": 0, "waived": 1}
     elif fmt == "sarif":
         doc = json.loads(out)
         assert schema_errors(doc) == [] and github_violations(doc) == []
@@ -139,11 +127,7 @@ def check_well_formed(fmt: str, out: str) -> None:
         assert root.get("failures") == "1" and root.find("testsuite").get("skipped") == "1"
     elif fmt == "github":
         lines = out.splitlines()
-        assert [line.split(" ", 1)[0] for line in lines[:-1]] == [
-            "::warning",
-            "::error",
-            "::notice",
-        ]
+        assert [line.split(" ", 1)[0] for line in lines[:-1]] == ["::warning", "::error", "::notice"]
         assert lines[-1].startswith("govctl: 4 artifacts checked: 1 error, 1 warning")
     elif fmt == "markdown":
         assert out.startswith("<!-- govctl:check -->\n### ❌ **govctl check failed**")

@@ -18,13 +18,8 @@ def unescape_data(text: str) -> str:
 
 
 def unescape_property(text: str) -> str:
-    return (
-        text.replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%3A", ":")
-        .replace("%2C", ",")
-        .replace("%25", "%")
-    )
+    return (text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":")
+            .replace("%2C", ",").replace("%25", "%"))
 
 
 def parse(line: str) -> tuple[str, dict[str, str], str]:
@@ -97,9 +92,7 @@ def test_location_properties_survive_special_characters() -> None:
 
 def test_message_is_recovered_intact_with_its_remediation() -> None:
     parsed = by_rule(github.render(edge_result()))
-    assert (
-        parsed["GOV-RES-002"][2] == HOSTILE + "\nFix: Use a fallback hosted in an allowed region."
-    )
+    assert parsed["GOV-RES-002"][2] == HOSTILE + "\nFix: Use a fallback hosted in an allowed region."
     assert parsed["GOV-REG-002"][2].startswith(
         "reference 'gpt-9@x' does not resolve (at Deployment/ghost spec.model)\nFix: "
     )

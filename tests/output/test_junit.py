@@ -48,9 +48,7 @@ def test_validates_against_the_jenkins_junit_xsd() -> None:
     for res in (edge_result("error"), edge_result("warning"), result([], CATALOG), result([], [])):
         schema.validate(junit.render(res))
     # and the schema is not a rubber stamp: an attribute it does not declare is rejected
-    broken = junit.render(edge_result()).replace(
-        "<testsuites name=", '<testsuites skipped="1" name='
-    )
+    broken = junit.render(edge_result()).replace('<testsuites name=', '<testsuites skipped="1" name=')
     assert not schema.is_valid(broken)
 
 
@@ -80,10 +78,7 @@ def test_findings_of_one_rule_on_one_artifact_share_a_testcase() -> None:
     case = cases(parse(junit.render(res)))[("GOV-RES-002", "Deployment/app-prod")]
     failure = case.find("failure")
     assert failure is not None
-    assert (
-        failure.get("message")
-        == "2 findings; first: registry/deployments/app.yaml:5:3: primary outside"
-    )
+    assert failure.get("message") == "2 findings; first: registry/deployments/app.yaml:5:3: primary outside"
     assert "primary outside" in (failure.text or "") and "fallback outside" in (failure.text or "")
 
 
@@ -91,7 +86,7 @@ def test_errors_fail_warnings_go_to_system_out_under_fail_on_error() -> None:
     found = cases(parse(junit.render(edge_result("error"))))
     failure = found[("GOV-RES-002", "Deployment/app-prod")].find("failure")
     assert failure is not None and failure.get("type") == "error"
-    assert failure.get("message", "").startswith('registry/deployments/app.yaml:14:5: value "x|y"')
+    assert failure.get("message", "").startswith("registry/deployments/app.yaml:14:5: value \"x|y\"")
     assert "fix: Use a fallback hosted in an allowed region." in (failure.text or "")
     warning = found[("GOV-PRM-004", "Prompt/support-reply@1.4.0")]
     assert warning.find("failure") is None
@@ -109,10 +104,8 @@ def test_warnings_fail_under_fail_on_warning_and_nothing_under_never() -> None:
 
 @pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
 def test_failures_exactly_when_the_exit_code_is_one(fail_on: str) -> None:
-    for res in (
-        edge_result(fail_on),
-        result([finding("GOV-PRM-004", "w", severity="warning")], CATALOG, fail_on=fail_on),
-    ):
+    for res in (edge_result(fail_on),
+                result([finding("GOV-PRM-004", "w", severity="warning")], CATALOG, fail_on=fail_on)):
         root = parse(junit.render(res))
         assert (root.get("failures") != "0") == (res.exit_code == 1)
 
@@ -136,14 +129,14 @@ def test_suite_properties_and_summary() -> None:
 
 
 def test_hostile_characters_keep_the_xml_well_formed() -> None:
-    nasty = 'ctl \x00\x01\x0b\x1b[2J & <tag attr="q"> \' \ufffe \ud800 | % \r\nnext'
+    nasty = "ctl \x00\x01\x0b\x1b[2J & <tag attr=\"q\"> ' \ufffe \ud800 | % \r\nnext"
     res = result([finding("GOV-RES-002", nasty, ref="Deployment/a&b<c>")], CATALOG)
     text = junit.render(res)
     text.encode("utf-8")  # no lone surrogate survives
     case = cases(parse(text))[("GOV-RES-002", "Deployment/a&b<c>")]
     failure = case.find("failure")
     assert failure is not None
-    assert '\\x00\\x01\\x0b\\x1b[2J & <tag attr="q"> \' \\ufffe \\ud800 | %' in (failure.text or "")
+    assert "\\x00\\x01\\x0b\\x1b[2J & <tag attr=\"q\"> ' \\ufffe \\ud800 | %" in (failure.text or "")
     assert "\n" not in failure.get("message", "")
 
 

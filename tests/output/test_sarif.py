@@ -24,9 +24,7 @@ RELATIVE_URI = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=@/]|%[0-9A-F]{2})+$")
 def validator() -> jsonschema.Draft7Validator:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
-    return jsonschema.Draft7Validator(
-        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 def schema_errors(doc: Any) -> list[str]:
@@ -97,9 +95,8 @@ def test_the_validator_rejects_broken_sarif() -> None:
     assert len(schema_errors(doc)) == 3
 
 
-@pytest.mark.parametrize(
-    "res", [edge_result(), result([], CATALOG), result([], [])], ids=["edge", "empty", "no-rules"]
-)
+@pytest.mark.parametrize("res", [edge_result(), result([], CATALOG), result([], [])],
+                         ids=["edge", "empty", "no-rules"])
 def test_schema_valid_and_github_compliant(res: Any) -> None:
     doc = render_json(res)
     assert schema_errors(doc) == []
@@ -196,12 +193,8 @@ def test_findings_sharing_a_fingerprint_stay_distinct_alerts() -> None:
 
 
 def test_tags_are_capped_at_githubs_limit() -> None:
-    many = rule(
-        "GOV-X-001",
-        "Many controls",
-        component="security",
-        controls=tuple(f"FW:C{i}" for i in range(40)),
-    )
+    many = rule("GOV-X-001", "Many controls", component="security",
+                controls=tuple(f"FW:C{i}" for i in range(40)))
     doc = render_json(result([finding("GOV-X-001")], [many]))
     assert schema_errors(doc) == [] and github_violations(doc) == []
     assert len(doc["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"]) == 20
@@ -209,10 +202,7 @@ def test_tags_are_capped_at_githubs_limit() -> None:
 
 def test_empty_message_falls_back_to_the_rule_title() -> None:
     doc = render_json(result([finding("GOV-RES-002", "  ")], CATALOG))
-    assert (
-        doc["runs"][0]["results"][0]["message"]["text"]
-        == "Fallback model outside allowed residency"
-    )
+    assert doc["runs"][0]["results"][0]["message"]["text"] == "Fallback model outside allowed residency"
 
 
 def test_unicode_is_kept_verbatim() -> None:
