@@ -1,10 +1,17 @@
-"""The impact report as plain text for a terminal."""
+"""The impact report as plain text for a terminal.
+
+Short changed values read ``before -> after``; changed long texts (prompt messages, descriptions)
+read as a word diff in git's plain style, ``… at most [-150-]{+200+} words …`` (``⏎`` marks a
+line break), so the edit itself is visible.
+"""
 
 from __future__ import annotations
 
 from govctl.findings import Finding
+from govctl.impact.diff import FieldChange
 from govctl.impact.predicates import show
 from govctl.impact.render_markdown import by_exposure, summary
+from govctl.impact.render_worddiff import as_text, counts, is_long, word_diff
 from govctl.impact.report import ImpactReport
 
 VALUE_CHARS = 100
@@ -13,6 +20,17 @@ VALUE_CHARS = 100
 def _value(raw: object) -> str:
     text = " ".join(show(raw).split()) if raw is not None else "(absent)"
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+def _field(f: FieldChange, indent: str) -> list[str]:
+    if not is_long(f.before, f.after):
+        return [f"{indent}{f.path}: {_value(f.before)} -> {_value(f.after)}"]
+    runs = word_diff(f.before, f.after)
+    removed, added = counts(runs)
+    return [
+        f"{indent}{f.path}: text changed (-{removed} +{added} words):",
+        f"{indent}  {as_text(runs)}",
+    ]
 
 
 def _finding(f: Finding) -> str:
@@ -41,14 +59,10 @@ def render(report: ImpactReport) -> str:
             for name, reasons in change.reasons.items():
                 if name not in ("added", "removed", "modified.spec", "modified.metadata"):
                     out += [f"      {name}: {r}" for r in reasons]
-            out += [
-                f"      {f.path}: {_value(f.before)} -> {_value(f.after)}" for f in change.fields
-            ]
+            out += [line for f in change.fields for line in _field(f, "      ")]
     if report.config_fields:
         out += ["", "govctl.yaml:"]
-        out += [
-            f"  {f.path}: {_value(f.before)} -> {_value(f.after)}" for f in report.config_fields
-        ]
+        out += [line for f in report.config_fields for line in _field(f, "  ")]
     if report.affected:
         costs = {c.identity: c for c in report.cost}
         out += ["", "Affected deployments:"]

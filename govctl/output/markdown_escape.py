@@ -76,3 +76,15 @@ def md_cell(text: str, limit: int | None = None) -> str:
         text = text[: limit - 1] + "…"
     lines = [_line(line, table=True) for line in text.split("\n")]
     return "<br>".join(line for line in lines if line)
+
+
+def md_row(cells: list[str]) -> str:
+    """One GFM table row of cells that are already Markdown (``md_cell``/``md_code`` output)."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A GFM table: ``header`` is plain text (escaped here), ``rows`` already Markdown."""
+    return [md_row([md_cell(h) for h in header]), "|" + "---|" * len(header)] + [
+        md_row(row) for row in rows
+    ]

@@ -8,6 +8,7 @@ import click
 
 from govctl.cli.context import CliContext
 from govctl.native_rules import NATIVE_RULES
+from govctl.output.markdown_escape import md_cell, md_code, md_table
 from govctl.policy.bundle import RuleMeta
 from govctl.policy.catalog import load_policies, rule_catalog
 from govctl.policy.testing import PolicyTestReport, run_tests
@@ -70,14 +71,15 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
 
 
 def _row(rule: RuleMeta) -> list[str]:
+    """A Markdown table row: ids and controls in code spans, the title escaped."""
     return [
-        rule.id,
-        rule.severity,
-        rule.component,
-        rule.stage,
+        md_code(rule.id, table=True),
+        md_cell(rule.severity),
+        md_cell(rule.component),
+        md_cell(rule.stage),
         "yes" if rule.waivable else "no",
-        rule.title,
-        ", ".join(rule.controls),
+        md_cell(rule.title),
+        ", ".join(md_code(c, table=True) for c in rule.controls),
     ]
 
 
@@ -96,11 +98,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         return 0
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
-        click.echo("| " + " | ".join(header) + " |")
-        click.echo("|" + "---|" * len(header))
-        for rule in rules:
-            cells = [c.replace("|", "\\|") for c in _row(rule)]
-            click.echo("| " + " | ".join(cells) + " |")
+        click.echo("\n".join(md_table(header, [_row(rule) for rule in rules])))
         return 0
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""
