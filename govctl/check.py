@@ -35,6 +35,7 @@ from govctl.policy.engine import (
     normalise,
 )
 from govctl.policy.inputs import InputBuilder
+from govctl.progress import SILENT, Progress
 from govctl.registry import Artifact, Registry
 from govctl.waivers import apply_waivers, review_waivers
 
@@ -101,6 +102,8 @@ class CheckResult:
     timings: Mapping[str, float] = field(default_factory=dict)
     govctl_version: str = __version__
     registry: Registry | None = field(default=None, repr=False, compare=False)
+    # Artifacts reported on when ``check PATH…`` narrowed the run (None: the whole registry).
+    scope_size: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -172,6 +175,7 @@ def evaluate_policies(
     engine_settings: EngineSettings,
     cache: Cache | None,
     subjects: set[str] | None,
+    progress: Progress = SILENT,
 ) -> tuple[_Evaluation, str]:
     engine = create_engine(engine_name, engine_settings)
     try:
@@ -191,9 +195,11 @@ def evaluate_policies(
                 results[subject.identity] = hit
             else:
                 misses.append((subject, key, change))
-        # A generator: input documents are serialised while the engine already evaluates.
+        # A generator: input documents are serialised while the engine already evaluates. The
+        # engine pulls them as it goes, so counting pulls is how far evaluation has come.
+        progress.stage("evaluating policies", len(misses))
         requests = (
-            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
+            _counted(EvalRequest(s.identity, s.kind, builder.document_json(s, change)), progress)
             for s, _, change in misses
         )
         raw = engine.evaluate(bundle, requests) if misses else {}
@@ -212,6 +218,11 @@ def evaluate_policies(
     ]
     evaluated = frozenset(s.identity for s, _, _ in misses)
     return _Evaluation(findings, evaluated, len(results) - len(misses)), engine_version
+
+
+def _counted(request: EvalRequest, progress: Progress) -> EvalRequest:
+    progress.advance()
+    return request
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:
@@ -256,7 +267,11 @@ def load(
     )
 
 
-def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:
+def run_check(
+    options: CheckOptions,
+    change_provider: ChangeProvider | None = None,
+    progress: Progress = SILENT,
+) -> CheckResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -267,6 +282,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         clock = now_t
 
     root = options.root.resolve()
+    progress.stage("loading policies")
     config = load_config(
         options.config_path or root / CONFIG_FILENAME,
         None if options.config_path else CONFIG_FILENAME,
@@ -287,6 +303,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
             settings=LoadSettings(workers=options.workers),
         )
     lap("policies")
+    progress.stage("loading the registry")
     loaded = load(root, config, None, cache, options.workers)
     registry = loaded.registry
     lap("load")
@@ -296,6 +313,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         paths = ()
     scope = subjects_in_scope(registry, graph, paths) if paths else None
     change = change_provider(registry) if change_provider else None
+    progress.stage("resolving references")
     native = registry_findings(registry, loaded.problems)
     review = review_waivers(registry, graph, rules, now_date(now), config.waivers.maxDays)
     lap("resolve")
@@ -306,9 +324,10 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         opa_timeout_seconds=config.opa.timeoutSeconds,
     )
     evaluation, engine_version = evaluate_policies(
-        registry, graph, bundle, builder, engine_name, settings, cache, scope
+        registry, graph, bundle, builder, engine_name, settings, cache, scope, progress
     )
     lap("evaluate")
+    progress.stage("locating findings")
     disabled = set(config.policy.disabled)
     raws = [r for r in (*native, *review.findings, *evaluation.findings) if r.rule not in disabled]
     locator = Locator(
@@ -330,6 +349,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         fail_on=fail_on,
         findings=tuple(findings),
         summary=summarise(findings, len(registry)),
+        scope_size=len(scope) if scope is not None else None,
         rules={k: v for k, v in rules.items() if k not in disabled},
         evaluated=len(evaluation.evaluated),
         cached=evaluation.cached,

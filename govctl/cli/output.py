@@ -11,9 +11,10 @@ import click
 from govctl.errors import InfraError
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None, color: bool | None = None) -> None:
+    """``color``: keep ANSI sequences on stdout even when it is not a terminal (FORCE_COLOR)."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
         return
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:

@@ -90,8 +90,11 @@ def verdict_phrase(result: CheckResult) -> str:
 
 
 def summary_line(result: CheckResult) -> str:
-    """``2 artifacts checked: 3 errors, … · engine embedded (…) · FAIL (fail-on error)``"""
+    """``2 artifacts checked: 3 errors, … · engine embedded (…) · FAIL (fail-on error)``, or
+    ``3 of 40 artifacts checked: …`` when the run was narrowed to some paths."""
     artifacts = plural(result.summary.artifacts, "artifact")
+    if result.scope_size is not None:  # `check PATH…`: only those artifacts were reported on
+        artifacts = f"{result.scope_size} of {artifacts}"
     return (
         f"{artifacts} checked: {counts_phrase(result)} · {engine_phrase(result)} · "
         f"{verdict_phrase(result)}"
