@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 from govctl import __version__
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
-from govctl.config import CONFIG_FILENAME, load_config
+from govctl.config import CONFIG_FILENAME, check_roots, load_config
 from govctl.findings import SEVERITY_RANK, Finding, Locator, RawFinding, fingerprint, sort_key
 from govctl.graph import DependencyGraph
 from govctl.impact.changes import change_provider as base_changes
@@ -287,6 +287,7 @@ def run_check(
         options.config_path or root / CONFIG_FILENAME,
         None if options.config_path else CONFIG_FILENAME,
     )
+    check_roots(root, config, str(options.config_path or CONFIG_FILENAME))
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
