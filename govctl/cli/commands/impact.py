@@ -1,7 +1,12 @@
-"""``govctl impact``: what a change does, for the pull request (SPEC §5, docs/impact.md)."""
+"""``govctl impact``: what a change does, for the pull request (docs/spec.md §5, docs/impact.md).
+
+Under GitHub Actions (``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``) the Markdown links each
+finding's file to the head commit.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -13,6 +18,7 @@ from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
 from govctl.impact.report import ImpactOptions
+from govctl.output.links import from_environment
 
 
 @click.command("impact")
@@ -74,7 +80,14 @@ def impact_command(
         config_path=ctx.config_option,
     )
     report = api.impact(options, audit=not no_audit, actor=default_actor())
-    emit(render(report, fmt), output)
+    links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
+    emit(render(report, fmt, links), output)
+    if output is not None:
+        roles = ", ".join(a.role for a in report.approvals) or "none"
+        click.echo(
+            f"risk {report.risk.level}; approvals needed: {roles}; wrote {fmt} to {output}",
+            err=True,
+        )
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
         evaluated = report.findings.evaluated
