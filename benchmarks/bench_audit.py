@@ -1,4 +1,4 @@
-"""Audit store benchmarks (issue 6). Prints medians; nothing here is asserted.
+"""Audit store benchmarks. Prints medians; nothing here is asserted.
 
     .venv/bin/python benchmarks/bench_audit.py [--events 1000000] [--repeat 3] [--keep DIR]
 
@@ -101,10 +101,12 @@ def median_seconds(func: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--events", type=int, default=1_000_000, help="Events in the store (default: 1000000)."
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per measure; the median.")
+    parser.add_argument("--keep", type=Path, help="Build the store in this folder and keep it.")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
     try:

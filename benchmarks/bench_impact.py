@@ -1,6 +1,6 @@
 """Benchmark ``govctl impact`` between two commits of a generated registry that differ in 10 files.
 
-Target (issue 5): ≤ 5 s on 2 cores for the 10k registry. Builds a git repository with
+Target: ≤ 5 s on 2 cores for the 10k registry. Builds a git repository with
 ``benchmarks/generate_registry.py``, commits it (base), changes 10 artifact files of different
 kinds (guardrail threshold, residency region, model pricing and status, deployment budget and
 fallbacks, prompt parameters, eval threshold, waiver expiry …) and commits again (head). Then,
@@ -176,8 +176,10 @@ def measure(repeat: int, prepare: Callable[[], None], args: list[str], root: Pat
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--artifacts", type=int, default=10000, help="Registry size (default: 10000)."
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Warm runs; the median.")
     parser.add_argument("--cold-repeat", type=int, default=1, help="Cold runs (minutes each).")
     parser.add_argument("--keep", type=Path, help="Build the repository here and keep it.")
     args = parser.parse_args()

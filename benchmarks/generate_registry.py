@@ -367,10 +367,17 @@ def generate(out: Path, artifacts: int, policies: Path | None, seed: int = 7) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=1000)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--artifacts", type=int, default=1000, help="About this many artifacts (default: 1000)."
+    )
+    parser.add_argument("--out", type=Path, required=True, help="Folder to write the registry in.")
+    parser.add_argument(
+        "--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog",
+        help="Policy folder copied into the registry (default: the built-in catalog).",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="Random seed: the same seed, the same registry."
+    )
     args = parser.parse_args()
     count = generate(args.out, args.artifacts, args.policies, args.seed)
     print(f"wrote {count} artifacts to {args.out}")
