@@ -24,8 +24,12 @@ READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
 def parse_time_bound(text: str, *, end: bool = False) -> str:
-    """A user-given date or timestamp as the store's fixed-width UTC text."""
+    """A user-given date or timestamp as the store's fixed-width UTC text; ``today`` and
+    ``yesterday`` are UTC days."""
     value = text.strip()
+    relative = {"today": 0, "yesterday": 1}.get(value.lower())
+    if relative is not None:
+        value = (datetime.now(UTC).date() - timedelta(days=relative)).isoformat()
     try:
         if len(value) == 10:
             day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
@@ -35,7 +39,9 @@ def parse_time_bound(text: str, *, end: bool = False) -> str:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     except ValueError:
-        raise UsageError(f"{text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
+        raise UsageError(
+            f"{text!r} is not a date (YYYY-MM-DD, today, yesterday) or an RFC 3339 timestamp"
+        ) from None
     return format_time(moment)
 
 
