@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from govctl.findings import Finding, RawFinding
 from govctl.graph import DependencyGraph
+from govctl.hints import did_you_mean
 from govctl.policy.bundle import RuleMeta
 from govctl.registry import Artifact, Registry
 
@@ -95,7 +96,10 @@ def review_waivers(
         if rule is None:
             problems.append(
                 _problem(
-                    "GOV-WVR-002", f"waiver names unknown rule {rule_id!r}", waiver, "spec.rule"
+                    "GOV-WVR-002",
+                    f"waiver names unknown rule {rule_id!r}{did_you_mean(rule_id, rules)}",
+                    waiver,
+                    "spec.rule",
                 )
             )
         if target is None:

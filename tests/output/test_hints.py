@@ -3,6 +3,7 @@ shell completion comes from click. Real repositories, real ``govctl`` processes.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -87,3 +88,25 @@ def test_completion_scripts_come_from_click(repo: Path) -> None:
         timeout=60,
     )
     assert "plain,check" in completed.stdout.splitlines()
+
+
+def test_waiver_for_a_misspelled_rule(tmp_path: Path) -> None:
+    root = make(tmp_path / "repo", 1)
+    (root / "registry" / "waivers").mkdir()
+    (root / "registry" / "waivers" / "w.yaml").write_text(
+        """\
+apiVersion: govctl/v1
+kind: Waiver
+metadata: {name: w-1, owner: compliance}
+spec:
+  rule: TST-01
+  target: Prompt/reply@1.0.0
+  justification: Longer answers are reviewed by a person before they are sent to anyone.
+  approvedBy: head-of-compliance
+  expires: 2026-12-31
+""",
+        encoding="utf-8",
+    )
+    done = govctl(root, "check", "--no-audit", "--now", "2026-11-22", "--format", "json")
+    messages = [f["message"] for f in json.loads(done.stdout)["findings"]]
+    assert "waiver names unknown rule 'TST-01' (did you mean 'TST-001'?)" in messages
