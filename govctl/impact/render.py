@@ -18,11 +18,16 @@ RENDERERS: dict[str, Callable[[ImpactReport], str]] = {
 FORMATS = tuple(RENDERERS)
 
 
-def render(report: ImpactReport, fmt: str, links: SourceLinks | None = None) -> str:
-    """Render ``report``; ``links`` (file links at the head commit) only affect Markdown."""
+def render(
+    report: ImpactReport, fmt: str, links: SourceLinks | None = None, width: int | None = None
+) -> str:
+    """Render ``report``; ``links`` (file links at the head commit) only affect Markdown,
+    ``width`` (wrap long lines at this many columns) only text."""
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise UsageError(f"unknown impact format {fmt!r} (choose from {', '.join(FORMATS)})")
     if fmt == "markdown":
         return render_markdown.render(report, links)
+    if fmt == "text":
+        return render_text.render(report, width)
     return renderer(report)

@@ -7,6 +7,8 @@ line break), so the edit itself is visible.
 
 from __future__ import annotations
 
+import textwrap
+
 from govctl.findings import Finding
 from govctl.impact.diff import FieldChange
 from govctl.impact.predicates import show
@@ -39,7 +41,29 @@ def _finding(f: Finding) -> str:
     return f"  {f.severity}{waived} {f.rule} {f.ref or ''} {f.path} at {where}: {f.message}"
 
 
-def render(report: ImpactReport) -> str:
+def _wrapped(lines: list[str], width: int | None) -> list[str]:
+    """Each line wrapped at ``width`` on spaces, continuation lines indented under it."""
+    if width is None:
+        return lines
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        if len(line) <= width or width - len(indent) < 30:
+            out.append(line)
+            continue
+        out += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return out
+
+
+def render(report: ImpactReport, width: int | None = None) -> str:
+    """The report as text; with ``width``, long lines wrap at that many columns."""
     roles = ", ".join(a.role for a in report.approvals) or "none"
     out = [
         f"Risk: {report.risk.level.upper()}; approvals needed: {roles}",
@@ -85,4 +109,4 @@ def render(report: ImpactReport) -> str:
         out += ["Introduced:"] + [_finding(f) for f in delta.introduced]
     if delta.resolved:
         out += ["Resolved:"] + [_finding(f) for f in delta.resolved]
-    return "\n".join(out) + "\n"
+    return "\n".join(_wrapped(out, width)) + "\n"

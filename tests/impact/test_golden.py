@@ -77,3 +77,10 @@ def test_graph_stays_about_one_screen_and_counts_what_it_folds(report: ImpactRep
     assert "subgraph" in mermaid
     if folded:
         assert f"{folded} of {len(report.affected)} deployments are counted" in markdown
+
+
+def test_text_wraps_at_a_width_without_losing_words(report: ImpactReport) -> None:
+    whole = render(report, "text")
+    wrapped = render(report, "text", width=80)
+    assert all(len(line) <= 80 or " " not in line.strip() for line in wrapped.splitlines())
+    assert wrapped.split() == whole.split()  # the same words, in the same order

@@ -7,11 +7,13 @@ finding's file to the head commit.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from govctl import api
+from govctl.cli import terminal
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
@@ -81,7 +83,8 @@ def impact_command(
     )
     report = api.impact(options, audit=not no_audit, actor=default_actor())
     links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
-    emit(render(report, fmt, links), output)
+    width = terminal.width(sys.stdout, os.environ) if output is None else None
+    emit(render(report, fmt, links, width), output)
     if output is not None:
         roles = ", ".join(a.role for a in report.approvals) or "none"
         click.echo(
