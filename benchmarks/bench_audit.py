@@ -193,11 +193,16 @@ def median_seconds(func: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path)
-    parser.add_argument("--checkpoints", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--events", type=int, default=1_000_000, help="Events in the store (default: 1000000)."
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per measure; the median.")
+    parser.add_argument("--keep", type=Path, help="Build the store in this folder and keep it.")
+    parser.add_argument(
+        "--checkpoints", type=int, default=1000,
+        help="Committed checkpoints in the git scan measure (default: 1000).",
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
     try:

@@ -1,4 +1,4 @@
-"""Benchmark ``govctl check`` on generated registries (targets: README.md, "Performance").
+"""Benchmark ``govctl check`` on generated registries against the performance targets.
 
 For each size it prints medians of: load+validate (cold, no cache), cold check, warm check
 (unchanged registry), one-file-change check, and the stage split (policies / load / resolve /
@@ -199,12 +199,18 @@ def bench(size: int, repeat: int, workdir: Path, deployments: int = 150) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000, 10000],
+        help="Registry sizes in artifacts (default: 1000 10000).",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Warm runs per size; the median.")
+    parser.add_argument(
+        "--workdir", type=Path, default=None,
+        help="Generate the registries here and keep them (default: a temporary folder).",
+    )
     parser.add_argument(
         "--deployments", type=int, default=150,
-        help="Deployments per 1000 artifacts (260: a deployment-heavy registry, ~25%%)",
+        help="Deployments per 1000 artifacts (default 150; 260: a deployment-heavy registry, ~25%%).",
     )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="govctl-bench-"))

@@ -355,8 +355,14 @@ def strategies(size: int, binary: Path, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--strategies", action="store_true")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000, 10000],
+        help="Registry sizes in artifacts (default: 1000 10000).",
+    )
+    parser.add_argument(
+        "--strategies", action="store_true",
+        help="Also compare ways of evaluating on an OPA server (POSTs, threads, aiohttp …).",
+    )
     parser.add_argument(
         "--eval-chunk", type=int, default=CHUNK, help="documents per `opa eval` process"
     )

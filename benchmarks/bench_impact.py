@@ -176,8 +176,10 @@ def measure(repeat: int, prepare: Callable[[], None], args: list[str], root: Pat
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--artifacts", type=int, default=10000, help="Registry size (default: 10000)."
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Warm runs; the median.")
     parser.add_argument("--cold-repeat", type=int, default=1, help="Cold runs (minutes each).")
     parser.add_argument("--keep", type=Path, help="Build the repository here and keep it.")
     args = parser.parse_args()

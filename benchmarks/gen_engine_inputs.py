@@ -377,9 +377,13 @@ def eval_requests(root: Path, now: str = NOW) -> tuple[Any, list[Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=1000)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--artifacts", type=int, default=1000, help="About this many artifacts (default: 1000)."
+    )
+    parser.add_argument("--out", type=Path, required=True, help="Folder to write the repository in.")
+    parser.add_argument(
+        "--seed", type=int, default=7, help="Random seed: the same seed, the same repository."
+    )
     args = parser.parse_args()
     root = generate(args.out, args.artifacts, args.seed)
     print(root)

@@ -380,15 +380,23 @@ def generate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=1000)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog")
-    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--builtin", action="store_true", help="use the built-in catalog instead of a copy"
+        "--artifacts", type=int, default=1000, help="About this many artifacts (default: 1000)."
+    )
+    parser.add_argument("--out", type=Path, required=True, help="Folder to write the registry in.")
+    parser.add_argument(
+        "--policies", type=Path, default=Path(__file__).parent.parent / "govctl" / "catalog",
+        help="Policy folder copied into the registry (default: the built-in catalog).",
     )
     parser.add_argument(
-        "--deployments", type=int, default=150, help="Deployments per 1000 artifacts (260: ~25%%)"
+        "--seed", type=int, default=7, help="Random seed: the same seed, the same registry."
+    )
+    parser.add_argument(
+        "--builtin", action="store_true", help="Use the built-in catalog instead of a copy."
+    )
+    parser.add_argument(
+        "--deployments", type=int, default=150,
+        help="Deployments per 1000 artifacts (default 150; 260: ~25%%).",
     )
     args = parser.parse_args()
     policies = None if args.builtin else args.policies

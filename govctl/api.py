@@ -18,6 +18,7 @@ from govctl.loader.load import LoadSettings
 from govctl.loader.load import load_registry as _load_registry
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
+from govctl.progress import SILENT, Progress
 from govctl.registry import Registry
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
 
@@ -43,15 +44,16 @@ __all__ = [
 ]
 
 
-def check(options: CheckOptions) -> CheckResult:
+def check(options: CheckOptions, progress: Progress = SILENT) -> CheckResult:
     """Run ``govctl check``: validate the registry against the policy library.
 
     With ``options.base`` the head registry is compared with that git ref (``input.change``).
     With ``options.audit`` one ``check`` event is appended to the audit trail — only after the
     run succeeded: a run that fails (engine down, bad input) writes nothing.
     """
-    result = run_check(options)
+    result = run_check(options, progress=progress)
     if options.audit:
+        progress.stage("recording the audit event")
         record_check(options, result)
     return result
 

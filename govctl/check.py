@@ -18,7 +18,7 @@ from govctl import __version__
 from govctl.baselines import apply_baseline, load_baseline, review_baseline
 from govctl.cache import Cache
 from govctl.clock import normalise_now, now_date
-from govctl.config import CONFIG_FILENAME, load_config
+from govctl.config import CONFIG_FILENAME, check_roots, load_config
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.findings import SEVERITY_RANK, Finding, Locator, sort_key
 from govctl.gitio import require_ref
@@ -36,6 +36,7 @@ from govctl.policy.catalog import (
 from govctl.policy.engine import EngineSettings
 from govctl.policy.inputs import InputBuilder
 from govctl.policy.severity import apply_severity, rules_with_severity, severity_overrides
+from govctl.progress import SILENT, Progress
 from govctl.registry import Registry
 from govctl.rules import RuleMeta
 from govctl.stages import ChangeProvider, config_json, evaluate_policies, load, locate_findings
@@ -104,6 +105,8 @@ class CheckResult:
     registry: Registry | None = field(default=None, repr=False, compare=False)
     # package → the repository file that replaces the built-in package of that name
     policy_overrides: Mapping[str, str] = field(default_factory=dict)
+    # Artifacts reported on when ``check PATH…`` narrowed the run (None: the whole registry).
+    scope_size: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -165,7 +168,11 @@ def subjects_in_scope(
     return dependents
 
 
-def run_check(options: CheckOptions, change_provider: ChangeProvider | None = None) -> CheckResult:
+def run_check(
+    options: CheckOptions,
+    change_provider: ChangeProvider | None = None,
+    progress: Progress = SILENT,
+) -> CheckResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -176,9 +183,11 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         clock = now_t
 
     root = options.root.resolve()
+    progress.stage("loading policies")
     config_path = options.config_path or root / CONFIG_FILENAME
     config_file = str(options.config_path) if options.config_path else CONFIG_FILENAME
     config = load_config(config_path, config_file)
+    check_roots(root, config, config_file)
     now = normalise_now(options.now)
     engine_name = options.engine or config.policy.engine
     fail_on = options.fail_on or config.policy.failOn
@@ -203,6 +212,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
             settings=LoadSettings(workers=options.workers),
         )
     lap("policies")
+    progress.stage("loading the registry")
     loaded = load(root, config, None, cache, options.workers)
     registry = loaded.registry
     lap("load")
@@ -212,6 +222,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         paths = ()
     scope = subjects_in_scope(registry, graph, paths) if paths else None
     change = change_provider(registry) if change_provider else None
+    progress.stage("resolving references")
     native = registry_findings(registry, loaded.problems)
     review = review_waivers(
         registry, graph, rules, now_date(now), config.waivers.maxDays, config.waivers.approvers
@@ -228,9 +239,10 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         root=root,
     )
     evaluation, engine_version = evaluate_policies(
-        registry, graph, bundle, builder, engine_name, settings, cache, scope
+        registry, graph, bundle, builder, engine_name, settings, cache, scope, progress
     )
     lap("evaluate")
+    progress.stage("locating findings")
     disabled = set(config.policy.disabled)
     raws = [
         r
@@ -258,6 +270,7 @@ def run_check(options: CheckOptions, change_provider: ChangeProvider | None = No
         fail_on=fail_on,
         findings=tuple(findings),
         summary=summarise(findings, len(registry)),
+        scope_size=len(scope) if scope is not None else None,
         rules={k: v for k, v in rules.items() if k not in disabled},
         evaluated=len(evaluation.evaluated),
         cached=evaluation.cached,

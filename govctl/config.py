@@ -6,13 +6,15 @@ decides which file to load.
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from govctl.errors import ConfigError
 from govctl.fileio import NotReadable, read_regular
+from govctl.hints import did_you_mean
 from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
 from govctl.models.config import Config
 
@@ -30,6 +32,31 @@ def find_root(start: Path) -> Path | None:
         if candidate.exists() and not candidate.is_dir():
             return folder
     return None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (``Model``, ``list[Model]``, ``Model | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys ``Config`` allows in the mapping at ``loc`` (empty when it cannot tell)."""
+    model: type[BaseModel] | None = Config
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = {(f.alias or name): f for name, f in model.model_fields.items()}
+        field = fields.get(str(part))
+        model = _model_in(field.annotation) if field is not None else None
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 def _render_loc(loc: tuple[Any, ...]) -> str:
@@ -61,7 +88,14 @@ def parse_config(text: str, display_path: str) -> Config:
                 break
         field = _render_loc(loc) or "document"
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise ConfigError(f"{field}: {err['msg']}{more}", file=display_path, line=line) from None
+        message = err["msg"]
+        if err["type"] == "extra_forbidden" and loc:
+            allowed = _keys_at(loc[:-1])
+            hint = did_you_mean(str(loc[-1]), allowed)
+            message = (
+                f"unknown key{hint}; allowed here: {', '.join(allowed)}" if allowed else message
+            )
+        raise ConfigError(f"{field}: {message}{more}", file=display_path, line=line) from None
 
 
 def load_config(path: Path, display_path: str | None = None) -> Config:
@@ -79,3 +113,20 @@ def load_config(path: Path, display_path: str | None = None) -> Config:
     except YamlProblem as problem:
         raise ConfigError(problem.message, file=shown, line=problem.line) from None
     return parse_config(text, shown)
+
+
+def check_roots(root: Path, config: Config, display_path: str = CONFIG_FILENAME) -> None:
+    """Fail on a configured root folder that does not exist, before anything else would report
+    the artifacts it should have held as missing references."""
+    for configured in config.roots:
+        folder = root / configured
+        if folder.is_dir():
+            continue
+        parent = folder.parent
+        siblings = (
+            [p.relative_to(root).as_posix() for p in parent.iterdir() if p.is_dir()]
+            if parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
+            else []
+        )
+        hint = did_you_mean(configured, [s for s in siblings if not s.startswith(".")])
+        raise ConfigError(f"roots: folder {configured!r} does not exist{hint}", file=display_path)

@@ -22,6 +22,7 @@ from types import TracebackType
 import git
 
 from govctl.errors import GitError, UsageError
+from govctl.hints import nearest
 from govctl.loader.source import YAML_SUFFIXES, Listing, SourceProblem
 
 MODE_SYMLINK = "120000"
@@ -114,6 +115,16 @@ class GitRepository:
     def _remote_names(self) -> list[str]:
         return [remote.name for remote in self.repo.remotes]
 
+    def _ref_names(self) -> list[str]:
+        """Short names of the branches, tags and remote branches here."""
+        try:
+            listing = self.repo.git.for_each_ref(
+                "--format=%(refname:short)", "refs/heads", "refs/tags", "refs/remotes"
+            )
+        except git.GitCommandError:
+            return []
+        return [name for name in str(listing).splitlines() if name and not name.endswith("/HEAD")]
+
     def _missing_message(self, ref: str, role: str) -> str:
         remotes = self._remote_names()
         remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
@@ -121,6 +132,9 @@ class GitRepository:
         where = "this shallow clone" if shallow else "this clone"
         head = f"{role} ref {ref!r} is not in {where}"
         if remote is None:
+            close = nearest(ref, self._ref_names())
+            if close is not None:
+                return f"{head}; did you mean {close!r}?"
             return f"{head}, which has no remote; check the name with `git branch -a` or `git log`"
         depth = "--depth=1 " if shallow else ""
         owner, slash, branch = ref.partition("/")
@@ -136,6 +150,9 @@ class GitRepository:
             if shallow:
                 return f"{head}: its history is cut off here; run `git fetch --unshallow {remote}`"
             return f"{head}; check the revision with `git log --oneline`"
+        close = nearest(ref, self._ref_names())
+        if close is not None:  # a plain name close to one that exists: most likely a typo
+            return f"{head}; did you mean {close!r}?"
         # `ref:ref` creates the branch or tag of that name here, so the same --base/--head works.
         return f"{head}; run `git fetch {depth}{remote} {ref}:{ref}` and pass --{role} {ref} again"
 

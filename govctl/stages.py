@@ -28,6 +28,7 @@ from govctl.policy.engine import (
 )
 from govctl.policy.engines import create_engine, prepare_engine
 from govctl.policy.inputs import InputBuilder
+from govctl.progress import SILENT, Progress
 from govctl.registry import Artifact, Registry
 from govctl.rules import RuleMeta
 
@@ -52,6 +53,7 @@ def evaluate_policies(
     engine_settings: EngineSettings,
     cache: Cache | None,
     subjects: set[str] | None,
+    progress: Progress = SILENT,
 ) -> tuple[PolicyEvaluation, str]:
     engine = create_engine(engine_name, engine_settings)
     try:
@@ -72,9 +74,11 @@ def evaluate_policies(
                 results[subject.identity] = hit
             else:
                 misses.append((subject, key, change))
-        # A generator: input documents are serialised while the engine already evaluates.
+        # A generator: input documents are serialised while the engine already evaluates. The
+        # engine pulls them as it goes, so counting pulls is how far evaluation has come.
+        progress.stage("evaluating policies", len(misses))
         requests = (
-            EvalRequest(s.identity, s.kind, builder.document_json(s, change))
+            _counted(EvalRequest(s.identity, s.kind, builder.document_json(s, change)), progress)
             for s, _, change in misses
         )
         raw = engine.evaluate(bundle, requests) if misses else {}
@@ -95,6 +99,11 @@ def evaluate_policies(
     ]
     evaluated = frozenset(s.identity for s, _, _ in misses)
     return PolicyEvaluation(findings, evaluated, len(results) - len(misses), label), engine_version
+
+
+def _counted(request: EvalRequest, progress: Progress) -> EvalRequest:
+    progress.advance()
+    return request
 
 
 def _dedupe(raws: Iterable[RawFinding]) -> list[RawFinding]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from govctl.findings import Finding, RawFinding
 from govctl.graph import DependencyGraph
+from govctl.hints import did_you_mean
 from govctl.registry import Artifact, Registry
 from govctl.rules import RuleMeta
 
@@ -136,7 +137,12 @@ def unknown_rule(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:
     rule_id = str(waiver.spec.get("rule"))
     if rule_id in ctx.rules:
         return None
-    return _problem("GOV-WVR-002", f"waiver names unknown rule {rule_id!r}", waiver, "spec.rule")
+    return _problem(
+        "GOV-WVR-002",
+        f"waiver names unknown rule {rule_id!r}{did_you_mean(rule_id, ctx.rules)}",
+        waiver,
+        "spec.rule",
+    )
 
 
 def unknown_target(waiver: Artifact, ctx: WaiverContext) -> RawFinding | None:

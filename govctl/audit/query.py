@@ -25,8 +25,13 @@ READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
 def parse_time_bound(text: str, *, end: bool = False, what: str = "time") -> str:
-    """A user-given date or timestamp as the store's fixed-width UTC text (range: ``clock``)."""
-    return format_time(parse_instant(text, what, end=end, assume_utc=True))
+    """A user-given date or timestamp as the store's fixed-width UTC text (range: ``clock``);
+    ``today`` and ``yesterday`` are UTC days."""
+    value = text.strip()
+    relative = {"today": 0, "yesterday": 1}.get(value.lower())
+    if relative is not None:
+        value = (datetime.now(UTC).date() - timedelta(days=relative)).isoformat()
+    return format_time(parse_instant(value, what, end=end, assume_utc=True))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ def log_text(entries: list[LogEntry]) -> str:
             f"{e.seq:>8}  {e.get('time')}  {e.get('type'):<10} {e.get('actor')}  "
             f"commit {_short(git.get('commit'))}  {summary}  {shown}".rstrip()
         )
-    return inline_lines(lines) if lines else "no events match"
+    if not lines:
+        return "no events match"
+    header = f"{'seq':>8}  {'time':<27} {'type':<10} actor  commit  decision  artifacts"
+    return "\n".join([header, inline_lines(lines)])
 
 
 def log_json(entries: list[LogEntry]) -> str:

@@ -17,6 +17,7 @@ from govctl import __version__
 from govctl.cli.context import CliContext
 from govctl.cli.error_handler import run_guarded
 from govctl.errors import EXIT_CLEAN
+from govctl.hints import nearest
 
 # The explicit registry of commands: name → (module, attribute). Modules are imported only when
 # their command runs, so `govctl check` pays for nothing else at start-up — and never imports the
@@ -36,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("govctl.cli.commands.init", "init_command"),
     "baseline": ("govctl.cli.commands.baseline", "baseline_group"),
     "waiver": ("govctl.cli.commands.baseline", "waiver_group"),
+    "completion": ("govctl.cli.commands.completion", "completion_command"),
 }
 
 
@@ -48,6 +50,15 @@ class _Root(click.Group):
             module, attribute = COMMANDS[cmd_name]
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            close = nearest(name, COMMANDS)
+            ctx.fail(f"No such command {name!r}." + (f" Did you mean {close!r}?" if close else ""))
+        return super().resolve_command(ctx, args)
 
 
 @click.group(

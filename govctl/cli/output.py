@@ -10,8 +10,9 @@ import click
 from govctl.fileio import write_output
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None, color: bool | None = None) -> None:
+    """``color``: keep ANSI sequences on stdout even when it is not a terminal (FORCE_COLOR)."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
         return
     write_output(output, text)

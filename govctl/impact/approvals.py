@@ -41,8 +41,19 @@ class Approval:
 
 @dataclass(frozen=True)
 class SourcedRule:
-    label: str  # "approvals[2]" or "approvals[0] (head)"
+    index: int  # 0-based position in govctl.yaml approvals
     rule: ApprovalRule
+    added: bool = False  # only in the head's govctl.yaml
+
+    @property
+    def label(self) -> str:
+        """``approvals[2]``: the JSON path, 0-based, as the JSON report's ``rules`` list it."""
+        return f"approvals[{self.index}]" + (" (added by this change)" if self.added else "")
+
+    @property
+    def shown(self) -> str:
+        """``approval rule 3``: for messages people read, counted from 1."""
+        return f"approval rule {self.index + 1}" + (" (added by this change)" if self.added else "")
 
 
 def approval_rules(base: Config | None, head: Config) -> list[SourcedRule]:
@@ -50,12 +61,12 @@ def approval_rules(base: Config | None, head: Config) -> list[SourcedRule]:
     out: list[SourcedRule] = []
     base_rules = base.approvals if base is not None else []
     for index, rule in enumerate(base_rules):
-        out.append(SourcedRule(f"approvals[{index}]", rule))
+        out.append(SourcedRule(index, rule))
     for index, rule in enumerate(head.approvals):
         if base is None:
-            out.append(SourcedRule(f"approvals[{index}]", rule))
+            out.append(SourcedRule(index, rule))
         elif rule not in base_rules:
-            out.append(SourcedRule(f"approvals[{index}] (added by this change)", rule))
+            out.append(SourcedRule(index, rule, added=True))
     return out
 
 
@@ -154,7 +165,7 @@ def required_approvals(
         reason = _rule_reason(sourced.rule, changes, by_change, risk, introduced)
         if reason is None:
             continue
-        text = f"govctl.yaml {sourced.label} {_condition_text(sourced.rule)}: {reason}"
+        text = f"govctl.yaml {sourced.shown} {_condition_text(sourced.rule)}: {reason}"
         for role in sourced.rule.require:
             because.setdefault(role, []).append(text)
             labels.setdefault(role, []).append(sourced.label)

@@ -1,19 +1,25 @@
 """The impact report as the Markdown a compliance officer reads on the pull request.
 
 Layout: a one-line verdict (risk, approvals needed), the reasons, approvals, changed artifacts
-(field, before → after), affected deployments (path, cost), the findings delta and a Mermaid graph
-of changed artifacts → affected deployments. Values are shown as written, not as JSON; long text
-is cut (the JSON report has everything). Beyond ``ROWS_SHOWN`` rows a table continues in a
-collapsed ``<details>`` block; beyond ``ROWS_MAX`` rows it stops and says how many it left out,
-which keeps the comment well under GitHub's 65,536-character limit. Affected deployments are
-listed by exposure: prod, then staging, user-facing first.
+(field, before → after), the word-level differences of changed long texts (prompt messages,
+descriptions …: ``render_worddiff``), affected deployments (path, cost), the findings delta and a
+Mermaid graph of changed artifacts → affected deployments (``render_graph``). Values are shown as
+written, not as JSON; short values as before → after, long text as a word diff (the JSON report
+has everything). Beyond ``ROWS_SHOWN`` rows a table continues in a collapsed ``<details>`` block;
+beyond ``ROWS_MAX`` rows it stops and says how many it left out, which keeps the comment well
+under GitHub's 65,536-character limit. Affected deployments are listed by exposure: prod, then
+staging, user-facing first.
+
+Every piece of data goes through ``govctl.output.markdown_escape``: references (``eu-*``,
+``support-reply@2.3.0``) are code spans, so GitHub renders no emphasis and no ``mailto:`` link
+from them. A finding's location links to the file at the head commit when the caller passes
+``SourceLinks``.
 """
 
 from __future__ import annotations
 
-import re
+import html
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Any
 
 from govctl.escape import one_line
@@ -21,12 +27,16 @@ from govctl.findings import Finding
 from govctl.impact.affected import AffectedDeployment
 from govctl.impact.changes import ArtifactChange
 from govctl.impact.predicates import show
+from govctl.impact.render_graph import graph, mermaid_label
+from govctl.impact.render_worddiff import as_markdown, counts, is_long, word_diff
 from govctl.impact.report import ImpactReport
+from govctl.output.links import SourceLinks
+from govctl.output.markdown_escape import md_cell, md_code, md_text
 
 ROWS_SHOWN = 10
 ROWS_MAX = 150
 VALUE_CHARS = 80
-GRAPH_EDGES_MAX = 60
+DIFF_OPEN_CHARS = 600  # a word diff longer than this is collapsed in <details>
 ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🟢"}
 LABELS = {
     "added": "added",
@@ -52,41 +62,25 @@ LABELS = {
 
 
 def cell(text: str) -> str:
-    """Plain text safe in a GitHub table cell: no pipes, no HTML, no line breaks."""
-    text = one_line(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|")
+    """Data as a GFM table cell: one line, references in code spans, punctuation escaped."""
+    return md_cell(" ".join(text.split()))
 
 
 def code(text: str) -> str:
     """Inline code in a table cell; the fence grows when the text holds backticks."""
-    text = one_line(text).replace("|", "\\|")
-    if not text:
-        return ""
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return md_code(text, table=True)
 
 
 def value(raw: Any) -> str:
     if raw is None:
         return "—"
-    text = one_line(show(raw))
+    text = " ".join(show(raw).split())
     if len(text) > VALUE_CHARS:
         text = text[: VALUE_CHARS - 1] + "…"
     return code(text)
 
 
-def mermaid_label(text: str) -> str:
-    """A quoted Mermaid node label: ``/``, ``@`` and ``.`` are safe inside quotes; quotes and
-    angle brackets are written as Mermaid entity codes."""
-    return (
-        one_line(text)
-        .replace("#", "#35;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-    )
+__all__ = ["cell", "code", "mermaid_label", "render", "table", "value"]
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -130,13 +124,13 @@ def list_delta(before: Any, after: Any) -> str:
         return ""
     old, new = [show(v) for v in before], [show(v) for v in after]
     parts = []
-    gained = [v for v in new if v not in old]
-    lost = [v for v in old if v not in new]
+    gained = [code(v) for v in new if v not in old]
+    lost = [code(v) for v in old if v not in new]
     if gained:
         parts.append("added: " + ", ".join(gained))
     if lost:
         parts.append("removed: " + ", ".join(lost))
-    return f"<br>({cell('; '.join(parts))})" if parts else ""
+    return f"<br>({'; '.join(parts)})" if parts else ""
 
 
 def change_rows(changes: Sequence[ArtifactChange]) -> list[list[str]]:
@@ -148,16 +142,48 @@ def change_rows(changes: Sequence[ArtifactChange]) -> list[list[str]]:
             continue
         for index, field in enumerate(change.fields):
             first = index == 0
+            if is_long(field.before, field.after):
+                removed, added = counts(word_diff(field.before, field.after))
+                after = f"text changed (−{removed} +{added} words): see Text changes"
+            else:
+                after = value(field.after) + list_delta(field.before, field.after)
             rows.append(
                 [
                     name if first else "",
                     label if first else "",
                     code(field.path),
                     value(field.before),
-                    value(field.after) + list_delta(field.before, field.after),
+                    after,
                 ]
             )
     return rows
+
+
+def text_changes(changes: Sequence[ArtifactChange]) -> list[str]:
+    """A word diff per changed long text; collapsed when long, or when there are many."""
+    found = [
+        (change.identity, field)
+        for change in changes
+        for field in change.fields
+        if is_long(field.before, field.after)
+    ]
+    out: list[str] = []
+    for identity, field in found[:ROWS_MAX]:
+        runs = word_diff(field.before, field.after)
+        removed, added = counts(runs)
+        body = as_markdown(runs) or "(only white space changed)"
+        if len(body) > DIFF_OPEN_CHARS or len(found) > ROWS_SHOWN:
+            summary = (
+                f"<code>{html.escape(identity)}</code> <code>{html.escape(field.path)}</code> "
+                f"(−{removed} +{added} words)"
+            )
+            out += ["<details>", f"<summary>{summary}</summary>", "", body, "", "</details>", ""]
+        else:
+            title = f"{code(identity)} {code(field.path)} (−{removed} +{added} words)"
+            out += [title, "", f"> {body}", ""]
+    if len(found) > ROWS_MAX:
+        out += [f"{len(found) - ROWS_MAX} more text changes not shown: see the JSON report.", ""]
+    return out[:-1]
 
 
 def _money(amount: float | None, currency: str) -> str:
@@ -190,64 +216,27 @@ def affected_rows(report: ImpactReport) -> list[list[str]]:
     return rows
 
 
-def finding_rows(findings: Sequence[Finding]) -> list[list[str]]:
-    rows = []
-    for f in findings:
-        where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
-        severity = f.severity + (" (waived)" if f.waived else "")
-        rows.append(
-            [
-                cell(severity),
-                code(f.rule),
-                code(f.ref or ""),
-                code(f.path) if f.path else "",
-                code(where) if where else "",
-                cell(f.message),
-            ]
-        )
-    return rows
+def _where(finding: Finding, links: SourceLinks | None) -> str:
+    """Artifact and field, then ``file:line`` (linked at the head commit when possible)."""
+    what = " ".join(code(x) for x in (finding.ref, finding.path) if x)
+    if not finding.file:
+        return what
+    spot = code(f"{finding.file}:{finding.line}" if finding.line else finding.file)
+    if links is not None:
+        spot = f"[{spot}]({links.url(finding.file, finding.line)})"
+    return f"{what}<br>{spot}" if what else spot
 
 
-# --- graph -------------------------------------------------------------------------------------
-
-
-def _path_edges(report: ImpactReport) -> dict[tuple[str, str], None]:
-    return {
-        edge: None for item in by_exposure(report) for path in item.paths for edge in pairwise(path)
-    }
-
-
-def graph(report: ImpactReport) -> list[str]:
-    edges = _path_edges(report)
-    total = len(edges)
-    if not edges:
-        return []
-    if total > GRAPH_EDGES_MAX:  # too many for a readable picture: changed → deployment only
-        edges = {}
-        for item in by_exposure(report):
-            for changed in item.changed:
-                if changed != item.identity:
-                    edges[(changed, item.identity)] = None
-        edges = dict(list(edges.items())[:GRAPH_EDGES_MAX])
-    nodes = list(dict.fromkeys(n for edge in edges for n in edge))
-    ids = {node: f"n{i}" for i, node in enumerate(nodes)}
-    changed_ids = {c.identity for c in report.changes}
-    environments = {a.identity: a.info.environment for a in report.affected}
-    lines = ["```mermaid", "flowchart LR"]
-    for node in nodes:
-        label = node if node not in environments else f"{node} ({environments[node] or '?'})"
-        style = ":::deployment" if node in environments else ""
-        style = ":::changed" if node in changed_ids else style
-        lines.append(f'  {ids[node]}["{mermaid_label(label)}"]{style}')
-    lines += [f"  {ids[a]} --> {ids[b]}" for a, b in edges]
-    lines += [
-        "  classDef changed fill:#fde2e1,stroke:#b42318,color:#000",
-        "  classDef deployment fill:#e0ecff,stroke:#1d4ed8,color:#000",
-        "```",
+def finding_rows(findings: Sequence[Finding], links: SourceLinks | None = None) -> list[list[str]]:
+    """Three columns (rule and severity, where, message), so the message keeps the width."""
+    return [
+        [
+            f"{code(f.rule)} {f.severity}" + (" (waived)" if f.waived else ""),
+            _where(f, links),
+            cell(f.message),
+        ]
+        for f in findings
     ]
-    if total > GRAPH_EDGES_MAX:
-        lines.append(f"_Reduced to changed artifact → deployment edges ({total} edges in full)._")
-    return lines
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -255,17 +244,17 @@ def graph(report: ImpactReport) -> list[str]:
 
 def verdict(report: ImpactReport) -> str:
     level = report.risk.level
-    roles = ", ".join(f"**{a.role}**" for a in report.approvals) or "none"
+    roles = ", ".join(f"**{md_text(a.role)}**" for a in report.approvals) or "none"
     return f"### {ICONS[level]} Risk: {level.upper()} · approvals needed: {roles}"
 
 
 def summary(report: ImpactReport) -> str:
-    base = f"`{report.base.ref}` ({(report.base.sha or '')[:7]})"
+    base = f"{md_code(report.base.ref)} ({(report.base.sha or '')[:7]})"
     if report.head_is_worktree:
         head = f"work tree at {(report.head.sha or 'no commit')[:7]}"
         head += " with uncommitted changes" if report.uncommitted else ""
     else:
-        head = f"`{report.head.ref}` ({(report.head.sha or '')[:7]})"
+        head = f"{md_code(report.head.ref)} ({(report.head.sha or '')[:7]})"
     delta = report.findings
     return (
         f"{base} → {head}: {len(report.changes)} artifact(s) changed, "
@@ -276,7 +265,7 @@ def summary(report: ImpactReport) -> str:
 
 
 def _reasons(report: ImpactReport) -> list[str]:
-    items = [f"- {cell(r)}" for r in report.risk.reasons]
+    items = [f"- {md_text(r)}" for r in report.risk.reasons]
     if len(items) <= ROWS_SHOWN:
         return items
     rest = items[ROWS_SHOWN:ROWS_MAX]
@@ -291,7 +280,7 @@ def _reasons(report: ImpactReport) -> list[str]:
     ]
 
 
-def render(report: ImpactReport) -> str:
+def render(report: ImpactReport, links: SourceLinks | None = None) -> str:
     out = [verdict(report), "", summary(report), "", "**Why**", "", *_reasons(report)]
     if report.approvals:
         rows = [
@@ -307,6 +296,9 @@ def render(report: ImpactReport) -> str:
             "",
             *table(header, change_rows(report.changes), "changed fields"),
         ]
+        diffs = text_changes(report.changes)
+        if diffs:
+            out += ["", "#### Text changes", "", *diffs]
     if report.config_fields:
         rows = [[code(f.path), value(f.before), value(f.after)] for f in report.config_fields]
         header = ["Setting", "Before", "After"]
@@ -321,23 +313,23 @@ def render(report: ImpactReport) -> str:
         ]
     out += ["", "#### Findings", ""]
     delta = report.findings
-    header = ["Severity", "Rule", "Artifact", "Field", "Location", "Message"]
+    header = ["Rule", "Where", "Message"]
     if delta.introduced:
         out += [
             f"**Introduced ({len(delta.introduced)})**",
             "",
-            *table(header, finding_rows(delta.introduced), "introduced findings"),
+            *table(header, finding_rows(delta.introduced, links), "introduced findings"),
             "",
         ]
     if delta.resolved:
         out += [
             f"**Resolved ({len(delta.resolved)})**",
             "",
-            *table(header, finding_rows(delta.resolved), "resolved findings"),
+            *table(header, finding_rows(delta.resolved, links), "resolved findings"),
             "",
         ]
     out.append(f"{delta.unchanged} finding(s) unchanged.")
-    picture = graph(report)
+    picture = graph(report, by_exposure(report))
     if picture:
         title = "Changed artifacts → affected deployments"
         if len(report.affected) > ROWS_SHOWN:

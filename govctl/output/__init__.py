@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 
 from govctl.check import CheckResult
 from govctl.output import github, json_format, junit, markdown, sarif, text
+from govctl.output.links import SourceLinks
 
 Renderer = Callable[[CheckResult], str]
 
@@ -21,8 +22,20 @@ RENDERERS: Mapping[str, Renderer] = {
 FORMATS = tuple(RENDERERS)
 
 
-def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
-    """Render ``result``; ``color`` only affects the text format (ANSI colours for a terminal)."""
+def render(
+    result: CheckResult,
+    fmt: str,
+    *,
+    color: bool = False,
+    links: SourceLinks | None = None,
+    width: int | None = None,
+    compact: bool = False,
+) -> str:
+    """Render ``result``. ``color``, ``width`` (wrap at this many columns) and ``compact`` (one
+    line per finding) only affect the text format; ``links`` (file links at a commit) only the
+    Markdown format."""
     if fmt == "text":
-        return text.render(result, color=color)
+        return text.render(result, color=color, width=width, compact=compact)
+    if fmt == "markdown":
+        return markdown.render(result, links=links)
     return RENDERERS[fmt](result)

@@ -1,26 +1,30 @@
 """The ``markdown`` format: a pull-request comment (GitHub-flavoured Markdown).
 
 A hidden marker (so a CI job can find and update its own comment), a verdict and counts line, a
-table of live findings (location, rule, severity, message; no links) in the result's order, the
-remediation of each rule that appears, and the waived findings in a collapsed ``<details>``.
+table of live findings in the result's order (three columns, so the message keeps most of the
+width: rule with its severity, location, message), the remediation of each rule that appears, and
+the waived findings in a collapsed ``<details>``. A location links to the file at the commit when
+the caller passes ``SourceLinks`` (GitHub Actions), and is plain text otherwise.
 
 Bounded for GitHub's 65,536-character comment limit: the first ``max_rows`` findings are shown,
 the next ``max_collapsed`` go into a collapsed section, the rest are counted, not listed; each
 message is cut at ``MESSAGE_LIMIT`` characters and the tables stop at ``max_chars``.
 
-Cells are escaped: ``|`` and Markdown/HTML punctuation get a backslash (GFM tables honour ``\\|``
-even inside code spans), line breaks become ``<br>``, control and bidi characters are shown as
-escapes. The same result always renders the same text.
+Every piece of data goes through ``govctl.output.markdown_escape`` (references in code spans,
+other Markdown punctuation escaped, control and bidi characters shown as escapes), so nothing
+from the registry renders as emphasis, a link or HTML. The same result always renders the same
+text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from govctl.check import CheckResult
 from govctl.findings import Finding
+from govctl.output.links import SourceLinks
+from govctl.output.markdown_escape import md_cell, md_code
 from govctl.output.text import (
     counts_phrase,
     engine_phrase,
@@ -28,7 +32,6 @@ from govctl.output.text import (
     one_line,
     passed,
     plural,
-    printable,
     remediation,
     rule_title,
 )
@@ -38,28 +41,33 @@ MAX_ROWS = 50
 MAX_COLLAPSED = 200
 MAX_CHARS = 50_000
 MESSAGE_LIMIT = 300
-HEADER = ("Location", "Rule", "Severity", "Message")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+HEADER = ("Rule", "Location", "Message")
 
 
 def cell(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """Free text as the content of one table cell."""
-    text = printable(text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
+    return md_cell(text, limit)
 
 
 def code(text: str) -> str:
     """``text`` as an inline code span that survives a table cell."""
-    text = one_line(text).replace("|", "\\|")
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return md_code(text, table=True)
 
 
-def _row(finding: Finding, waiver: bool) -> str:
-    cells = [code(location(finding)), code(finding.rule), finding.severity, cell(finding.message)]
+def linked_location(finding: Finding, links: SourceLinks | None) -> str:
+    """``file:line:column`` in a code span, linked to the file at the commit when possible."""
+    shown = code(location(finding))
+    if links is None or finding.file is None:
+        return shown
+    return f"[{shown}]({links.url(finding.file, finding.line)})"
+
+
+def _row(finding: Finding, waiver: bool, links: SourceLinks | None) -> str:
+    cells = [
+        f"{code(finding.rule)} {finding.severity}",
+        linked_location(finding, links),
+        cell(finding.message),
+    ]
     if waiver:
         cells.append(code(finding.waiver or ""))
     return "| " + " | ".join(cells) + " |"
@@ -77,14 +85,17 @@ class _Budget:
 
 
 def _table(
-    findings: Sequence[Finding], budget: _Budget, waiver: bool = False
+    findings: Sequence[Finding],
+    budget: _Budget,
+    links: SourceLinks | None,
+    waiver: bool = False,
 ) -> tuple[list[str], int]:
     """Table lines for as many findings as the budget allows, and how many made it."""
     header = (*HEADER, "Waiver") if waiver else HEADER
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     shown = 0
     for finding in findings:
-        row = _row(finding, waiver)
+        row = _row(finding, waiver, links)
         if not budget.take(row):
             break
         lines.append(row)
@@ -105,14 +116,20 @@ def _headline(result: CheckResult) -> list[str]:
     return [MARKER, f"### {verdict}", "", facts]
 
 
-def _live(findings: Sequence[Finding], rows: int, collapsed: int, budget: _Budget) -> list[str]:
+def _live(
+    findings: Sequence[Finding],
+    rows: int,
+    collapsed: int,
+    budget: _Budget,
+    links: SourceLinks | None,
+) -> list[str]:
     if not findings:
         return ["No findings."]
-    visible, shown = _table(findings[:rows], budget)
+    visible, shown = _table(findings[:rows], budget, links)
     out = visible
     rest = findings[shown:]
     if rest and shown == min(rows, len(findings)):
-        more, extra = _table(rest[:collapsed], budget)
+        more, extra = _table(rest[:collapsed], budget, links)
         if extra:
             out += ["", *_details(f"{plural(extra, 'more finding')}", more)]
         rest = rest[extra:]
@@ -143,10 +160,12 @@ def _fixes(result: CheckResult, findings: Sequence[Finding]) -> list[str]:
     return _details(f"How to fix ({plural(len(items), 'rule')})", items) if items else []
 
 
-def _waived(findings: Sequence[Finding], budget: _Budget, limit: int) -> list[str]:
+def _waived(
+    findings: Sequence[Finding], budget: _Budget, limit: int, links: SourceLinks | None
+) -> list[str]:
     if not findings:
         return []
-    table, shown = _table(findings[:limit], budget, waiver=True)
+    table, shown = _table(findings[:limit], budget, links, waiver=True)
     body = table
     if shown < len(findings):
         left = plural(len(findings) - shown, "more waived finding")
@@ -159,14 +178,15 @@ def render(
     max_rows: int = MAX_ROWS,
     max_collapsed: int = MAX_COLLAPSED,
     max_chars: int = MAX_CHARS,
+    links: SourceLinks | None = None,
 ) -> str:
     live = [f for f in result.findings if not f.waived]
     waived = [f for f in result.findings if f.waived]
     budget = _Budget(max_chars)
     sections = [
         _headline(result),
-        _live(live, max_rows, max_collapsed, budget),
+        _live(live, max_rows, max_collapsed, budget, links),
         _fixes(result, live),
-        _waived(waived, budget, max_rows + max_collapsed),
+        _waived(waived, budget, max_rows + max_collapsed, links),
     ]
     return "\n\n".join("\n".join(s) for s in sections if s) + "\n"

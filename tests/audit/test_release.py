@@ -191,6 +191,14 @@ def test_record_release_asof_and_reports(store: Store) -> None:
     assert latest["release"]["commit"] == "c2"
     early = run_govctl(root, "audit", "asof", "2000-01-01")
     assert "no release recorded" in early.stdout
+    today = run_govctl(root, "audit", "asof", "today", "--format", "json")
+    assert today.returncode == 0 and json.loads(today.stdout)["release"]["commit"] == "c2"
+    typo = run_govctl(root, "audit", "asof", "today", "--deployment", "support-eu-prd")
+    assert typo.returncode == 2
+    assert "no such deployment 'support-eu-prd'" in typo.stderr
+    assert "did you mean 'support-eu-prod'?" in typo.stderr
+    header = run_govctl(root, "audit", "log").stdout.splitlines()[0]
+    assert header.split() == ["seq", "time", "type", "actor", "commit", "decision", "artifacts"]
 
     def report(name: str) -> list[dict]:  # type: ignore[type-arg]
         out = run_govctl(root, "audit", "report", name, "--format", "json")

@@ -37,7 +37,7 @@ def test_widened_residency_rule_is_critical_and_requires_compliance(repo: GitRep
     )
     assert "compliance" in roles(report)
     assert next(a for a in report.approvals if a.role == "compliance").reasons[0] == (
-        "govctl.yaml approvals[0] {kind: ResidencyRule}: ResidencyRule/eu-pii modified"
+        "govctl.yaml approval rule 1 {kind: ResidencyRule}: ResidencyRule/eu-pii modified"
     )
 
 
@@ -53,7 +53,7 @@ def test_prod_user_facing_guardrail_threshold_raised_is_critical(repo: GitRepo) 
     assert roles(report) == ["security", "compliance", "ml-platform"]
     security = next(a for a in report.approvals if a.role == "security")
     assert security.reasons == (
-        "govctl.yaml approvals[1] {kind: GuardrailPolicy, change: weakened}: "
+        "govctl.yaml approval rule 2 {kind: GuardrailPolicy, change: weakened}: "
         "GuardrailPolicy/strict guardrail.weakened",
     )
 

@@ -113,7 +113,7 @@ def test_markdown_and_text_to_a_file(repo: GitRepo, tmp_path: Path) -> None:
         "### 🔴 Risk: CRITICAL · approvals needed: **compliance**, **ml-platform**"
     )
     assert "| `ResidencyRule/eu-pii` | **residency widened** | `spec.allowedRegions` |" in text
-    assert "(added: us-east-1)" in text
+    assert "(added: `us-east-1`)" in text
     assert '```mermaid\nflowchart LR\n  n0["ResidencyRule/eu-pii"]:::changed' in text
     plain = govctl(repo, "--base", "main", "--format", "text").stdout
     assert plain.startswith("Risk: CRITICAL; approvals needed: compliance, ml-platform\n")

@@ -17,11 +17,12 @@ from .helpers import impact
 
 
 def test_cells_cannot_break_the_table_or_inject_html() -> None:
-    assert cell("a | b\n<script>") == "a \\| b &lt;script&gt;"
+    assert cell("a | b\n<script>") == "a \\| b \\<script\\>"
     assert code("x|y") == "`x\\|y`"
     assert code("use `name`") == "`` use `name` ``"  # CommonMark strips one space each side
     assert value(None) == "—"
     assert value(["westeurope", "eu-*"]) == "`[westeurope, eu-*]`"
+    assert cell("regions eu-* via support-reply@2.3.0") == "regions `eu-*` via `support-reply@2.3.0`"
     assert value("word " * 40).endswith("…`")
 
 
@@ -55,4 +56,5 @@ def test_large_change_stays_readable(repo: GitRepo) -> None:
     assert "<details><summary>4 more deployments</summary>" in text
     assert "<details><summary>Changed artifacts → affected deployments</summary>" in text
     assert text.count('["GuardrailPolicy/strict"]:::changed') == 1
-    assert '"Deployment/support-prod (prod)"' in text
+    assert 'subgraph env0["prod"]' in text
+    assert '["Deployment/support-prod"]:::deployment' in text

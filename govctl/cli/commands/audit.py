@@ -28,7 +28,8 @@ from govctl.audit.store import reading
 from govctl.audit.verify import VerifyReport
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
-from govctl.errors import EXIT_CLEAN, UsageError
+from govctl.errors import EXIT_CLEAN, EXIT_INTEGRITY, UsageError
+from govctl.hints import did_you_mean
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -133,6 +134,16 @@ def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
     return EXIT_CLEAN
 
 
+def _no_such_deployment(everything: auditor.AsOf, deployment: str, at: str) -> None:
+    """A deployment the release live at ``at`` does not hold: a typo gets a did-you-mean."""
+    if everything.release is None:
+        return  # nothing recorded yet: the report says so
+    known = [*everything.deployments, *(i.partition("/")[2] for i in everything.deployments)]
+    if deployment in known:
+        raise UsageError(f"deployment {deployment!r} was not live at {at}")
+    raise UsageError(f"no such deployment {deployment!r} at {at}{did_you_mean(deployment, known)}")
+
+
 @audit_group.command("asof")
 @click.argument("time")
 @click.option("--deployment", metavar="NAME", help="Only this deployment.")
@@ -145,8 +156,8 @@ def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, l
     at = parse_time_bound(time, end=True, what="TIME")
     with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
         result = auditor.as_of(con, at, deployment)
-    if deployment and result.release is not None and not result.deployments:
-        raise UsageError(f"deployment {deployment!r} was not live at {at}")
+        if deployment and not result.deployments:
+            _no_such_deployment(auditor.as_of(con, at, None), deployment, at)
     click.echo(
         render.to_json(render.asof_json(result)) if fmt == "json" else render.asof_text(result)
     )

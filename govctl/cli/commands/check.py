@@ -9,11 +9,17 @@ from pathlib import Path
 import click
 
 from govctl import api
+from govctl.check import CheckResult
+from govctl.cli import progress as progress_display
+from govctl.cli import terminal
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.errors import UsageError
+from govctl.errors import GitError, UsageError
+from govctl.gitio import GitRepository
 from govctl.output import FORMATS, render
+from govctl.output.links import SourceLinks, from_environment
+from govctl.output.text import summary_lines
 
 
 def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
@@ -48,6 +54,17 @@ def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
     "--workers", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per CPU)."
 )
 @click.option("--stats", is_flag=True, help="Print stage timings to stderr.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only the summary line (and no progress display)."
+)
+@click.option("--compact", is_flag=True, help="Text format: one line per finding.")
+@click.option(
+    "--color",
+    type=click.Choice(terminal.COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text format (auto: on a terminal, honouring NO_COLOR and FORCE_COLOR).",
+)
 @click.pass_obj
 def check_command(
     ctx: CliContext,
@@ -63,8 +80,14 @@ def check_command(
     no_cache: bool,
     workers: int,
     stats: bool,
+    quiet: bool,
+    compact: bool,
+    color: str,
 ) -> int:
-    """Validate artifacts against the policy library; exit 1 on findings at or above --fail-on."""
+    """Validate artifacts against the policy library; exit 1 on findings at or above --fail-on.
+
+    A progress line is shown on stderr while it runs, when stderr is a terminal (not in CI, not
+    with --quiet). With --output the report goes to FILE and the summary line to stderr."""
     root = ctx.root()
     options = api.CheckOptions(
         root=root,
@@ -80,15 +103,55 @@ def check_command(
         config_path=ctx.config_option,
         actor=default_actor(),
     )
-    result = api.check(options)
+    display = progress_display.for_stderr(sys.stderr, quiet)
+    try:
+        result = api.check(options, progress=display)
+    finally:
+        display.close()
     if "fallback" in result.engine:
         # Never silent: the findings came from regopy, not from OPA's own semantics.
         click.echo(f"govctl: engine {result.engine}: {result.engine_version}", err=True)
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    emit(render(result, fmt, color=color), output)
+    _report(result, fmt, output, quiet, compact, color, root)
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
         click.echo(
             f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True
         )
     return result.exit_code
+
+
+def _links(root: Path) -> SourceLinks | None:
+    """File links for Markdown when the repository's address is known (GitHub Actions)."""
+    if not os.environ.get("GITHUB_REPOSITORY"):
+        return None
+    try:
+        with GitRepository(root) as repo:
+            return from_environment(os.environ, repo.head_sha())
+    except GitError:
+        return None  # not a checkout: plain locations
+
+
+def _report(
+    result: CheckResult,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+    compact: bool,
+    color: str,
+    root: Path,
+) -> None:
+    stream = sys.stdout if output is None else sys.stderr
+    paint = terminal.use_color(color, stream, os.environ)
+    width = terminal.width(stream, os.environ)
+    if output is not None:
+        links = _links(root) if fmt == "markdown" else None
+        emit(render(result, fmt, links=links), output)
+        where = f"wrote {fmt} to {output}"
+        lines = [*summary_lines(result, paint, width), where]
+        click.echo("\n".join(lines), err=True, color=paint)
+    elif quiet and fmt == "text":
+        click.echo("\n".join(summary_lines(result, paint, width)), color=paint)
+    else:
+        links = _links(root) if fmt == "markdown" else None
+        text = render(result, fmt, color=paint, links=links, width=width, compact=compact)
+        emit(text, None, color=paint)

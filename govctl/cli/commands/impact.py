@@ -1,18 +1,26 @@
-"""``govctl impact``: what a change does, for the pull request (docs/spec.md §5, docs/impact.md)."""
+"""``govctl impact``: what a change does, for the pull request (docs/spec.md §5, docs/impact.md).
+
+Under GitHub Actions (``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``) the Markdown links each
+finding's file to the head commit.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
 from govctl import api
+from govctl.cli import terminal
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
 from govctl.impact.report import ImpactOptions
+from govctl.output.links import from_environment
 
 
 @click.command("impact")
@@ -74,7 +82,15 @@ def impact_command(
         config_path=ctx.config_option,
     )
     report = api.impact(options, audit=not no_audit, actor=default_actor())
-    emit(render(report, fmt), output)
+    links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
+    width = terminal.width(sys.stdout, os.environ) if output is None else None
+    emit(render(report, fmt, links, width), output)
+    if output is not None:
+        roles = ", ".join(a.role for a in report.approvals) or "none"
+        click.echo(
+            f"risk {report.risk.level}; approvals needed: {roles}; wrote {fmt} to {output}",
+            err=True,
+        )
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
         evaluated = report.findings.evaluated

@@ -15,10 +15,13 @@ from govctl.scaffold import ScaffoldOptions, scaffold
 NEXT_STEPS = """\
 next steps:{cd}
   git init -b main && git add -A && git commit -m "govctl init"
-  govctl check                      # the examples pass the built-in policy catalog
-  govctl codeowners --org <your GitHub org>   # then commit .github/CODEOWNERS
+  govctl check                      # the examples pass the built-in policy catalog{codeowners}
   pre-commit install                # govctl-check on every commit (.pre-commit-config.yaml)
 Replace the examples under registry/ and prompts/ with your own systems; see README.md."""
+# Only without --github-org: with it, .github/CODEOWNERS already names the organisation.
+CODEOWNERS_STEP = """
+  govctl codeowners --org <your GitHub org>   # then commit .github/CODEOWNERS"""
+DEFAULT_ORG = "your-org"
 
 
 @click.command("init")
@@ -28,7 +31,7 @@ Replace the examples under registry/ and prompts/ with your own systems; see REA
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option(
     "--github-org",
-    default="your-org",
+    default=DEFAULT_ORG,
     show_default=True,
     metavar="ORG",
     help="GitHub organisation for CODEOWNERS (team T → @ORG/T).",
@@ -81,7 +84,8 @@ def init_command(
     if requirements_only:
         return EXIT_CLEAN
     here = directory.resolve() == Path.cwd().resolve()
-    click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}"))
+    codeowners = CODEOWNERS_STEP if github_org == DEFAULT_ORG else ""
+    click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}", codeowners=codeowners))
     return EXIT_CLEAN
 
 

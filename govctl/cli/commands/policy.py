@@ -17,6 +17,7 @@ from govctl.native_rules import NATIVE_RULES
 from govctl.policy.bundle import policy_problems
 from govctl.policy.catalog import load_catalog, load_policies, rule_catalog
 from govctl.policy.parameters import EffectiveParameter
+from govctl.output.markdown_escape import md_cell, md_code, md_table
 from govctl.policy.testing import PolicyTestReport, run_tests
 from govctl.rules import RuleMeta
 
@@ -113,6 +114,19 @@ def _row(rule: RuleMeta) -> list[str]:
     return [one_line(cell) for cell in cells]
 
 
+def _md_row(rule: RuleMeta) -> list[str]:
+    """A Markdown table row: ids and controls in code spans, the title escaped."""
+    return [
+        md_code(rule.id, table=True),
+        md_cell(rule.severity),
+        md_cell(rule.component),
+        md_cell(rule.stage),
+        "yes" if rule.waivable else "no",
+        md_cell(rule.title),
+        ", ".join(md_code(c, table=True) for c in rule.controls),
+    ]
+
+
 def _parameter_json(p: EffectiveParameter) -> dict[str, Any]:
     return {
         "value": p.value,
@@ -159,11 +173,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         return EXIT_CLEAN
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
-        click.echo("| " + " | ".join(header) + " |")
-        click.echo("|" + "---|" * len(header))
-        for rule in rules:
-            cells = [c.replace("|", "\\|") for c in _row(rule)]
-            click.echo("| " + " | ".join(cells) + " |")
+        click.echo("\n".join(md_table(header, [_md_row(rule) for rule in rules])))
         return EXIT_CLEAN
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""

@@ -11,6 +11,7 @@ from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, UsageError
 from govctl.escape import inline, safe_json
 from govctl.graph import DependencyGraph
+from govctl.hints import did_you_mean
 from govctl.models.kinds import KINDS
 from govctl.registry import Artifact, Registry
 
@@ -65,8 +66,10 @@ def _find(registry: Registry, ref: str) -> Artifact:
     else:
         found = next((a for a in registry if ref in (a.name, f"{a.name}@{a.version}")), None)
     if found is None:
+        names = [a.identity for a in registry] if "/" in ref else [a.name for a in registry]
         raise UsageError(
-            f"no artifact {ref!r} (identities look like Deployment/name or Prompt/name@1.0.0)"
+            f"no artifact {ref!r}{did_you_mean(ref, names)} "
+            "(identities look like Deployment/name or Prompt/name@1.0.0)"
         )
     return found
 

@@ -9,47 +9,9 @@ import click
 from govctl import api
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
-from govctl.escape import inline, inline_lines, safe_json
-from govctl.reports import COMPONENTS, STAGES, CostReport, Scorecard
-
-MARK = {"pass": "pass", "fail": "FAIL", "waived": "waived", "not evaluated": "-"}
-
-
-def _readiness_text(cards: list[Scorecard]) -> str:
-    out = []
-    for card in cards:
-        verdict = "READY to go live" if card.ready else "NOT READY (a baseline cell fails)"
-        out.append(f"{card.deployment} ({card.environment}): {verdict}")
-        out.append(f"  {'component':17} {'baseline':9} {'full':9}")
-        cells = {(c.component, c.stage): c for c in card.cells}
-        for component in COMPONENTS:
-            row = [MARK[cells[(component, s)].status] for s in STAGES]
-            out.append(f"  {component:17} {row[0]:9} {row[1]:9}")
-        for cell in card.cells:
-            for finding in cell.findings:
-                out.append(f"    {cell.component}/{cell.stage}: {finding}")
-        out.append("")
-    ready = sum(c.ready for c in cards)
-    out.append(f"{ready} of {len(cards)} deployments ready to go live")
-    return inline_lines(out) + "\n"
-
-
-def _readiness_markdown(cards: list[Scorecard]) -> str:
-    out = [
-        "| deployment | env | ready | "
-        + " | ".join(f"{c} ({s})" for c in COMPONENTS for s in STAGES)
-        + " |"
-    ]
-    out.append("|" + "---|" * (3 + len(COMPONENTS) * len(STAGES)))
-    for card in cards:
-        cells = {(c.component, c.stage): c for c in card.cells}
-        marks = [MARK[cells[(c, s)].status] for c in COMPONENTS for s in STAGES]
-        out.append(
-            f"| {card.deployment} | {card.environment} | {'yes' if card.ready else 'no'} | "
-            + " | ".join(marks)
-            + " |"
-        )
-    return inline_lines(out) + "\n"
+from govctl.escape import safe_json
+from govctl.output.readiness import readiness_markdown, readiness_text
+from govctl.reports import CostReport
 
 
 @click.command("readiness")
@@ -74,9 +36,9 @@ def readiness_command(
             safe_json(json.dumps([c.as_json() for c in cards], indent=2, ensure_ascii=False))
         )
     elif fmt == "markdown":
-        click.echo(_readiness_markdown(cards), nl=False)
+        click.echo(readiness_markdown(cards), nl=False)
     else:
-        click.echo(_readiness_text(cards), nl=False)
+        click.echo(readiness_text(cards), nl=False)
     return EXIT_CLEAN if all(c.ready for c in cards) else EXIT_FINDINGS
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -25,9 +26,14 @@ def export_command(directory: Path) -> int:
         raise InfraError(f"cannot write schemas to {directory}: {exc.strerror}") from None
     for path in written:
         click.echo(str(path))
+    # yaml-language-server resolves a relative $schema from the YAML file's own folder, so the
+    # path differs per folder depth: show it for a file two folders down.
+    schema = (directory / "govctl.schema.json").resolve()
+    example = Path("registry") / "deployments" / "app.yaml"
+    relative = Path(os.path.relpath(schema, Path.cwd().resolve() / example.parent)).as_posix()
     click.echo(
-        f"# add `# yaml-language-server: $schema={directory / 'govctl.schema.json'}` "
-        "to YAML files for completion",
+        "# for completion, add `# yaml-language-server: $schema=PATH` to YAML files, PATH being "
+        f"relative to the file's folder; in {example.as_posix()}: $schema={relative}",
         err=True,
     )
     return EXIT_CLEAN
