@@ -22,7 +22,6 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from govctl.escape import one_line
 from govctl.findings import Finding
 from govctl.impact.affected import AffectedDeployment
 from govctl.impact.changes import ArtifactChange

@@ -16,7 +16,6 @@ markdown), so every format neutralises hostile text and words its verdict the sa
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterator, Sequence

@@ -9,8 +9,8 @@ so they cannot disagree about which rules ran.
 
 from __future__ import annotations
 
-import difflib
 import dataclasses
+import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence

@@ -9,7 +9,7 @@ engines is ``govctl.policy.engines``: the engines import this module, never the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol

@@ -186,7 +186,8 @@ def _run_on_regopy(
     for case in cases:
         with _regopy_pool() as pool:
             try:
-                out.append((pool.submit(_run_tests, sources, [case.ref], data_json).result()[0], ""))
+                status = pool.submit(_run_tests, sources, [case.ref], data_json).result()[0]
+                out.append((status, ""))
             except BrokenProcessPool:
                 out.append(
                     ("error", f"the regopy worker crashed running this test ({case.module})")

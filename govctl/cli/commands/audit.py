@@ -28,7 +28,7 @@ from govctl.audit.store import reading
 from govctl.audit.verify import VerifyReport
 from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
-from govctl.errors import EXIT_CLEAN, EXIT_INTEGRITY, UsageError
+from govctl.errors import EXIT_CLEAN, UsageError
 from govctl.hints import did_you_mean
 
 FORMAT_OPTION = click.option(

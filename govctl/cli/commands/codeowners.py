@@ -10,7 +10,6 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
-from govctl.cli.output import emit
 from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, codeowners_text
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, InfraError
 from govctl.fileio import write_output
