@@ -316,7 +316,7 @@ class Renderer:
             )
             entries.append([a.kind, a.identity, self.pages_by_identity[a.identity], words.lower()])
         for r in sorted(model.rules.values(), key=lambda r: r.id):
-            text = " ".join([r.id, r.title, r.component, *r.controls]).lower()
+            text = " ".join([r.id, r.title, r.description, r.component, *r.controls]).lower()
             entries.append(["Rule", f"{r.id}: {r.title}", rule_link(r.id), text])
         for row in model.controls:
             text = " ".join([row.control, framework_of(row.control)[1], *row.rules]).lower()
