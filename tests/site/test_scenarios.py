@@ -207,3 +207,32 @@ def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
     done = run_cli("-C", str(root), "site", "serve", "-o", str(tmp_path / "none"))
     assert done.returncode == 2
     assert "run `govctl site build` first" in done.stderr
+
+
+def test_a_finding_on_a_dependency_fails_the_control_for_the_deployment(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "base", root)
+    prompt = root / "prompts" / "support-reply" / "1.4.0.yaml"
+    text = prompt.read_text()
+    # AWS's documented example access key id: a secret in the prompt the deployment serves.
+    prompt.write_text(
+        text.replace("Never ask for", "Use key AKIAIOSFODNN7EXAMPLE. Never ask for", 1)
+    )
+    out = tmp_path / "site"
+    build_site(site_options(root, out))
+    result = check_of(root)
+    finding = next(f for f in result.findings if f.rule == "GOV-PRM-003")
+    assert finding.ref == "Prompt/support-reply@1.4.0" and not finding.waived
+    assert "OWASP-LLM-2025:LLM02" in result.rules["GOV-PRM-003"].controls
+    controls = parse_page(out, "controls.html")
+    row = next(
+        tr
+        for tr in find_all(controls, "tr")
+        if tr.attrib.get("id") == "control-OWASP-LLM-2025-LLM02"
+    )
+    cells = [td.text for td in row.findall("td") if "cell" in td.attrib.get("class", "")]
+    assert cells == ["FAIL"]  # the one deployment, failing through its prompt
+    page = parse_page(out, deployment_page(DEPLOYMENT))
+    findings = text_of(page, "findings")
+    assert "On what it depends on" in findings
+    assert "GOV-PRM-003 on Prompt/support-reply@1.4.0" in findings
