@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader, Template
+from markupsafe import Markup
 
 from govctl.registry import Artifact
 from govctl.reports import COMPONENTS
@@ -41,6 +42,14 @@ from govctl.site.views import (
 )
 
 MARKS = {"pass": "ok", "fail": "FAIL", "waived": "W", "not evaluated": "–"}
+WORDS = {"pass": "PASS", "fail": "FAIL", "waived": "WAIVED", "not evaluated": "NOT EVALUATED"}
+# Status badges and cell classes are looked up, not computed, per cell: a 10k-artifact site
+# renders a few hundred thousand of them.
+BADGES = {
+    word: Markup(f'<span class="status s-{word.replace(" ", "-")}">{text}</span>')
+    for word, text in WORDS.items()
+}
+CELL_CLASSES = {word: f"c-{word.replace(' ', '-')}" for word in WORDS}
 MATRIX_LIMIT = 40  # controls × deployments as a full matrix up to this many deployments
 ASSETS = ("site.css", "site.js")
 
@@ -59,6 +68,18 @@ def show_value(value: Any) -> str:
     if value is None:
         return "(none)"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class _Links(dict[str, str]):
+    """Site-relative link of a rule or control, made on first use."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.make(key)
+        return value
 
 
 class SourceTexts:
@@ -113,6 +134,11 @@ class Renderer:
             rule_link=rule_link,
             control_link=control_link,
             page_of=self.pages_by_identity.get,
+            pages=self.pages_by_identity,
+            rule_links=_Links(rule_link),
+            control_links=_Links(control_link),
+            badge=BADGES,
+            cellcls=CELL_CLASSES,
             money=money,
             show=show_value,
             listed=listed,
@@ -138,7 +164,13 @@ class Renderer:
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
-        text = template.render(u=partial(href, page), page_kind=kind, title=title, **context)
+        text = template.render(
+            u=partial(href, page),
+            root="../" * page.count("/"),
+            page_kind=kind,
+            title=title,
+            **context,
+        )
         return text.encode("utf-8")
 
     # ---- site-wide pages ---------------------------------------------------------------
