@@ -31,6 +31,7 @@ from govctl.site.links import (
     rule_link,
 )
 from govctl.site.model import FRAMEWORKS, SiteModel, framework_of
+from govctl.site.parallel import render_pages
 from govctl.site.svg import KIND_ORDER
 from govctl.site.views import (
     artifact_context,
@@ -156,6 +157,13 @@ class Renderer:
         )
         self.env = env
         self._templates: dict[str, Template] = {}
+        versions: dict[str, list[Artifact]] = defaultdict(list)
+        for prompt in model.registry.of_kind("Prompt"):
+            versions[prompt.name].append(prompt)
+        self.versions = {
+            name: sorted(found, key=lambda p: version_key(p.version))
+            for name, found in versions.items()
+        }
         self.sources = SourceTexts(
             inputs.root, [*model.registry.artifacts.values(), *model.registry.duplicates]
         )
@@ -164,6 +172,16 @@ class Renderer:
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
+        return self._render(template, page, kind, title, context)
+
+    def compile_all(self) -> None:
+        """Compile every template now (before forking workers: they inherit them)."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            self._templates.setdefault(name, self.env.get_template(name))
+
+    def _render(
+        self, template: Template, page: str, kind: str, title: str, context: dict[str, Any]
+    ) -> bytes:
         text = template.render(
             u=partial(href, page),
             root="../" * page.count("/"),
@@ -338,6 +356,20 @@ class Renderer:
         )
         return page, self.render("artifact.html.j2", page, "artifact", a.identity, **context)
 
+    def identities(self) -> list[str]:
+        """Every page of one artifact: deployments first, then the rest in registry order."""
+        model = self.inputs.model
+        rest = [a.identity for a in model.registry if a.kind != "Deployment"]
+        return [d.identity for d in model.deployments] + rest
+
+    def item(self, identity: str) -> tuple[str, bytes]:
+        """The page of one deployment or artifact."""
+        artifact = self.inputs.model.registry.artifacts[identity]
+        if artifact.kind == "Deployment":
+            return self.deployment(artifact)
+        versions = self.versions.get(artifact.name, []) if artifact.kind == "Prompt" else []
+        return self.artifact(artifact, versions)
+
     def search_index(self) -> bytes:
         model = self.inputs.model
         entries: list[list[str]] = []
@@ -357,7 +389,7 @@ class Renderer:
         return f"window.GOVCTL_SEARCH = {body};\n".encode()
 
 
-def render_site(inputs: SiteInputs) -> Iterator[tuple[str, bytes]]:
+def render_site(inputs: SiteInputs, workers: int = 1) -> Iterator[tuple[str, bytes]]:
     renderer = Renderer(inputs)
     static = files("govctl.site").joinpath("static")
     for name in ASSETS:
@@ -371,14 +403,4 @@ def render_site(inputs: SiteInputs) -> Iterator[tuple[str, bytes]]:
     yield "search.html", renderer.search_page()
     if inputs.impact is not None:
         yield "impact.html", renderer.impact_page()
-    model = inputs.model
-    for d in model.deployments:
-        yield renderer.deployment(d)
-    versions: dict[str, list[Artifact]] = defaultdict(list)
-    for p in model.registry.of_kind("Prompt"):
-        versions[p.name].append(p)
-    for name in versions:
-        versions[name].sort(key=lambda p: version_key(p.version))
-    for a in model.registry:
-        if a.kind != "Deployment":
-            yield renderer.artifact(a, versions.get(a.name, []) if a.kind == "Prompt" else [])
+    yield from render_pages(renderer, workers)

@@ -4,12 +4,15 @@ same facts the CLI prints (check summary, digests, readiness, cost, controls).""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from govctl.derived import Deriver
 from govctl.graph import DependencyGraph
 from govctl.reports import COMPONENTS, STAGES, cost_reports, scorecard, select_deployments
-from govctl.site import build_site
+from govctl.site import build_site, parallel
 from govctl.site.links import anchor, artifact_page, deployment_page
 from govctl.site.write import MARKER
 from tests.conftest import run_cli
@@ -205,3 +208,18 @@ def test_rebuild_replaces_the_previous_site_whole(
     assert not (out / "stale.html").exists()
     assert (out / MARKER).is_file() and (out / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_pages_rendered_by_worker_processes_are_the_same(
+    reference_site: BuiltSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # fork workers even for a small site
+    out = tmp_path / "parallel"
+    build_site(replace(site_options(reference_site.root, out), workers=2))
+    first = {
+        p.relative_to(reference_site.out): p.read_bytes()
+        for p in reference_site.out.rglob("*")
+        if p.is_file()
+    }
+    second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert first == second
