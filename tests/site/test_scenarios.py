@@ -236,3 +236,31 @@ def test_a_finding_on_a_dependency_fails_the_control_for_the_deployment(tmp_path
     findings = text_of(page, "findings")
     assert "On what it depends on" in findings
     assert "GOV-PRM-003 on Prompt/support-reply@1.4.0" in findings
+
+
+def test_malformed_deployments_get_pages_not_crashes(tmp_path: Path) -> None:
+    root = fixture_repo(tmp_path, "GOV-RES-002")
+    (root / "registry" / "deployments" / "odd.yaml").write_text(
+        "apiVersion: govctl/v1\n"
+        "kind: Deployment\n"
+        "metadata: {name: Odd Name é, owner: nobody}\n"
+        "spec: {environment: [prod], fallbacks: 5, budget: cheap, retrieval: [1],\n"
+        "       userJurisdictions: EU, dataClasses: {a: 1}, prompt: {x: 1}, logging: nope}\n"
+        "---\n"
+        "apiVersion: govctl/v1\n"
+        "kind: Deployment\n"
+        "metadata: {name: support-assistant-eu-prod, owner: team-support}\n"
+        "spec: {environment: prod}\n"
+    )
+    out = tmp_path / "site"
+    done = run_cli("-C", str(root), "site", "build", "-o", str(out), "--now", NOW, "--no-cache")
+    assert done.returncode == 0, done.stderr
+    pages = parse_site(out)
+    assert {p: page.errors for p, page in pages.items() if page.errors} == {}
+    assert broken_links(out, pages) == []
+    odd = pages[deployment_page("Odd Name é")]
+    assert "Deployment/Odd Name é" in all_text(odd)
+    assert "NOT EVALUATED" in text_of(odd, "readiness")
+    assert "GOV-REG-001" in text_of(odd, "findings")
+    # The duplicate declaration is reported on the page of the identity it repeats.
+    assert "GOV-REG-003" in text_of(pages[deployment_page(DEPLOYMENT)], "findings")
