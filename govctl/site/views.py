@@ -203,10 +203,14 @@ def evidence(model: SiteModel, derived: Mapping[str, Any]) -> dict[str, Any]:
         if completed is not None and now_ns is not None:
             days = (now_ns - completed) // NS_PER_DAY
             age = f"{days} day{'s' if days != 1 else ''}" if days >= 0 else "in the future"
+        spec = run.spec if run else {}
         runs.append(
             {
                 **entry,
-                "completedAt": listed(run.spec.get("completedAt")) if run else None,
+                "promptDigest": listed(spec.get("promptDigest")),
+                "datasetDigest": listed(spec.get("datasetDigest")),
+                "model": listed(spec.get("model")),
+                "completedAt": listed(spec.get("completedAt")) or None,
                 "age": age,
             }
         )

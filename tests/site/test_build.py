@@ -91,12 +91,13 @@ def test_deployment_page_graph_cost_and_evidence(reference_site: BuiltSite) -> N
     )
     section = next(el for el in find_all(page, "section") if el.attrib.get("id") == "evidence")
     rows = {
-        "".join(tr.find("th").itertext()): [
-            "".join(td.itertext()).strip() for td in tr.findall("td")
-        ]  # type: ignore[union-attr]
+        "".join(tr.find("th").itertext()): [  # type: ignore[union-attr]
+            (td.text or "").strip() or "".join(td.itertext()).strip() for td in tr.findall("td")
+        ]
         for tr in section.iter("tr")
         if tr.find("th/a") is not None
     }
+    digests = {c.attrib.get("title") for c in section.iter("code")}
     assert rows.keys() == {e["identity"] for e in derived["evalEvidence"]}
     for e in derived["evalEvidence"]:
         words = [
@@ -109,6 +110,8 @@ def test_deployment_page_graph_cost_and_evidence(reference_site: BuiltSite) -> N
             )
         ]
         assert rows[e["identity"]][:5] == ["PASS" if e["passed"] else "FAIL", *words]
+        run = result.registry.artifacts[e["identity"]]
+        assert run.spec["promptDigest"] in digests and run.spec["datasetDigest"] in digests
     assert "No audit store" in text_of(page, "releases")
 
 
