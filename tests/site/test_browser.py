@@ -37,7 +37,7 @@ def test_overview_loads_clean_and_filters_work_from_the_keyboard(
     assert (
         browser.evaluate("document.querySelector('main h1').textContent") == "Governance overview"
     )
-    browser.screenshot(screenshot_dir() / "overview.png")
+    browser.screenshot(screenshot_dir() / "overview.png", width=1366)
 
     # Tab from the top of the page until the environment filter has the focus.
     browser.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
