@@ -12,7 +12,7 @@ import pytest
 from govctl.derived import Deriver
 from govctl.graph import DependencyGraph
 from govctl.reports import COMPONENTS, STAGES, cost_reports, scorecard, select_deployments
-from govctl.site import build_site, parallel
+from govctl.site import build_site, parallel, render
 from govctl.site.links import anchor, artifact_page, deployment_page
 from govctl.site.write import MARKER
 from tests.conftest import run_cli
@@ -226,3 +226,20 @@ def test_pages_rendered_by_worker_processes_are_the_same(
     }
     second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(
+    reference_site: BuiltSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build_site(site_options(reference_site.root, out))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(self: object, identity: str) -> tuple[str, bytes]:
+        raise RuntimeError(f"cannot render {identity}")
+
+    monkeypatch.setattr(render.Renderer, "item", broken)
+    with pytest.raises(RuntimeError, match="cannot render"):
+        build_site(site_options(reference_site.root, out))
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
