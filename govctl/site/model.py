@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from govctl.check import CheckResult
 from govctl.derived import Deriver
@@ -31,14 +30,6 @@ FRAMEWORKS: tuple[tuple[str, str], ...] = (
     ("NIST-AI-RMF", "NIST AI Risk Management Framework"),
     ("ISO-42001", "ISO/IEC 42001"),
 )
-
-
-@dataclass(frozen=True)
-class Status:
-    """A rule's or a control's verdict for one deployment, in words (colour is only a hint)."""
-
-    word: str  # pass | fail | waived | not evaluated
-    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,16 +62,6 @@ class SiteModel:
 
     def findings_of(self, identity: str | None) -> tuple[Finding, ...]:
         return self.findings_by_ref.get(identity, ())
-
-    def rule_status(self, rule_ids: tuple[str, ...], deployment: Artifact) -> Status:
-        """Findings of these rules on the deployment or anything in its closure."""
-        if not deployment.valid:
-            return Status("not evaluated")
-        members = [deployment.identity, *self.closures.get(deployment.identity, {})]
-        hits = tuple(f for m in members for f in self.findings_of(m) if f.rule in rule_ids)
-        if any(not f.waived for f in hits):
-            return Status("fail", hits)
-        return Status("waived", hits) if hits else Status("pass")
 
 
 def framework_of(control: str) -> tuple[str, str]:
@@ -182,10 +163,3 @@ def build_model(result: CheckResult) -> SiteModel:
             {d.identity for d in deployments},
         ),
     )
-
-
-def spec_text(artifact: Artifact, key: str) -> str:
-    value: Any = artifact.spec.get(key)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
