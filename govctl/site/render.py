@@ -337,7 +337,9 @@ class Renderer:
         )
 
     def search_page(self) -> bytes:
-        return self.render("search.html.j2", "search.html", "search", "Search")
+        """The search page, with its index inline: one file, and it works from ``file://``."""
+        index = Markup(self.search_index())
+        return self.render("search.html.j2", "search.html", "search", "Search", index=index)
 
     # ---- one page per deployment and per artifact ---------------------------------------
 
@@ -370,7 +372,8 @@ class Renderer:
         versions = self.versions.get(artifact.name, []) if artifact.kind == "Prompt" else []
         return self.artifact(artifact, versions)
 
-    def search_index(self) -> bytes:
+    def search_index(self) -> str:
+        """``[kind, label, link, lower-case words]`` per artifact, rule and control, as a script."""
         model = self.inputs.model
         entries: list[list[str]] = []
         for a in model.registry:
@@ -385,8 +388,9 @@ class Renderer:
         for row in model.controls:
             text = " ".join([row.control, framework_of(row.control)[1], *row.rules]).lower()
             entries.append(["Control", row.control, control_link(row.control), text])
-        body = json.dumps(entries, ensure_ascii=True, separators=(",", ":"))
-        return f"window.GOVCTL_SEARCH = {body};\n".encode()
+        # ASCII-only JSON with "<" escaped cannot end the <script> element it sits in.
+        body = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+        return f"window.GOVCTL_SEARCH = {body};"
 
 
 def render_site(inputs: SiteInputs, workers: int = 1) -> Iterator[tuple[str, bytes]]:
@@ -394,7 +398,6 @@ def render_site(inputs: SiteInputs, workers: int = 1) -> Iterator[tuple[str, byt
     static = files("govctl.site").joinpath("static")
     for name in ASSETS:
         yield f"assets/{name}", static.joinpath(name).read_bytes()
-    yield "assets/search-index.js", renderer.search_index()
     yield "index.html", renderer.overview()
     yield "artifacts.html", renderer.artifact_list()
     yield "rules.html", renderer.rules_page()
