@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install Debian's chromium for the site's browser tests (tests/site) and print its path.
 #   bash scripts/install-chromium.sh
-# Idempotent and quiet: an installed chromium is reused. Exit 1 (nothing printed on stdout) when
+# Idempotent and quiet: an installed chromium (or Chrome, as on hosted CI runners) is reused. Exit 1 (nothing printed on stdout) when
 # it cannot be installed here (no apt-get, not root and no passwordless sudo, apt failed).
 set -euo pipefail
 
-for name in chromium chromium-browser; do
+for name in chromium chromium-browser google-chrome; do
   if path=$(command -v "$name" 2>/dev/null); then
     echo "$path"
     exit 0
