@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install Debian's chromium for the site's browser tests (tests/site) and print its path.
 #   bash scripts/install-chromium.sh
-# Idempotent and quiet: an installed chromium (or Chrome, as on hosted CI runners) is reused. Exit 1 (nothing printed on stdout) when
-# it cannot be installed here (no apt-get, not root and no passwordless sudo, apt failed).
+# Idempotent and quiet: an installed chromium (or Chrome, as on hosted CI runners) is reused.
+# Exit 1 (nothing printed on stdout) when it cannot be installed here (no apt-get, not root and
+# no passwordless sudo, apt failed).
 set -euo pipefail
 
 for name in chromium chromium-browser google-chrome; do
