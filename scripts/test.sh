@@ -25,4 +25,20 @@ else
   fi
 fi
 
+# Chromium: the site's browser tests (tests/site) load pages in a real headless Chromium, installed
+# from Debian's packages (scripts/install-chromium.sh). Without it they are skipped loudly —
+# unless GOVCTL_REQUIRE_BROWSER=1 (CI), which turns a missing browser into a failure.
+if [ "${GOVCTL_REQUIRE_BROWSER:-0}" = "1" ] || command -v apt-get >/dev/null 2>&1; then
+  if chromium_bin=$(bash scripts/install-chromium.sh 2>/tmp/govctl-install-chromium.log); then
+    export GOVCTL_CHROMIUM="$chromium_bin"
+    echo "Chromium: $chromium_bin"
+  else
+    echo "WARNING: no Chromium available (see /tmp/govctl-install-chromium.log); browser tests will be SKIPPED" >&2
+    if [ "${GOVCTL_REQUIRE_BROWSER:-0}" = "1" ]; then
+      echo "GOVCTL_REQUIRE_BROWSER=1: a missing Chromium is a failure" >&2
+      exit 1
+    fi
+  fi
+fi
+
 exec .venv/bin/python -m pytest -n "${GOVCTL_TEST_WORKERS:-2}" -q "$@"

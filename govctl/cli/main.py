@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("govctl.cli.commands.policy", "policy_group"),
     "registry": ("govctl.cli.commands.registry", "registry_group"),
     "schema": ("govctl.cli.commands.schema", "schema_group"),
+    "site": ("govctl.cli.commands.site", "site_group"),
     "audit": ("govctl.cli.commands.audit", "audit_group"),
     "opa": ("govctl.cli.commands.opa", "opa_group"),
     "codeowners": ("govctl.cli.commands.codeowners", "codeowners_command"),
