@@ -25,6 +25,7 @@ from typing import Any
 from govctl.findings import Finding, fingerprint, sort_key
 from govctl.gateway.deployed import DeployedGateway, DeployedGroup, Where
 from govctl.gateway.governed import GovernedRoute, GovernedState, ModelTarget
+from govctl.gateway.litellm_map import GuardrailMap
 from govctl.gateway.litellm_render import expected_model, route_guardrails
 from govctl.policy.bundle import RuleMeta
 
@@ -259,42 +260,38 @@ def _chain_drift(route: GovernedRoute, config: DeployedGateway) -> Iterator[Drif
             yield from _guardrail_drift(route, group, config)
 
 
+def _guardrail_problem(
+    name: str, mapping: GuardrailMap, group: DeployedGroup, config: DeployedGateway
+) -> str | None:
+    """Why guardrail ``name`` does not protect ``group`` as approved, or None when it does.
+
+    Matched by govctl's name: a guardrail of the same integration under another name may check
+    something else (prompt shields cover both injection and jailbreak), so it does not count.
+    """
+    definition = config.guardrails.get(name)
+    if definition is None:
+        return "not defined"
+    if name not in group.guardrails:
+        return "not attached"
+    if (definition.integration, definition.mode) != (mapping.integration, mapping.mode):
+        return f"defined as {definition.integration} {definition.mode}"
+    return None
+
+
 def _guardrail_drift(
     route: GovernedRoute, group: DeployedGroup, config: DeployedGateway
 ) -> Iterator[Drift]:
     mapped, _ = route_guardrails(route)
     for name, mapping in mapped:
-        definition = config.guardrails.get(name)
-        same_kind = [
-            g
-            for g in group.guardrails
-            if (d := config.guardrails.get(g)) is not None
-            and (d.integration, d.mode) == (mapping.integration, mapping.mode)
-        ]
-        if (
-            name in group.guardrails
-            and definition is not None
-            and (definition.integration, definition.mode) == (mapping.integration, mapping.mode)
-        ):
-            continue
-        if same_kind:
-            continue  # an equivalent guardrail under another name is attached
-        what = (
-            "not defined"
-            if definition is None
-            else (
-                "not attached"
-                if name not in group.guardrails
-                else f"defined as {definition.integration} {definition.mode}"
+        problem = _guardrail_problem(name, mapping, group, config)
+        if problem is not None:
+            yield Drift(
+                "GOV-RTM-005",
+                f"model group {group.name}: guardrail {name} "
+                f"({mapping.integration} {mapping.mode}) is {problem}",
+                route.deployment,
+                group.at("guardrails"),
             )
-        )
-        yield Drift(
-            "GOV-RTM-005",
-            f"model group {group.name}: guardrail {name} "
-            f"({mapping.integration} {mapping.mode}) is {what}",
-            route.deployment,
-            group.at("guardrails"),
-        )
 
 
 def _fallback_targets(config: DeployedGateway) -> set[str]:
