@@ -27,6 +27,6 @@ log "installing the pinned LiteLLM proxy into $cache_dir/venv"
 rm -rf "$cache_dir/venv"
 "${PYTHON:-python3}" -m venv "$cache_dir/venv"
 "$python_bin" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-"$python_bin" -c "import litellm.proxy.proxy_server" >&2
+LITELLM_LOCAL_MODEL_COST_MAP=True "$python_bin" -c "import litellm.proxy.proxy_server" >&2
 printf '%s\n' "$want" > "$stamp"
 printf '%s\n' "$python_bin"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,35 @@ class GuardrailMap:
     integration: str
     mode: str  # pre_call | post_call
     credentials: tuple[tuple[str, str], ...]
+    settings: tuple[tuple[str, Any], ...] = ()  # further litellm_params of the guardrail
+
+
+# LiteLLM's open-source content filter with its prebuilt credential patterns (its own secret
+# detection, ``hide-secrets``, needs the enterprise package and refuses to start without it).
+_SECRET_PATTERNS = (
+    "aws_access_key",
+    "aws_secret_key",
+    "github_token",
+    "slack_token",
+    "generic_api_key",
+    "openai_api_key",
+    "anthropic_api_key",
+    "gemini_api_key",
+)
+_SECRETS = GuardrailMap(
+    "litellm_content_filter",
+    "pre_call",
+    (),
+    (
+        (
+            "patterns",
+            [
+                {"pattern_type": "prebuilt", "pattern_name": n, "action": "BLOCK"}
+                for n in _SECRET_PATTERNS
+            ],
+        ),
+    ),
+)
 
 
 _PROMPT_SHIELD = GuardrailMap(
@@ -101,7 +131,7 @@ GUARDRAILS: dict[tuple[str, str], GuardrailMap | None] = {
     ("input", "prompt_injection"): _PROMPT_SHIELD,
     ("input", "jailbreak"): _PROMPT_SHIELD,
     ("input", "pii_detection"): GuardrailMap("presidio", "pre_call", _PRESIDIO_CREDENTIALS),
-    ("input", "secrets_detection"): GuardrailMap("hide-secrets", "pre_call", ()),
+    ("input", "secrets_detection"): _SECRETS,
     ("input", "toxicity"): GuardrailMap("azure/text_moderations", "pre_call", _MODERATION),
     ("input", "topic_filter"): None,
     ("output", "pii_redaction"): GuardrailMap("presidio", "post_call", _PRESIDIO_CREDENTIALS),

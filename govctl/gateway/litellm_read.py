@@ -163,8 +163,10 @@ def _guardrails(entries: Any, places: _Places) -> dict[str, DeployedGuardrail]:
 
 
 def gateway_from_config(
-    config: dict[str, Any], source: str, digest: str, places: _Places
+    config: dict[str, Any], source: str, digest: str, places: _Places, *, from_file: bool = True
 ) -> DeployedGateway:
+    """``from_file=False`` (a running proxy): secrets arrive resolved and masked, so whether the
+    configuration held them literally cannot be told there — only files are checked for that."""
     groups = config.get("model_list")
     if not isinstance(groups, list):
         raise ConfigError("not a LiteLLM proxy configuration: no `model_list` list", file=source)
@@ -181,7 +183,7 @@ def gateway_from_config(
         fallbacks=chains,
         fallback_where=chain_where,
         guardrails=_guardrails(config.get("guardrails"), places),
-        credentials=credentials(config, places),
+        credentials=credentials(config, places) if from_file else (),
     )
 
 
@@ -260,4 +262,4 @@ def read_proxy(base_url: str, key: str | None, timeout: float = 10.0) -> Deploye
         digest = digest_json(config)
     except (TypeError, ValueError):  # numbers RFC 8785 cannot carry: digest a stable dump instead
         digest = digest_bytes(json.dumps(config, sort_keys=True).encode("utf-8"))
-    return gateway_from_config(config, base, digest, _Places({}))
+    return gateway_from_config(config, base, digest, _Places({}), from_file=False)

@@ -11,6 +11,7 @@ function of its inputs (YAML 1.1, so PyYAML — which LiteLLM uses — reads eve
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +126,8 @@ def _guardrail_entry(name: str, mapping: GuardrailMap) -> dict[str, Any]:
     params: dict[str, Any] = {"guardrail": mapping.integration, "mode": mapping.mode}
     for key, env in mapping.credentials:
         params[key] = ENV_PREFIX + env
+    for key, value in mapping.settings:
+        params[key] = copy.deepcopy(value)
     params["default_on"] = False  # attached per model group, never to unrelated traffic
     return {"guardrail_name": name, "litellm_params": params}
 
