@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install govctl with its development dependencies and run the whole test suite.
 #   bash scripts/test.sh [pytest args...]
+# LiteLLM (gateway tests) is installed into its own virtualenv by scripts/install-litellm.sh.
 # OPA: the OPA engine tests need a real OPA. This script uses `opa` from PATH, or builds the
 # pinned version with Go (scripts/install-opa.sh). Without Go or OPA those tests are skipped
 # loudly — unless GOVCTL_REQUIRE_OPA=1 (CI), which turns a missing OPA into a failure.
@@ -38,6 +39,17 @@ if [ "${GOVCTL_REQUIRE_BROWSER:-0}" = "1" ] || command -v apt-get >/dev/null 2>&
       echo "GOVCTL_REQUIRE_BROWSER=1: a missing Chromium is a failure" >&2
       exit 1
     fi
+  fi
+fi
+
+# LiteLLM: the gateway tests start a real LiteLLM proxy, from its own pinned virtualenv.
+if litellm_python=$(bash scripts/install-litellm.sh 2>/tmp/govctl-install-litellm.log); then
+  export GOVCTL_LITELLM_PYTHON="$litellm_python"
+else
+  echo "WARNING: LiteLLM could not be installed (see /tmp/govctl-install-litellm.log); gateway proxy tests will be SKIPPED" >&2
+  if [ "${GOVCTL_REQUIRE_LITELLM:-0}" = "1" ]; then
+    echo "GOVCTL_REQUIRE_LITELLM=1: a missing LiteLLM is a failure" >&2
+    exit 1
   fi
 fi
 

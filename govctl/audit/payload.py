@@ -12,7 +12,7 @@ strings, integers, booleans, None and floats are rejected (``UsageError``).
 
 Event object (keys always present, ``null`` when unknown)::
 
-    {"type": "check|impact|release|waiver|checkpoint|verify",
+    {"type": "check|impact|release|waiver|checkpoint|verify|gateway",
      "time": "2026-11-22T10:00:00.123456Z",        # when the event was recorded (UTC)
      "run": "<32 hex>",                           # events appended in one run share it
      "actor": "...",
@@ -36,7 +36,7 @@ from govctl import __version__
 from govctl.canonical import canonical_json
 from govctl.errors import UsageError
 
-EventType = Literal["check", "impact", "release", "waiver", "checkpoint", "verify"]
+EventType = Literal["check", "impact", "release", "waiver", "checkpoint", "verify", "gateway"]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 MAX_SAFE_INT = 2**53 - 1
 

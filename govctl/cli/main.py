@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("govctl.cli.commands.audit", "audit_group"),
     "opa": ("govctl.cli.commands.opa", "opa_group"),
     "codeowners": ("govctl.cli.commands.codeowners", "codeowners_command"),
+    "gateway": ("govctl.cli.commands.gateway", "gateway_group"),
     "init": ("govctl.cli.commands.init", "init_command"),
     "baseline": ("govctl.cli.commands.baseline", "baseline_group"),
     "waiver": ("govctl.cli.commands.baseline", "waiver_group"),

@@ -84,7 +84,7 @@ def audit_group() -> None:
     "types",
     multiple=True,
     metavar="TYPE",
-    help="check|impact|release|waiver|checkpoint|verify (repeatable).",
+    help="check|impact|release|waiver|checkpoint|verify|gateway (repeatable).",
 )
 @click.option("--artifact", metavar="REF", help="Events touching this artifact (identity or name).")
 @click.option("--actor", metavar="NAME")

@@ -1,0 +1,116 @@
+"""``govctl gateway render|diff``: the runtime gateway governed by the registry."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from govctl.cli.actor import default_actor
+from govctl.cli.context import CliContext
+from govctl.cli.output import emit
+from govctl.gateway import report, service
+
+_TARGET = click.option(
+    "--target", type=click.Choice(service.TARGETS), default="litellm", show_default=True
+)
+_ENV = click.option("--environment", metavar="ENV", help="Only deployments of this environment.")
+_NOW = click.option("--now", metavar="TIME", help="Evaluate as of TIME (RFC 3339 or YYYY-MM-DD).")
+_NO_AUDIT = click.option("--no-audit", is_flag=True, help="Do not append a gateway audit event.")
+
+
+def _options(
+    ctx: CliContext, target: str, environment: str | None, now: str | None, no_audit: bool
+) -> service.GatewayOptions:
+    return service.GatewayOptions(
+        root=ctx.root(),
+        target=target,
+        environment=environment,
+        now=now,
+        config_path=ctx.config_option,
+        audit=not no_audit,
+        actor=default_actor(),
+    )
+
+
+@click.group("gateway")
+def gateway_group() -> None:
+    """Render the gateway configuration from the registry, and detect drift from it."""
+
+
+@gateway_group.command("render")
+@_TARGET
+@_ENV
+@_NOW
+@_NO_AUDIT
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.pass_obj
+def render_command(
+    ctx: CliContext,
+    target: str,
+    environment: str | None,
+    now: str | None,
+    no_audit: bool,
+    output: Path | None,
+) -> int:
+    """Write the gateway config for the approved deployments (secrets as env references)."""
+    result = service.render(_options(ctx, target, environment, now, no_audit))
+    emit(result.text, output)
+    if output is not None:
+        click.echo(report.render_summary(result) + f"wrote {output}", err=True)
+    return result.exit_code
+
+
+@gateway_group.command("diff")
+@_TARGET
+@_ENV
+@_NOW
+@_NO_AUDIT
+@click.argument("config", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", metavar="URL", help="Read a running proxy's effective config instead.")
+@click.option(
+    "--api-key-env",
+    metavar="NAME",
+    default="LITELLM_MASTER_KEY",
+    show_default=True,
+    help="Environment variable holding the proxy's admin key (with --url).",
+)
+@click.option(
+    "--check-env",
+    is_flag=True,
+    help="Also report os.environ/ references this environment does not set (run on the host).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "never"]), help="Default: govctl.yaml."
+)
+@click.pass_obj
+def diff_command(
+    ctx: CliContext,
+    target: str,
+    environment: str | None,
+    now: str | None,
+    no_audit: bool,
+    config: Path | None,
+    url: str | None,
+    api_key_env: str,
+    check_env: bool,
+    fmt: str,
+    fail_on: str | None,
+) -> int:
+    """Compare a deployed gateway config (file or --url) with what the registry approves."""
+    root = ctx.root()
+    deployed = service.read_deployed(root, config, url, os.environ.get(api_key_env))
+    result = service.diff(
+        _options(ctx, target, environment, now, no_audit),
+        deployed,
+        dict(os.environ) if check_env else None,
+        fail_on,
+    )
+    emit(report.diff_json(result) if fmt == "json" else report.diff_text(result), None)
+    return result.exit_code
