@@ -8,7 +8,7 @@ from collections.abc import Callable
 from govctl.errors import UsageError
 from govctl.impact import render_json, render_markdown, render_text
 from govctl.impact.report import ImpactReport
-from govctl.output.links import SourceLinks
+from govctl.source_links import SourceLinks
 
 RENDERERS: dict[str, Callable[[ImpactReport], str]] = {
     "markdown": render_markdown.render,

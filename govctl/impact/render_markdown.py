@@ -10,7 +10,7 @@ beyond ``ROWS_MAX`` rows it stops and says how many it left out, which keeps the
 under GitHub's 65,536-character limit. Affected deployments are listed by exposure: prod, then
 staging, user-facing first.
 
-Every piece of data goes through ``govctl.output.markdown_escape``: references (``eu-*``,
+Every piece of data goes through ``govctl.markdown_escape``: references (``eu-*``,
 ``support-reply@2.3.0``) are code spans, so GitHub renders no emphasis and no ``mailto:`` link
 from them. A finding's location links to the file at the head commit when the caller passes
 ``SourceLinks``.
@@ -29,8 +29,8 @@ from govctl.impact.predicates import show
 from govctl.impact.render_graph import graph, mermaid_label
 from govctl.impact.render_worddiff import as_markdown, counts, is_long, word_diff
 from govctl.impact.report import ImpactReport
-from govctl.output.links import SourceLinks
-from govctl.output.markdown_escape import md_cell, md_code, md_text
+from govctl.markdown_escape import md_cell, md_code, md_text
+from govctl.source_links import SourceLinks
 
 ROWS_SHOWN = 10
 ROWS_MAX = 150

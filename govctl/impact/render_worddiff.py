@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govctl.output.markdown_escape import md_text
-from govctl.output.text import printable
+from govctl.escape import printable
+from govctl.markdown_escape import md_text
 
 LONG_CHARS = 60
 CONTEXT = 8

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 from govctl.check import CheckResult
 from govctl.output import github, json_format, junit, markdown, sarif, text
-from govctl.output.links import SourceLinks
+from govctl.source_links import SourceLinks
 
 Renderer = Callable[[CheckResult], str]
 

@@ -10,7 +10,7 @@ Bounded for GitHub's 65,536-character comment limit: the first ``max_rows`` find
 the next ``max_collapsed`` go into a collapsed section, the rest are counted, not listed; each
 message is cut at ``MESSAGE_LIMIT`` characters and the tables stop at ``max_chars``.
 
-Every piece of data goes through ``govctl.output.markdown_escape`` (references in code spans,
+Every piece of data goes through ``govctl.markdown_escape`` (references in code spans,
 other Markdown punctuation escaped, control and bidi characters shown as escapes), so nothing
 from the registry renders as emphasis, a link or HTML. The same result always renders the same
 text.
@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from govctl.check import CheckResult
 from govctl.findings import Finding
-from govctl.output.links import SourceLinks
-from govctl.output.markdown_escape import md_cell, md_code
+from govctl.markdown_escape import md_cell, md_code
 from govctl.output.text import (
     counts_phrase,
     engine_phrase,
@@ -35,6 +34,7 @@ from govctl.output.text import (
     remediation,
     rule_title,
 )
+from govctl.source_links import SourceLinks
 
 MARKER = "<!-- govctl:check -->"
 MAX_ROWS = 50

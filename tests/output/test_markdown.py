@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from govctl.output import markdown
-from govctl.output.links import SourceLinks
+from govctl.source_links import SourceLinks
 from tests.output.builders import CATALOG, edge_result, finding, result
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

@@ -16,11 +16,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from govctl.cli.commands.policy import _row as policy_row
+from govctl.markdown_escape import md_table, md_text
 from govctl.output import markdown
-from govctl.output.links import SourceLinks
-from govctl.output.markdown_escape import md_table, md_text
-from govctl.output.readiness import readiness_markdown
+from govctl.readiness_render import readiness_markdown
 from govctl.reports import COMPONENTS, STAGES, Cell, Scorecard
+from govctl.source_links import SourceLinks
 from tests.output.builders import CATALOG, edge_result, finding, result, rule
 
 GOLDEN = Path(__file__).parents[1] / "impact" / "golden"

@@ -18,8 +18,8 @@ from govctl.cli.output import emit
 from govctl.errors import GitError, UsageError
 from govctl.gitio import GitRepository
 from govctl.output import FORMATS, render
-from govctl.output.links import SourceLinks, from_environment
 from govctl.output.text import summary_lines
+from govctl.source_links import SourceLinks, from_environment
 
 
 def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
 from govctl.impact.report import ImpactOptions
-from govctl.output.links import from_environment
+from govctl.source_links import from_environment
 
 
 @click.command("impact")

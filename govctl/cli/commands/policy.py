@@ -13,8 +13,8 @@ import click
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from govctl.escape import inline, one_line, safe_json
+from govctl.markdown_escape import md_cell, md_code, md_table
 from govctl.native_rules import NATIVE_RULES
-from govctl.output.markdown_escape import md_cell, md_code, md_table
 from govctl.policy.bundle import policy_problems
 from govctl.policy.catalog import load_catalog, load_policies, rule_catalog
 from govctl.policy.parameters import EffectiveParameter

@@ -10,7 +10,7 @@ from govctl import api
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.escape import inline, safe_json
-from govctl.output.readiness import readiness_markdown, readiness_text
+from govctl.readiness_render import readiness_markdown, readiness_text
 from govctl.reports import CostReport
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govctl.output.markdown_escape import md_cell, md_code, md_table
+from govctl.markdown_escape import md_cell, md_code, md_table
 from govctl.output.text import one_line
 from govctl.reports import COMPONENTS, STAGES, Scorecard
 
