@@ -114,6 +114,11 @@ def run(root: Path, args: list[str]) -> float:
     return elapsed
 
 
+# Reports are written to a scratch file, never to /dev/null: a benchmark must not depend on how
+# the version under test writes over a device.
+DISCARD = Path(tempfile.gettempdir()) / "govctl-bench-impact-report.json"
+
+
 def impact_args(base: str, head: str) -> list[str]:
     return [
         *GOVCTL,
@@ -127,7 +132,7 @@ def impact_args(base: str, head: str) -> list[str]:
         "--format",
         "json",
         "--output",
-        "/dev/null",
+        str(DISCARD),
     ]
 
 
@@ -152,7 +157,7 @@ def check_args() -> list[str]:
         "--format",
         "json",
         "--output",
-        "/dev/null",
+        str(DISCARD),
     ]
 
 
