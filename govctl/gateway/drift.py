@@ -18,7 +18,7 @@ gateway routes to (``litellm_params.model``), never by the labels govctl writes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from govctl.gateway.deployed import DeployedGateway, DeployedGroup, Where
 from govctl.gateway.governed import GovernedRoute, GovernedState, ModelTarget
 from govctl.gateway.litellm_map import GuardrailMap
 from govctl.gateway.litellm_render import expected_model, route_guardrails
-from govctl.policy.bundle import RuleMeta
+from govctl.rules import RuleMeta
 
 
 def _rule(rule_id: str, title: str, severity: str, controls: tuple[str, ...], fix: str) -> RuleMeta:
@@ -366,13 +366,17 @@ def credential_findings(
             )
 
 
-def to_findings(drifts: Iterator[Drift] | list[Drift], source: str | None) -> tuple[Finding, ...]:
+def to_findings(
+    drifts: Iterable[Drift], source: str | None, rules: Mapping[str, RuleMeta] | None = None
+) -> tuple[Finding, ...]:
+    """Drifts in the check shape; ``rules`` adds the metadata of Rego runtime rules."""
+    known = {**GATEWAY_RULES, **(rules or {})}
     out: dict[tuple[Any, ...], Finding] = {}
     for drift in drifts:
-        meta = GATEWAY_RULES[drift.rule]
+        meta = known.get(drift.rule)
         finding = Finding(
             rule=drift.rule,
-            severity=drift.severity or meta.severity,
+            severity=drift.severity or (meta.severity if meta else "error"),
             message=drift.message,
             ref=drift.ref,
             path=drift.where.path,
@@ -382,7 +386,7 @@ def to_findings(drifts: Iterator[Drift] | list[Drift], source: str | None) -> tu
             waived=False,
             waiver=None,
             fingerprint=fingerprint(drift.rule, drift.ref, drift.where.path, source),
-            controls=meta.controls,
+            controls=meta.controls if meta else (),
         )
         out.setdefault((finding.rule, finding.ref, finding.path, finding.message), finding)
     return tuple(sorted(out.values(), key=sort_key))
@@ -394,8 +398,15 @@ def drift_findings(
     environ: Mapping[str, str] | None,
     environment: str | None,
     source: str | None,
+    extra: Iterable[Drift] = (),
+    rules: Mapping[str, RuleMeta] | None = None,
 ) -> tuple[Finding, ...]:
-    """Every GOV-RTM finding; ``environ`` (the gateway host's environment) enables the check
+    """Every GOV-RTM finding, plus ``extra`` ones (the repository's Rego runtime rules, whose
+    metadata is in ``rules``); ``environ`` (the gateway host's environment) enables the check
     that referenced variables are set."""
-    drifts = [*route_findings(state, config, environment), *credential_findings(config, environ)]
-    return to_findings(drifts, source)
+    drifts = [
+        *route_findings(state, config, environment),
+        *credential_findings(config, environ),
+        *extra,
+    ]
+    return to_findings(drifts, source, rules)

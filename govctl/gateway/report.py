@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from govctl import __version__
-from govctl.gateway.drift import GATEWAY_RULES
 from govctl.gateway.service import DiffResult, RenderResult
 from govctl.output.text import one_line
 
@@ -39,8 +38,9 @@ def diff_text(result: DiffResult) -> str:
         if finding.line:
             where += f":{finding.line}:{finding.column or 1}"
         lines.append(f"{where}  {finding.severity:7}  {finding.rule}  {one_line(finding.message)}")
-        fix = GATEWAY_RULES[finding.rule].remediation
-        lines.append(f"{'':{len(where)}}  fix: {fix}")
+        meta = result.rules.get(finding.rule)
+        if meta is not None and meta.remediation:
+            lines.append(f"{'':{len(where)}}  fix: {one_line(meta.remediation)}")
     verdict = "DRIFT" if result.exit_code else ("OK" if not result.findings else "OK (notes)")
     errors, warnings, infos = (result.counts.get(s, 0) for s in ("error", "warning", "info"))
     lines.append(

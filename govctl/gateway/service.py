@@ -14,14 +14,20 @@ from pathlib import Path
 
 from govctl.canonical import digest_bytes
 from govctl.check import CheckOptions, CheckResult, exit_code_for, run_check
+from govctl.config import CONFIG_FILENAME, load_config
 from govctl.errors import GitError, UsageError
 from govctl.findings import Finding
 from govctl.gateway.deployed import DeployedGateway
-from govctl.gateway.drift import drift_findings
+from govctl.gateway.drift import GATEWAY_RULES, drift_findings
 from govctl.gateway.governed import GovernedState, governed_state
 from govctl.gateway.litellm_read import read_config_file, read_proxy
 from govctl.gateway.litellm_render import RenderMeta, Unmapped, render_litellm
+from govctl.gateway.rego import rego_drift
 from govctl.gitio import GitRepository
+from govctl.policy.bundle import PolicyBundle
+from govctl.policy.catalog import load_policies
+from govctl.policy.engine import EngineSettings
+from govctl.rules import RuleMeta
 
 TARGETS = ("litellm",)
 
@@ -33,6 +39,7 @@ class GatewayOptions:
     environment: str | None = None
     now: str | None = None
     engine: str | None = None
+    opa_url: str | None = None
     config_path: Path | None = None
     audit: bool = True
     actor: str | None = None
@@ -62,6 +69,7 @@ class DiffResult:
     policy_digest: str
     fail_on: str
     counts: Mapping[str, int] = field(default_factory=dict)
+    rules: Mapping[str, RuleMeta] = field(default_factory=dict)  # every rule a finding names
 
     @property
     def exit_code(self) -> int:
@@ -77,12 +85,28 @@ def _check(options: GatewayOptions) -> CheckResult:
         CheckOptions(
             root=options.root,
             engine=options.engine,
+            opa_url=options.opa_url,
             now=options.now,
             audit=False,
             use_cache=options.use_cache,
             config_path=options.config_path,
         )
     )
+
+
+def _policies(options: GatewayOptions) -> tuple[PolicyBundle, str, EngineSettings]:
+    """The repository's policy bundle and engine, as ``check`` chooses them."""
+    root = options.root.resolve()
+    config_path = options.config_path or root / CONFIG_FILENAME
+    display = str(options.config_path) if options.config_path else CONFIG_FILENAME
+    config = load_config(config_path, display)
+    settings = EngineSettings(
+        opa_url=options.opa_url or config.opa.url,
+        opa_timeout_seconds=config.opa.timeoutSeconds,
+        root=root,
+    )
+    bundle = load_policies(root, config, config_path, display)
+    return bundle, options.engine or config.policy.engine, settings
 
 
 def _environment(result: CheckResult, environment: str | None) -> None:
@@ -195,7 +219,11 @@ def diff(
     result = _check(options)
     state = governed(result, options.environment)
     source = deployed.source
-    findings = drift_findings(state, deployed, environ, options.environment, source)
+    bundle, engine_name, settings = _policies(options)
+    own = rego_drift(bundle, engine_name, settings, state, deployed, result.now)
+    findings = drift_findings(
+        state, deployed, environ, options.environment, source, own, bundle.rules
+    )
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     out = DiffResult(
         source=source,
@@ -206,6 +234,7 @@ def diff(
         policy_digest=result.policy_digest,
         fail_on=fail_on or result.fail_on,
         counts=counts,
+        rules={**GATEWAY_RULES, **bundle.rules},
     )
     if options.audit:
         _record(

@@ -539,4 +539,8 @@ ARTIFACT_MODELS: dict[str, type[Strict]] = {
     "Waiver": WaiverArtifact,
 }
 KINDS: tuple[str, ...] = tuple(ARTIFACT_MODELS)
+# Subjects that are not artifacts of the registry: a gateway's model group (``govctl gateway
+# diff``). A package is evaluated for them only when its METADATA names them in custom.kinds.
+RUNTIME_KINDS: tuple[str, ...] = ("GatewayRoute",)
+SUBJECT_KINDS: tuple[str, ...] = (*KINDS, *RUNTIME_KINDS)
 VERSIONED_KINDS = frozenset({"Prompt", "Model"})

@@ -20,7 +20,7 @@ from typing import Any
 
 from govctl.errors import PolicyError
 from govctl.fileio import NotReadable, read_regular, resolve_inside
-from govctl.models.kinds import KINDS
+from govctl.models.kinds import RUNTIME_KINDS, SUBJECT_KINDS
 from govctl.policy.modules import Annotation, RegoModule, parse_module
 from govctl.policy.rego_v1 import require_v1
 from govctl.rules import RuleMeta as RuleMeta  # re-exported for existing imports
@@ -104,6 +104,14 @@ class PolicyBundle:
         return out
 
 
+def applies(declared: frozenset[str] | None, kind: str) -> bool:
+    """Whether a package with ``custom.kinds`` ``declared`` (None: not given) runs for ``kind``:
+    artifact kinds when nothing is declared; runtime kinds only when named."""
+    if declared is None:
+        return kind not in RUNTIME_KINDS
+    return kind in declared
+
+
 def _entry_source(
     modules: Sequence[RegoModule], kinds_by_package: Mapping[str, frozenset[str] | None]
 ) -> str:
@@ -118,12 +126,12 @@ def _entry_source(
     for module in modules:
         names = rules_by_package.setdefault(module.package, [])
         names.extend(r for r in module.finding_rules if r not in names)
-    for kind in KINDS:
+    for kind in SUBJECT_KINDS:
         name = entrypoint_rule(kind)
         bodies = [
             f'_{name} contains ["{package}", "{rule}", f] if some f in data.{package}.{rule}'
             for package, rules in sorted(rules_by_package.items())
-            if kinds_by_package.get(package) is None or kind in (kinds_by_package[package] or ())
+            if applies(kinds_by_package.get(package), kind)
             for rule in rules
         ]
         if bodies:
@@ -174,7 +182,8 @@ def _kind_problems(module: RegoModule, ann: Annotation) -> list[PolicyProblem]:
                 module.path,
                 line,
                 1,
-                f"custom.kinds must be a non-empty list of artifact kinds ({', '.join(KINDS)})",
+                f"custom.kinds must be a non-empty list of subject kinds "
+                f"({', '.join(SUBJECT_KINDS)})",
             )
         ]
     return [
@@ -183,10 +192,11 @@ def _kind_problems(module: RegoModule, ann: Annotation) -> list[PolicyProblem]:
             line,
             1,
             f"custom.kinds: unknown kind {value!r}"
-            f"{_did_you_mean(str(value), KINDS)}; known kinds: {', '.join(KINDS)}",
+            f"{_did_you_mean(str(value), SUBJECT_KINDS)}; known kinds: "
+            f"{', '.join(SUBJECT_KINDS)}",
         )
         for value in values
-        if value not in KINDS
+        if value not in SUBJECT_KINDS
     ]
 
 
@@ -238,10 +248,9 @@ def build_bundle(modules: Sequence[RegoModule], *, lenient: bool = False) -> Pol
         entry_source=entry,
         evaluated_kinds=frozenset(
             kind
-            for kind in KINDS
+            for kind in SUBJECT_KINDS
             for m in policies
-            if m.finding_rules
-            and (frozen_kinds.get(m.package) is None or kind in (frozen_kinds[m.package] or ()))
+            if m.finding_rules and applies(frozen_kinds.get(m.package), kind)
         ),
         digest=_digest([*policies, RegoModule(ENTRY_PATH, entry, ENTRY_PACKAGE, (), ())]),
     )

@@ -35,7 +35,7 @@ from typing import Any
 
 from govctl.errors import EngineError, PolicyError
 from govctl.loader.load import worker_count
-from govctl.models.kinds import KINDS
+from govctl.models.kinds import SUBJECT_KINDS
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import (
     EngineFinding,
@@ -86,7 +86,7 @@ def _compile() -> str | None:
         # All of the bundle's data in one call: regopy ignores a second call with a top-level
         # key it already holds.
         interpreter.add_data_json(_WORKER.get("data") or "{}")
-        bundle = interpreter.build(None, [entrypoint(kind) for kind in KINDS])
+        bundle = interpreter.build(None, [entrypoint(kind) for kind in SUBJECT_KINDS])
     except RegoError as exc:
         return str(exc)
     _WORKER.update(interpreter=interpreter, bundle=bundle)

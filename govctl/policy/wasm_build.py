@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from govctl.errors import PolicyError
-from govctl.models.kinds import KINDS
+from govctl.models.kinds import SUBJECT_KINDS
 from govctl.opa_server import DEFAULT_CACHE_BIN, PINNED_VERSION, cache_candidates, find_opa
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 
@@ -43,7 +43,7 @@ OPA_BUILD_TIMEOUT = 120.0
 
 def entrypoints() -> list[str]:
     """The module's entrypoints: one entry rule per subject kind (``govctl_entry/deployment``)."""
-    return [f"{ENTRY_PACKAGE}/{entrypoint_rule(kind)}" for kind in KINDS]
+    return [f"{ENTRY_PACKAGE}/{entrypoint_rule(kind)}" for kind in SUBJECT_KINDS]
 
 
 def sources_digest(sources: dict[str, str], entry_points: list[str]) -> str:

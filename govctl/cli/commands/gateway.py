@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def render_command(
     show_default=True,
     help="Environment variable holding the proxy's admin key (with --url).",
 )
+@click.option("--engine", type=click.Choice(["embedded", "opa"]), help="Default: govctl.yaml.")
+@click.option("--opa-url", metavar="URL", help="OPA server for --engine opa.")
 @click.option(
     "--check-env",
     is_flag=True,
@@ -99,6 +102,8 @@ def diff_command(
     config: Path | None,
     url: str | None,
     api_key_env: str,
+    engine: str | None,
+    opa_url: str | None,
     check_env: bool,
     fmt: str,
     fail_on: str | None,
@@ -106,11 +111,9 @@ def diff_command(
     """Compare a deployed gateway config (file or --url) with what the registry approves."""
     root = ctx.root()
     deployed = service.read_deployed(root, config, url, os.environ.get(api_key_env))
-    result = service.diff(
-        _options(ctx, target, environment, now, no_audit),
-        deployed,
-        dict(os.environ) if check_env else None,
-        fail_on,
+    options = dataclasses.replace(
+        _options(ctx, target, environment, now, no_audit), engine=engine, opa_url=opa_url
     )
+    result = service.diff(options, deployed, dict(os.environ) if check_env else None, fail_on)
     emit(report.diff_json(result) if fmt == "json" else report.diff_text(result), None)
     return result.exit_code
