@@ -116,8 +116,11 @@ def load_config(path: Path, display_path: str | None = None) -> Config:
 
 
 def check_roots(root: Path, config: Config, display_path: str = CONFIG_FILENAME) -> None:
-    """Fail on a configured root folder that does not exist, before anything else would report
-    the artifacts it should have held as missing references."""
+    """Fail on a configured root folder that does not exist when its name is close to a folder
+    that does (a typo: ``registy``), before anything else would report the artifacts it should
+    have held as missing references. A missing root with no such neighbour is fine (a repository
+    may not have ``prompts/`` yet); folders already used as roots or policy paths are no hint."""
+    taken = {r.rstrip("/") for r in config.roots} | {p.rstrip("/") for p in config.policy.paths}
     for configured in config.roots:
         folder = root / configured
         if folder.is_dir():
@@ -128,5 +131,9 @@ def check_roots(root: Path, config: Config, display_path: str = CONFIG_FILENAME)
             if parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
             else []
         )
-        hint = did_you_mean(configured, [s for s in siblings if not s.startswith(".")])
-        raise ConfigError(f"roots: folder {configured!r} does not exist{hint}", file=display_path)
+        candidates = [s for s in siblings if not s.startswith(".") and s not in taken]
+        hint = did_you_mean(configured, candidates)
+        if hint:
+            raise ConfigError(
+                f"roots: folder {configured!r} does not exist{hint}", file=display_path
+            )
