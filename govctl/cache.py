@@ -163,11 +163,6 @@ class Cache:
         if key is not None:
             self._ensure_gitignore()
 
-    @property
-    def enabled(self) -> bool:
-        """Whether entries are read and written this run (a usable folder and a user key)."""
-        return self._results.key is not None
-
     def _ensure_gitignore(self) -> None:
         # The cache must never be committed, even in repositories whose .gitignore forgot it.
         # O_EXCL|O_NOFOLLOW: never write through a symlink planted in the cache folder.

@@ -113,7 +113,9 @@ def _strip_comment(line: str) -> str:
 
 def _annotations(path: str, source: str, syntax: ModuleSyntax) -> list[Annotation]:
     """Every ``# METADATA`` block, bound to the statement that follows it."""
-    lines = source.splitlines()
+    # Split on "\n" only: line numbers must match the scanner's (splitlines also splits on
+    # form feeds and Unicode separators, which Rego treats as spaces).
+    lines = [line.rstrip("\r") for line in source.split("\n")]
     heads = sorted(syntax.rules, key=lambda r: r.line)
     found: list[Annotation] = []
     for number in syntax.metadata_lines:

@@ -4,8 +4,8 @@ govctl needs three facts from a module before any engine sees it: its package, t
 defines (name, position, and the *shape* of each head) and where its ``# METADATA`` blocks sit.
 Neither engine exposes a module's syntax tree (regopy has no AST call; an OPA binary is not always
 installed), so this module parses the part of the grammar that decides those facts, on the tokens
-of a small Rego scanner (strings, raw strings and comments are tokens, so their content never
-looks like code).
+of a small Rego scanner (it reads strings, raw strings and comments as such, so their content
+never looks like code).
 
 Statement boundaries follow OPA's grammar rather than lines: at bracket depth 0 a statement
 starts with ``package``, ``import`` or ``default``, or with an identifier that directly follows a
@@ -45,7 +45,7 @@ _FINE = re.compile(
 # Inside brackets only brackets matter, and strings, raw strings and comments, which may hold
 # brackets: _SKIP jumps to the next bracket or raw string outside them in one match.
 _SKIP = re.compile(r'(?:[^"`#()\[\]{}]+|"(?:[^"\\\n]|\\.)*"|\#[^\n]*|")*')
-_METADATA = re.compile(r"^[ \t]*# METADATA[ \t]*$", re.MULTILINE)
+_METADATA = re.compile(r"^[ \t]*# METADATA[ \t\r]*$", re.MULTILINE)
 
 
 class Token(NamedTuple):

@@ -192,3 +192,17 @@ def test_v0_bodies_are_found_however_the_rule_is_laid_out() -> None:
         'p := {"a": 1} q contains {"a": 1} if true\n'
     )
     assert [(t.line, t.column) for t in v0_rule_bodies(source)] == [(2, 9), (5, 12)]
+
+
+def test_crlf_line_ends_and_form_feeds_keep_metadata_and_lines() -> None:
+    source = (
+        "# METADATA\r\n# custom:\r\n#   kinds: [Model]\r\npackage m\r\n\r\nimport rego.v1\r\n"
+        "\x0c\r\n# METADATA\r\n# custom:\r\n#   id: GOV-X-001\r\ndeny contains 1 if true\r\n"
+    )
+    module = parse_module("m.rego", source)
+    assert [(a.scope, a.rule, a.line) for a in module.annotations] == [
+        ("package", None, 1),
+        ("rule", "deny", 8),
+    ]
+    assert module.annotations[1].custom == {"id": "GOV-X-001"}
+    assert module.annotations[0].custom_lines["kinds"] == 3
