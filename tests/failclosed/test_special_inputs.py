@@ -206,3 +206,24 @@ def test_impact_reads_the_work_tree_side_without_hanging(tmp_path: Path) -> None
     )
     assert proc.returncode == 0, proc.stderr
     assert MODEL in proc.stdout and "registry/models/loop.yaml" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["-C", "{root}/loop", "check"], "-C"),
+        (["--config", "{root}/loop", "check"], "--config"),
+        (["-C", "{root}", "check", "{root}/registry/models/loop.yaml"], "path"),
+    ],
+    ids=["root", "config", "check-path"],
+)
+def test_a_symlink_loop_given_on_the_command_line_is_exit_2(
+    tmp_path: Path, args: list[str], words: str
+) -> None:
+    root = repo(tmp_path)
+    make_loop(root / "loop")
+    make_loop(root / "registry/models/loop.yaml")
+    argv = [a.format(root=root) for a in args]
+    proc = govctl(*argv, "--no-audit", "--no-cache", "--now", NOW)
+    assert proc.returncode == 2, proc.stderr
+    assert words in proc.stderr and "symlink loop" in proc.stderr

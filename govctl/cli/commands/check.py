@@ -10,7 +10,7 @@ import click
 
 from govctl import api
 from govctl.cli.actor import default_actor
-from govctl.cli.context import CliContext
+from govctl.cli.context import CliContext, resolved
 from govctl.cli.output import emit
 from govctl.errors import UsageError
 from govctl.output import FORMATS, render
@@ -19,7 +19,7 @@ from govctl.output import FORMATS, render
 def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
     out = []
     for path in paths:
-        full = path.resolve()
+        full = resolved(path, "path")
         try:
             out.append(full.relative_to(root).as_posix() or ".")
         except ValueError:
