@@ -227,3 +227,16 @@ def test_a_symlink_loop_given_on_the_command_line_is_exit_2(
     proc = govctl(*argv, "--no-audit", "--no-cache", "--now", NOW)
     assert proc.returncode == 2, proc.stderr
     assert words in proc.stderr and "symlink loop" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["init", "{loop}"], ["-C", "{root}", "audit", "export", "-o", "{loop}"]],
+    ids=["init", "audit-export"],
+)
+def test_an_output_folder_that_is_a_symlink_loop_is_exit_2(tmp_path: Path, args: list[str]) -> None:
+    root = repo(tmp_path)
+    make_loop(root / "loop")
+    proc = govctl(*[a.format(root=root, loop=root / "loop") for a in args])
+    assert proc.returncode == 2, proc.stderr
+    assert (root / "loop").is_symlink()
