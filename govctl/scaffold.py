@@ -25,7 +25,7 @@ from pathlib import Path
 from govctl.codeowners import DEFAULT_PATH as CODEOWNERS_PATH
 from govctl.codeowners import CodeownersSettings, codeowners_text
 from govctl.errors import ConfigError, InfraError, UsageError
-from govctl.fileio import write_output
+from govctl.fileio import NotReadable, resolve_inside, write_output
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.opa_server import PINNED_VERSION as OPA_PINNED_VERSION
@@ -218,7 +218,10 @@ def _write(root: Path, relative: str, content: str | bytes) -> None:
 
 
 def scaffold(options: ScaffoldOptions) -> ScaffoldResult:
-    root = options.target.resolve()
+    try:
+        root = resolve_inside(options.target)
+    except NotReadable as exc:
+        raise UsageError(f"{options.target}: {exc.message}") from None
     if root.exists() and not root.is_dir():
         raise UsageError(f"{options.target} exists and is not a folder")
     if options.requirements_only:

@@ -115,6 +115,8 @@ def export_events(
 ) -> ExportResult:
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
+    if not out_dir.is_dir() and (out_dir.exists() or out_dir.is_symlink()):
+        raise UsageError(f"export folder {out_dir} exists and is not a folder")
     if out_dir.exists() and any(out_dir.iterdir()):
         raise UsageError(f"export folder {out_dir} is not empty")
     out_dir.mkdir(parents=True, exist_ok=True)

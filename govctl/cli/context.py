@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govctl.config import CONFIG_FILENAME, find_root, load_config
-from govctl.errors import ConfigError
+from govctl.errors import ConfigError, UsageError
+from govctl.fileio import NotReadable, resolve_inside
 from govctl.models.config import Config
+
+
+def resolved(path: Path, option: str) -> Path:
+    """A path the user gave, resolved; a symlink loop is a usage error, not a traceback."""
+    try:
+        return resolve_inside(path)
+    except NotReadable as exc:
+        raise UsageError(f"{option} {path}: {exc.message}") from None
 
 
 @dataclass
@@ -22,9 +31,9 @@ class CliContext:
 
     def root(self) -> Path:
         if self.root_option is not None:
-            return self.root_option.resolve()
+            return resolved(self.root_option, "-C")
         if self.config_option is not None:
-            return self.config_option.resolve().parent
+            return resolved(self.config_option, "--config").parent
         found = find_root(Path.cwd())
         if found is None:
             raise ConfigError(
@@ -35,7 +44,7 @@ class CliContext:
 
     def config_path(self) -> Path:
         if self.config_option is not None:
-            return self.config_option.resolve()
+            return resolved(self.config_option, "--config")
         return self.root() / CONFIG_FILENAME
 
     def config(self) -> Config:

@@ -14,11 +14,10 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
-import rfc8785
-
-from govctl.canonical import canonical_json, digest_bytes
+from govctl.canonical import digest_bytes
 from govctl.loader.documents import (
     DocumentRecord,
     FileRecord,
@@ -162,13 +161,17 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")  # Python's json would accept NaN and Infinity
 
 
+_first = itemgetter(0)
+
+
 class _RepeatedKey(ValueError):
     pass
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook``: a key given twice is refused (json.loads would keep the last)."""
-    out = dict(pairs)
+    """``object_pairs_hook``: a key given twice is refused (json.loads would keep the last), and
+    keys come out sorted, so ``_case_key`` needs no ``sort_keys`` (half its cost)."""
+    out = dict(sorted(pairs, key=_first))
     if len(out) != len(pairs):
         raise _RepeatedKey("repeated key")
     return out
@@ -183,12 +186,18 @@ def _is_empty_case(case: dict[str, Any]) -> bool:
     return all(value in _BLANK_VALUES for key, value in case.items() if key != "tags")
 
 
-def _case_key(case: dict[str, Any]) -> bytes:
-    """Canonical JSON (RFC 8785) of a case: the same case however its keys are ordered."""
-    try:
-        return canonical_json(case)
-    except rfc8785.CanonicalizationError:  # 1e999 (inf), integers past 2**53: keyed exactly
-        return json.dumps(case, sort_keys=True, separators=(",", ":")).encode()
+def _number(text: str) -> Any:
+    """``parse_float``: an integral value as an int, so 1.0, 1e0 and 1 (and -0.0 and 0) are the
+    same case, as they are in RFC 8785 canonical JSON."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _case_key(case: dict[str, Any]) -> str:
+    """A canonical form of a case: two cases have the same key exactly when their RFC 8785
+    canonical JSON is the same (numbers by value, keys in a fixed order). ``rfc8785.dumps`` per
+    line cost six times the parse; this is the same equality at json.dumps speed."""
+    return json.dumps(case, separators=(",", ":"))  # keys already sorted by _unique_keys
 
 
 def measure_dataset(data: bytes) -> DatasetStats:
@@ -197,13 +206,15 @@ def measure_dataset(data: bytes) -> DatasetStats:
     tags: dict[str, int] = {}
     invalid: list[int] = []
     repeated_keys: list[int] = []
-    first_seen: dict[bytes, int] = {}
+    first_seen: dict[str, int] = {}
     duplicates: list[tuple[int, int]] = []
     duplicate_count = empty_count = 0
     empty: list[int] = []
     for number, raw in _dataset_lines(data):
         try:
-            case = json.loads(raw, parse_constant=_not_json, object_pairs_hook=_unique_keys)
+            case = json.loads(
+                raw, parse_constant=_not_json, parse_float=_number, object_pairs_hook=_unique_keys
+            )
         except _RepeatedKey:
             invalid.append(number)
             repeated_keys.append(number)

@@ -206,3 +206,37 @@ def test_impact_reads_the_work_tree_side_without_hanging(tmp_path: Path) -> None
     )
     assert proc.returncode == 0, proc.stderr
     assert MODEL in proc.stdout and "registry/models/loop.yaml" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["-C", "{root}/loop", "check"], "-C"),
+        (["--config", "{root}/loop", "check"], "--config"),
+        (["-C", "{root}", "check", "{root}/registry/models/loop.yaml"], "path"),
+    ],
+    ids=["root", "config", "check-path"],
+)
+def test_a_symlink_loop_given_on_the_command_line_is_exit_2(
+    tmp_path: Path, args: list[str], words: str
+) -> None:
+    root = repo(tmp_path)
+    make_loop(root / "loop")
+    make_loop(root / "registry/models/loop.yaml")
+    argv = [a.format(root=root) for a in args]
+    proc = govctl(*argv, "--no-audit", "--no-cache", "--now", NOW)
+    assert proc.returncode == 2, proc.stderr
+    assert words in proc.stderr and "symlink loop" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["init", "{loop}"], ["-C", "{root}", "audit", "export", "-o", "{loop}"]],
+    ids=["init", "audit-export"],
+)
+def test_an_output_folder_that_is_a_symlink_loop_is_exit_2(tmp_path: Path, args: list[str]) -> None:
+    root = repo(tmp_path)
+    make_loop(root / "loop")
+    proc = govctl(*[a.format(root=root, loop=root / "loop") for a in args])
+    assert proc.returncode == 2, proc.stderr
+    assert (root / "loop").is_symlink()

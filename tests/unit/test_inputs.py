@@ -146,14 +146,8 @@ def test_deployment_closure_is_exactly_what_it_depends_on(built):
     _, registry, builder = built
     doc = document(builder, registry, "Deployment/d")
     assert set(doc["related"]) == {
-        "Prompt/p@1.0.0",
-        "Prompt/p@0.9.0",
-        "Model/big@2024-08-06",
-        "Model/small@2024-08-06",
-        "GuardrailPolicy/strict",
-        "EvalSuite/golden",
-        "EvalRun/run-1",
-        "ResidencyRule/eu-pii",
+        "Prompt/p@1.0.0", "Prompt/p@0.9.0", "Model/big@2024-08-06", "Model/small@2024-08-06",
+        "GuardrailPolicy/strict", "EvalSuite/golden", "EvalRun/run-1", "ResidencyRule/eu-pii",
         "Waiver/w",
     }
     assert doc["subject"]["identity"] == "Deployment/d" and doc["now"] == NOW
@@ -171,12 +165,7 @@ def test_deployment_derived_facts(built):
     assert derived["residencyRules"] == ["ResidencyRule/eu-pii"]
     assert derived["evalSuite"] == "EvalSuite/golden" and derived["evalRuns"] == ["EvalRun/run-1"]
     # 30 × 1000 × (1000 × 2.5 + 100 × 10) / 1e6 = 105.00
-    assert derived["cost"]["monthlyUSD"] == {
-        "x1": 105.0,
-        "x10": 1050.0,
-        "x50": 5250.0,
-        "x100": 10500.0,
-    }
+    assert derived["cost"]["monthlyUSD"] == {"x1": 105.0, "x10": 1050.0, "x50": 5250.0, "x100": 10500.0}
     evidence = derived["evalEvidence"][0]
     assert evidence["passed"] is False  # p95 2100 is over the lower-is-better threshold 2000
     assert evidence["promptMatches"] and evidence["modelMatches"]
@@ -207,10 +196,7 @@ def test_template_prompt_is_hashed_and_seen_with_its_text(built):
 def test_digests_follow_spec(built):
     root, registry, _ = built
     dataset = (root / "registry/evals/cases.jsonl").read_bytes()
-    assert (
-        registry.datasets["EvalSuite/golden"].digest
-        == "sha256:" + hashlib.sha256(dataset).hexdigest()
-    )
+    assert registry.datasets["EvalSuite/golden"].digest == "sha256:" + hashlib.sha256(dataset).hexdigest()
     model = registry.get("Model/big@2024-08-06")
     assert model.doc["spec"]["sunset"] == "2027-06-30"  # YAML date → string
     lines = sorted(f"{a.identity} {a.digest}" for a in registry)
@@ -219,9 +205,7 @@ def test_digests_follow_spec(built):
 
 def test_engine_view_rewrites_utc_z_only():
     assert engine_view({"a": ["2026-11-20T10:00:00Z", "2026-11-20T10:00:00.5Z"], "b": "Z"}) == {
-        "a": ["2026-11-20T10:00:00+00:00", "2026-11-20T10:00:00.5+00:00"],
-        "b": "Z",
-    }
+        "a": ["2026-11-20T10:00:00+00:00", "2026-11-20T10:00:00.5+00:00"], "b": "Z"}
     run_doc = engine_view({"completedAt": "2026-11-20T10:00:00+02:00"})
     assert run_doc == {"completedAt": "2026-11-20T10:00:00+02:00"}
 

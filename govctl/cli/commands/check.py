@@ -13,7 +13,7 @@ from govctl.check import CheckResult
 from govctl.cli import progress as progress_display
 from govctl.cli import terminal
 from govctl.cli.actor import default_actor
-from govctl.cli.context import CliContext
+from govctl.cli.context import CliContext, resolved
 from govctl.cli.output import emit
 from govctl.errors import GitError, UsageError
 from govctl.gitio import GitRepository
@@ -25,7 +25,7 @@ from govctl.source_links import SourceLinks, from_environment
 def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
     out = []
     for path in paths:
-        full = path.resolve()
+        full = resolved(path, "path")
         try:
             out.append(full.relative_to(root).as_posix() or ".")
         except ValueError:

@@ -10,7 +10,7 @@ from types import FrameType
 
 import click
 
-from govctl.cli.context import CliContext
+from govctl.cli.context import CliContext, resolved
 from govctl.config import find_root
 from govctl.errors import EXIT_CLEAN, InfraError, UsageError
 from govctl.opa_server import PINNED_VERSION, OpaServer, cache_candidates, find_opa
@@ -23,7 +23,7 @@ def opa_group() -> None:
 
 def _repo_root(ctx: CliContext) -> Path | None:
     if ctx.root_option is not None:
-        return ctx.root_option.resolve()
+        return resolved(ctx.root_option, "-C")
     return find_root(Path.cwd())
 
 
