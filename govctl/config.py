@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from govctl.errors import ConfigError
-from govctl.hints import did_you_mean
+from govctl.hints import did_you_mean, nearest
 from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
 from govctl.models.config import Config
 
@@ -111,17 +111,24 @@ def load_config(path: Path, display_path: str | None = None) -> Config:
 
 
 def check_roots(root: Path, config: Config, display_path: str = CONFIG_FILENAME) -> None:
-    """Fail on a configured root folder that does not exist, before anything else would report
-    the artifacts it should have held as missing references."""
+    """Fail on a configured root folder that does not exist when its name is a near miss of a
+    folder that does (``registy`` beside ``registry``): a typo, reported before the artifacts it
+    should have held turn up as dangling references. A missing root with no near miss stays
+    allowed (a folder not created yet); the loader reports it when nothing is left to check."""
     for configured in config.roots:
         folder = root / configured
         if folder.is_dir():
             continue
         parent = folder.parent
-        siblings = (
-            [p.relative_to(root).as_posix() for p in parent.iterdir() if p.is_dir()]
-            if parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
-            else []
-        )
-        hint = did_you_mean(configured, [s for s in siblings if not s.startswith(".")])
-        raise ConfigError(f"roots: folder {configured!r} does not exist{hint}", file=display_path)
+        inside = parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
+        siblings = [
+            p.relative_to(root).as_posix()
+            for p in (parent.iterdir() if inside else ())
+            if p.is_dir() and not p.name.startswith(".")
+        ]
+        close = nearest(configured, [s for s in siblings if s not in config.roots])
+        if close is not None:
+            raise ConfigError(
+                f"roots: folder {configured!r} does not exist (did you mean {close!r}?)",
+                file=display_path,
+            )
