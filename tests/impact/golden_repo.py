@@ -22,7 +22,7 @@ ENVIRONMENTS = ("prod", "staging", "dev")
 
 LONG_PROMPT = (
     "You answer questions about customer accounts for the support desk. Keep every answer "
-    "short: at most 150 words, in plain language, without tables. Never quote internal ticket "
+    "short: at most 150 words, in plain language, without tables. Never quote internal case "
     "ids such as support-reply@2.3.0 or region names like eu-*; say 'our European data centre' "
     "instead. Do not speculate about refunds, credits or legal matters; hand the conversation "
     "to a human agent when unsure, and say that you did."
