@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from govctl.errors import ConfigError
 from govctl.fileio import NotReadable, read_regular
-from govctl.hints import did_you_mean
+from govctl.hints import did_you_mean, nearest
 from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
 from govctl.models.config import Config
 
@@ -116,24 +116,26 @@ def load_config(path: Path, display_path: str | None = None) -> Config:
 
 
 def check_roots(root: Path, config: Config, display_path: str = CONFIG_FILENAME) -> None:
-    """Fail on a configured root folder that does not exist when its name is close to a folder
-    that does (a typo: ``registy``), before anything else would report the artifacts it should
-    have held as missing references. A missing root with no such neighbour is fine (a repository
-    may not have ``prompts/`` yet); folders already used as roots or policy paths are no hint."""
+    """Fail on a configured root folder that does not exist when its name is a near miss of a
+    folder that does (``registy`` beside ``registry``): a typo, reported before the artifacts it
+    should have held turn up as dangling references. A missing root with no near miss stays
+    allowed (a folder not created yet); the loader reports it when nothing is left to check.
+    Folders already used as roots or policy paths are never the suggestion."""
     taken = {r.rstrip("/") for r in config.roots} | {p.rstrip("/") for p in config.policy.paths}
     for configured in config.roots:
         folder = root / configured
         if folder.is_dir():
             continue
         parent = folder.parent
-        siblings = (
-            [p.relative_to(root).as_posix() for p in parent.iterdir() if p.is_dir()]
-            if parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
-            else []
-        )
-        candidates = [s for s in siblings if not s.startswith(".") and s not in taken]
-        hint = did_you_mean(configured, candidates)
-        if hint:
+        inside = parent.is_dir() and parent.resolve().is_relative_to(root.resolve())
+        siblings = [
+            p.relative_to(root).as_posix()
+            for p in (parent.iterdir() if inside else ())
+            if p.is_dir() and not p.name.startswith(".")
+        ]
+        close = nearest(configured, [s for s in siblings if s not in taken])
+        if close is not None:
             raise ConfigError(
-                f"roots: folder {configured!r} does not exist{hint}", file=display_path
+                f"roots: folder {configured!r} does not exist (did you mean {close!r}?)",
+                file=display_path,
             )

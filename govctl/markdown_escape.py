@@ -29,7 +29,9 @@ _REFERENCE = re.compile(r"[@*_/~]|://|www\.|\A(mailto|xmpp):", re.IGNORECASE)
 # Quotes and sentence punctuation around a reference stay outside its code span.
 _AROUND = re.compile(r"\A([\"'(\[{«“‘]*)(.*?)([\"')\]}»”’.,;:!?]*)\Z", re.DOTALL)
 # Block syntax a line must not start with: a list item, a heading, an ordered list item.
-_ORDERED = re.compile(r"\A\d+(?=[.)])")
+# (Markers count only when followed by a space or the end: `551.23` and `-x` are plain text.)
+_ORDERED = re.compile(r"\A\d{1,9}(?=[.)](?:\s|\Z))")
+_BULLET = re.compile(r"\A[-+#](?=\s|\Z)")
 
 
 def md_code(text: str, *, table: bool = False) -> str:
@@ -61,7 +63,7 @@ def _line(text: str, table: bool) -> str:
     ordered = _ORDERED.match(out)
     if ordered:
         return f"{ordered.group()}\\{out[ordered.end() :]}"
-    return "\\" + out if out[:1] in ("-", "+", "#") else out
+    return "\\" + out if _BULLET.match(out) else out
 
 
 def md_text(text: str) -> str:

@@ -178,7 +178,7 @@ def text_changes(changes: Sequence[ArtifactChange]) -> list[str]:
             )
             out += ["<details>", f"<summary>{summary}</summary>", "", body, "", "</details>", ""]
         else:
-            title = f"{code(identity)} {code(field.path)} (−{removed} +{added} words)"
+            title = f"{md_code(identity)} {md_code(field.path)} (−{removed} +{added} words)"
             out += [title, "", f"> {body}", ""]
     if len(found) > ROWS_MAX:
         out += [f"{len(found) - ROWS_MAX} more text changes not shown: see the JSON report.", ""]

@@ -22,7 +22,7 @@ ENVIRONMENTS = ("prod", "staging", "dev")
 
 LONG_PROMPT = (
     "You answer questions about customer accounts for the support desk. Keep every answer "
-    "short: at most 150 words, in plain language, without tables. Never quote internal ticket "
+    "short: at most 150 words, in plain language, without tables. Never quote internal case "
     "ids such as support-reply@2.3.0 or region names like eu-*; say 'our European data centre' "
     "instead. Do not speculate about refunds, credits or legal matters; hand the conversation "
     "to a human agent when unsure, and say that you did."
@@ -128,17 +128,18 @@ def git(root: Path, *args: str) -> str:
         "GIT_AUTHOR_EMAIL": "test@example.com",
         "GIT_COMMITTER_NAME": "test",
         "GIT_COMMITTER_EMAIL": "test@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
+        # No user or system configuration: a missing file reads as empty.
+        "GIT_CONFIG_GLOBAL": str(root.parent / "no-such-gitconfig"),
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     done = subprocess.run(
         ["git", "-c", "init.defaultBranch=main", *args],
         cwd=root,
-        check=True,
         capture_output=True,
         text=True,
         env=env,
     )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout.strip()
 
 

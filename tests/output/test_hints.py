@@ -110,3 +110,31 @@ spec:
     done = govctl(root, "check", "--no-audit", "--now", "2026-11-22", "--format", "json")
     messages = [f["message"] for f in json.loads(done.stdout)["findings"]]
     assert "waiver names unknown rule 'TST-01' (did you mean 'TST-001'?)" in messages
+
+
+def test_init_names_the_codeowners_step_only_without_an_org(tmp_path: Path) -> None:
+    plain = subprocess.run([*GOVCTL, "init", str(tmp_path / "a")], capture_output=True,
+                           text=True, timeout=300)
+    assert plain.returncode == 0 and "govctl codeowners --org" in plain.stdout
+    org = subprocess.run([*GOVCTL, "init", str(tmp_path / "b"), "--github-org", "acme"],
+                         capture_output=True, text=True, timeout=300)
+    assert org.returncode == 0 and "codeowners --org" not in org.stdout
+
+
+def test_schema_hint_is_relative_to_a_file_in_a_sub_folder(tmp_path: Path) -> None:
+    done = subprocess.run([*GOVCTL, "schema", "export", "schemas"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    assert "in registry/deployments/app.yaml: $schema=../../schemas/govctl.schema.json" in (
+        done.stderr
+    )
+
+
+def test_readiness_starts_with_one_row_per_deployment(repo: Path) -> None:
+    done = govctl(repo, "readiness", "--now", "2026-11-22")
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ["deployment", "env", "ready", "eval"]
+    assert [line.split()[0] for line in lines[1:4]] == [
+        "Deployment/app-000", "Deployment/app-001", "Deployment/app-002"
+    ]
+    assert lines[4].startswith("(each cell: baseline, full")

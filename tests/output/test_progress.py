@@ -96,3 +96,16 @@ def test_colour_and_wrapping_follow_the_terminal_and_the_flags() -> None:
         env=_env(FORCE_COLOR="1"), timeout=300,
     )
     assert "\x1b" not in never.stdout
+
+
+def test_output_file_still_prints_the_summary_and_where_it_wrote(tmp_path: Path) -> None:
+    target = tmp_path / "report.sarif"
+    done = subprocess.run(
+        [*GOVCTL, "--format", "sarif", "-o", str(target)],
+        capture_output=True, text=True, env=_env(), timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert SUMMARY in lines[0] and lines[-1] == f"wrote sarif to {target}"
+    assert target.read_text(encoding="utf-8").startswith("{")

@@ -10,6 +10,7 @@ from govctl import api
 from govctl.cli.context import CliContext
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.escape import inline, safe_json
+from govctl.markdown_escape import md_cell, md_code, md_table, md_text
 from govctl.readiness_render import readiness_markdown, readiness_text
 from govctl.reports import CostReport
 
@@ -94,15 +95,11 @@ def cost_command(ctx: CliContext, deployment: str | None, fmt: str) -> int:
         flag = "  OVER CEILING" if report.over_ceiling else ""
         if fmt == "markdown":
             click.echo(
-                inline(
-                    f"**{report.deployment}** ({report.environment}) — "
-                    f"monthly ceiling {ceiling} USD{flag}"
-                )
-                + "\n"
+                f"**{md_code(report.deployment)}** ({md_text(report.environment)}) — "
+                f"monthly ceiling {ceiling} USD{flag}\n"
             )
-            click.echo("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
-            for row in _cost_rows(report):
-                click.echo("| " + " | ".join(row) + " |")
+            rows = [[md_cell(c) for c in row] for row in _cost_rows(report)]
+            click.echo("\n".join(md_table(header, rows)))
             click.echo("")
         else:
             click.echo(
