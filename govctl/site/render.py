@@ -132,9 +132,6 @@ class Renderer:
         )
         result = model.result
         env.globals.update(
-            rule_link=rule_link,
-            control_link=control_link,
-            page_of=self.pages_by_identity.get,
             pages=self.pages_by_identity,
             rule_links=_Links(rule_link),
             control_links=_Links(control_link),
@@ -183,7 +180,6 @@ class Renderer:
         self, template: Template, page: str, kind: str, title: str, context: dict[str, Any]
     ) -> bytes:
         text = template.render(
-            u=partial(href, page),
             root="../" * page.count("/"),
             page_kind=kind,
             title=title,
