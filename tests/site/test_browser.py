@@ -130,3 +130,21 @@ def test_every_top_level_page_loads_without_console_errors(
         browser.load(url(reference_site, page))
         assert browser.errors() == [], page
         assert browser.evaluate("!!document.querySelector('main h1')"), page
+
+
+def test_print_stylesheet_hides_navigation_and_keeps_content(
+    browser: Browser, reference_site: BuiltSite
+) -> None:
+    browser.load(url(reference_site, deployment_page(DEPLOYMENT)))
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = browser.evaluate(
+            "['header.top nav', 'form.search', 'nav.toc', 'main', 'svg.graph', '#findings']"
+            ".map(s => getComputedStyle(document.querySelector(s)).display)"
+        )
+        assert shown[:3] == ["none", "none", "none"]
+        assert "none" not in shown[3:]
+        pdf = browser.call("Page.printToPDF")["data"]
+        assert len(pdf) > 1000
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
