@@ -148,7 +148,10 @@ class Renderer:
                 "now": result.now,
                 "registry_digest": result.registry_digest,
                 "policy_digest": result.policy_digest,
-                "engine": f"{result.engine} {result.engine_version}".strip(),
+                # As `govctl check` prints it: "embedded (regopy 1.5.2)".
+                "engine": f"{result.engine} ({result.engine_version})"
+                if result.engine_version
+                else result.engine,
                 "has_impact": inputs.impact is not None,
             },
         )
