@@ -41,7 +41,7 @@ def test_overview_shows_what_check_and_readiness_print(reference_site: BuiltSite
     text = all_text(page)
     assert result.registry_digest in text and result.policy_digest in text
     assert result.now in text
-    assert f"Engine {result.engine} ({result.engine_version})" in text  # as `govctl check` says
+    assert f"engine {result.engine} ({result.engine_version})" in text  # as `govctl check` says
     s = result.summary
     assert f"{s.artifacts} artifacts {s.errors} errors {s.warnings} warnings" in text
     assert result.registry is not None
