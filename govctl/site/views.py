@@ -336,6 +336,11 @@ def artifact_context(
         "findings": shown(model.findings_of(artifact.identity), set()),
         "source_text": source_text,
         "template_text": template_text(artifact),
+        # An EvalRun's metrics against its suite's thresholds, as policies see them
+        # (input.derived); an EvalSuite's dataset as govctl measured it.
+        "derived": model.deriver.derive(artifact)
+        if artifact.kind in ("EvalRun", "EvalSuite") and artifact.valid
+        else {},
         "versions": [],
         "diff": [],
         "previous": None,
