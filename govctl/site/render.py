@@ -132,9 +132,6 @@ class Renderer:
         )
         result = model.result
         env.globals.update(
-            rule_link=rule_link,
-            control_link=control_link,
-            page_of=self.pages_by_identity.get,
             pages=self.pages_by_identity,
             rule_links=_Links(rule_link),
             control_links=_Links(control_link),
@@ -151,7 +148,10 @@ class Renderer:
                 "now": result.now,
                 "registry_digest": result.registry_digest,
                 "policy_digest": result.policy_digest,
-                "engine": f"{result.engine} {result.engine_version}".strip(),
+                # As `govctl check` prints it: "embedded (regopy 1.5.2)".
+                "engine": f"{result.engine} ({result.engine_version})"
+                if result.engine_version
+                else result.engine,
                 "has_impact": inputs.impact is not None,
             },
         )
@@ -183,7 +183,6 @@ class Renderer:
         self, template: Template, page: str, kind: str, title: str, context: dict[str, Any]
     ) -> bytes:
         text = template.render(
-            u=partial(href, page),
             root="../" * page.count("/"),
             page_kind=kind,
             title=title,

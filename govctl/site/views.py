@@ -129,17 +129,16 @@ def residency_rows(
     model: SiteModel,
     deployment: Artifact,
     derived: Mapping[str, Any],
-    anchors: Mapping[str, Shown],
+    listed_findings: Sequence[Shown],
 ) -> list[ResidencyRow]:
-    """Where each component is hosted; its status is what GOV-RES-001..003 found on its path."""
+    """Where each component is hosted; its status is what GOV-RES-001..003 found on its path
+    (each finding as listed on the page, so the row links to it)."""
     governed = bool(derived.get("residencyRules"))
-    own = [f for f in model.findings_of(deployment.identity) if f.rule in RESIDENCY_RULES]
+    own = [s for s in listed_findings if s.f.rule in RESIDENCY_RULES]
     rows = []
 
     def row(label: str, what: str, page: str | None, where: tuple[str, str], path: str) -> None:
-        hits = tuple(
-            anchors[f.fingerprint] for f in own if _on_path(f, path) and f.fingerprint in anchors
-        )
+        hits = tuple(s for s in own if _on_path(s.f, path))
         status = "not evaluated" if not governed or not deployment.valid else "pass"
         if hits:
             status = "fail" if any(not s.f.waived for s in hits) else "waived"
@@ -229,7 +228,6 @@ def deployment_context(
     seen: set[str] = set()
     own = shown(model.findings_of(deployment.identity), seen)
     deps = shown([f for m in closure for f in model.findings_of(m)], seen)
-    anchors = {s.f.fingerprint: s for s in own}
     card = model.scorecards[deployment.identity]
     cells = {(c.component, c.stage): c for c in card.cells}
     components = list(dict.fromkeys(c.component for c in card.cells))
@@ -254,7 +252,7 @@ def deployment_context(
         "dep_findings": deps,
         "residency": {
             "rules": residency_rules(model, derived),
-            "components": residency_rows(model, deployment, derived, anchors),
+            "components": residency_rows(model, deployment, derived, own),
         },
         "cost": cost,
         "cost_svg": chart,
@@ -336,6 +334,11 @@ def artifact_context(
         "findings": shown(model.findings_of(artifact.identity), set()),
         "source_text": source_text,
         "template_text": template_text(artifact),
+        # An EvalRun's metrics against its suite's thresholds, as policies see them
+        # (input.derived); an EvalSuite's dataset as govctl measured it.
+        "derived": model.deriver.derive(artifact)
+        if artifact.kind in ("EvalRun", "EvalSuite") and artifact.valid
+        else {},
         "versions": [],
         "diff": [],
         "previous": None,

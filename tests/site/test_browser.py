@@ -4,6 +4,7 @@ present, keyboard-operable filters, search; screenshots for CI's artifact folder
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,33 @@ def test_every_top_level_page_loads_without_console_errors(
         browser.load(url(reference_site, page))
         assert browser.errors() == [], page
         assert browser.evaluate("!!document.querySelector('main h1')"), page
+
+
+def test_print_stylesheet_hides_navigation_and_keeps_content(
+    browser: Browser, reference_site: BuiltSite
+) -> None:
+    browser.load(url(reference_site, deployment_page(DEPLOYMENT)))
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = browser.evaluate(
+            "['header.top nav', 'form.search', 'nav.toc', 'main', 'svg.graph', '#findings']"
+            ".map(s => getComputedStyle(document.querySelector(s)).display)"
+        )
+        assert shown[:3] == ["none", "none", "none"]
+        assert "none" not in shown[3:]
+        pdf = browser.call("Page.printToPDF")["data"]
+        assert len(pdf) > 1000
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
+
+
+def test_a_missing_browser_skips_loudly_or_fails_when_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GOVCTL_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.delenv("GOVCTL_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="SKIPPED"):
+        require_chromium()
+    monkeypatch.setenv("GOVCTL_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="GOVCTL_REQUIRE_BROWSER=1"):
+        require_chromium()

@@ -41,6 +41,7 @@ def test_overview_shows_what_check_and_readiness_print(reference_site: BuiltSite
     text = all_text(page)
     assert result.registry_digest in text and result.policy_digest in text
     assert result.now in text
+    assert f"engine {result.engine} ({result.engine_version})" in text  # as `govctl check` says
     s = result.summary
     assert f"{s.artifacts} artifacts {s.errors} errors {s.warnings} warnings" in text
     assert result.registry is not None
@@ -244,3 +245,22 @@ def test_a_failed_build_leaves_the_previous_site_untouched(
         build_site(site_options(reference_site.root, out))
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
+
+
+def test_eval_run_and_suite_pages_show_measured_evidence(reference_site: BuiltSite) -> None:
+    result = check_of(reference_site.root)
+    assert result.registry is not None
+    deriver = Deriver(result.registry, DependencyGraph(result.registry))
+    for run in result.registry.of_kind("EvalRun"):
+        page = parse_page(reference_site.out, artifact_page(run.identity))
+        metrics = deriver.derive(run)["metrics"]
+        section = next(
+            s for s in find_all(page, "section") if s.attrib.get("aria-labelledby") == "metrics-h"
+        )
+        rows = [["".join(c.itertext()).strip() for c in tr] for tr in section.iter("tr")][1:]
+        assert [r[0] for r in rows] == [m["name"] for m in metrics]
+        assert [r[4] for r in rows] == ["PASS" if m["passed"] else "FAIL" for m in metrics]
+    for suite in result.registry.of_kind("EvalSuite"):
+        dataset = result.registry.datasets[suite.identity]
+        text = all_text(parse_page(reference_site.out, artifact_page(suite.identity)))
+        assert f"{dataset.cases} cases in {dataset.path}" in text

@@ -264,3 +264,29 @@ def test_malformed_deployments_get_pages_not_crashes(tmp_path: Path) -> None:
     assert "GOV-REG-001" in text_of(odd, "findings")
     # The duplicate declaration is reported on the page of the identity it repeats.
     assert "GOV-REG-003" in text_of(pages[deployment_page(DEPLOYMENT)], "findings")
+
+
+def test_markup_in_yaml_is_text_everywhere(tmp_path: Path) -> None:
+    root = fixture_repo(tmp_path, "GOV-RES-002")
+    model = root / "registry" / "models" / "gpt-4o-2024-08-06.yaml"
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)> & \u2028"
+    text = model.read_text()
+    model.write_text(
+        text.replace(
+            "description: GPT-4o snapshot served from Azure OpenAI West Europe.",
+            f'description: "{hostile}"',
+        )
+    )
+    out = tmp_path / "site"
+    build_site(site_options(root, out))
+    for page in out.rglob("*.html"):
+        raw = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in raw and "<img src=x" not in raw, page
+    pages = parse_site(out)
+    assert {p: page.errors for p, page in pages.items() if page.errors} == {}
+    # Markup stays text: the page says what the YAML says, and runs no script of its own.
+    model_page = pages["artifacts/model/gpt-4o@2024-08-06.html"]
+    assert " ".join(hostile.split()) in all_text(model_page)
+    assert len(find_all(model_page, "script")) == 1
+    search = pages["search.html"]
+    assert [s.attrib.get("src") for s in find_all(search, "script")] == [None, "assets/site.js"]
