@@ -136,7 +136,7 @@ def test_render_and_diff_are_recorded_as_gateway_events(repo: Path) -> None:
         govctl(repo, "gateway", "render", "--now", NOW, "-o", str(repo / "g.yaml")).returncode == 0
     )
     assert govctl(repo, "gateway", "diff", "--now", NOW, str(repo / "g.yaml")).returncode == 0
-    log = govctl(repo, "audit", "log", "--type", "gateway", "--format", "json")
+    log = govctl(repo, "audit", "log", "--local", "--type", "gateway", "--format", "json")
     assert log.returncode == 0, log.stderr
     events = json.loads(log.stdout)["events"]
     actions = [e["decision"]["action"] for e in events]

@@ -277,6 +277,6 @@ def policy_repo(tmp_path: Path) -> GitRepo:
     files = dict(BASE_FILES)
     del files["policies/.keep"]
     catalog = PROJECT / "govctl" / "catalog"
-    for path in sorted(catalog.rglob("*.rego")):
+    for path in sorted([*catalog.rglob("*.rego"), catalog / "parameters.yaml"]):
         files["policies/" + path.relative_to(catalog).as_posix()] = path.read_text(encoding="utf-8")
     return make_repo(tmp_path / "repo", files)

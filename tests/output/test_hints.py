@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.delivery.conftest import fake_dist
 from tests.impact.golden_repo import make
 
 GOVCTL = [sys.executable, "-m", "govctl"]
@@ -113,11 +114,14 @@ spec:
 
 
 def test_init_names_the_codeowners_step_only_without_an_org(tmp_path: Path) -> None:
-    plain = subprocess.run([*GOVCTL, "init", str(tmp_path / "a")], capture_output=True,
-                           text=True, timeout=300)
+    dist = str(fake_dist(tmp_path / "dist"))
+    plain = subprocess.run([*GOVCTL, "init", str(tmp_path / "a"), "--govctl-dist", dist],
+                           capture_output=True, text=True, timeout=300)
     assert plain.returncode == 0 and "govctl codeowners --org" in plain.stdout
-    org = subprocess.run([*GOVCTL, "init", str(tmp_path / "b"), "--github-org", "acme"],
-                         capture_output=True, text=True, timeout=300)
+    org = subprocess.run(
+        [*GOVCTL, "init", str(tmp_path / "b"), "--github-org", "acme", "--govctl-dist", dist],
+        capture_output=True, text=True, timeout=300,
+    )
     assert org.returncode == 0 and "codeowners --org" not in org.stdout
 
 

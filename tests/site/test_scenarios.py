@@ -114,6 +114,9 @@ def test_impact_page_is_the_impact_report(tmp_path: Path) -> None:
 
 def test_audit_page_verifies_and_shows_release_history(tmp_path: Path) -> None:
     root = copy_reference(tmp_path / "repo")
+    # This run records releases: the authoritative trail (audit.role: recorder).
+    config = root / "govctl.yaml"
+    config.write_text(config.read_text().replace("  role: local ", "  role: recorder "))
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
