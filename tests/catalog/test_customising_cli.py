@@ -224,3 +224,46 @@ def test_a_rule_reading_an_undeclared_parameter_fails_closed(tmp_path: Path) -> 
     )
     code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
     assert code == 3 and "policies/x.rego:7" in err and "GOV-EVL-001.maxCases" in err
+
+
+METADATA_PARAMETER_RULE = """\
+# METADATA
+# title: Few fallbacks
+# custom:
+#   id: ORG-REL-001
+#   severity: warning
+#   kinds: [Deployment]
+#   parameters:
+#     maxFallbacks:
+#       default: 3
+#       type: integer
+#       minimum: 0
+#       scopes: [environment]
+#       description: most fallback models a deployment may chain
+package org.fallbacks
+
+import rego.v1
+
+import data.govctl.lib
+
+warn contains finding if {
+	input.subject.kind == "Deployment"
+	limit := lib.param("ORG-REL-001", "maxFallbacks")
+	count(input.subject.spec.fallbacks) > limit
+	finding := {"rule": "ORG-REL-001", "path": "spec.fallbacks", "msg": "too many fallbacks"}
+}
+"""
+
+
+def test_a_rule_declares_parameters_in_its_metadata(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "policies" / "fallbacks.rego").write_text(METADATA_PARAMETER_RULE, encoding="utf-8")
+    _, report = check(root)
+    assert ("ORG-REL-001", DEPLOYMENT) not in open_rules(report)  # one fallback, limit 3
+    root = repo(tmp_path, "  parameters:\n    ORG-REL-001: {maxFallbacks: {value: 3, "
+                "environments: {prod: 0}}}")  # fmt: skip
+    _, report = check(root)
+    assert ("ORG-REL-001", DEPLOYMENT) in open_rules(report)
+    code, out, _ = govctl(root, "policy", "list")
+    assert code == 0
+    assert "parameter maxFallbacks = 3; prod: 0" in out
