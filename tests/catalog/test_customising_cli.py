@@ -267,3 +267,15 @@ def test_a_rule_declares_parameters_in_its_metadata(tmp_path: Path) -> None:
     code, out, _ = govctl(root, "policy", "list")
     assert code == 0
     assert "parameter maxFallbacks = 3; prod: 0" in out
+
+
+def test_an_invalid_baseline_file_is_a_config_error_naming_its_line(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "govctl-baseline.yaml").write_text(
+        "apiVersion: govctl/v1\nkind: Baseline\nmetadata: {name: x}\nspec:\n"
+        "  approvedBy: x\n  justification: y\n  expires: soon\n",
+        encoding="utf-8",
+    )
+    code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
+    assert code == 2 and "govctl-baseline.yaml:7" in err and "expires" in err
+    assert "Traceback" not in err
