@@ -78,10 +78,10 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
     return 2 if report.failed or not report.outcomes else 0
 
 
-def _row(rule: RuleMeta) -> list[str]:
+def _row(rule: RuleMeta, severity: str | None = None) -> list[str]:
     return [
         rule.id,
-        rule.severity,
+        severity or rule.severity,
         rule.component,
         rule.stage,
         "yes" if rule.waivable else "no",
@@ -139,7 +139,7 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         click.echo("| " + " | ".join(header) + " |")
         click.echo("|" + "---|" * len(header))
         for rule in rules:
-            cells = [c.replace("|", "\\|") for c in _row(rule)]
+            cells = [c.replace("|", "\\|") for c in _row(rule, severity.get(rule.id))]
             click.echo("| " + " | ".join(cells) + " |")
         return 0
     for rule in rules:
