@@ -73,6 +73,7 @@ def open_rules(report: dict[str, object]) -> set[tuple[str, str]]:
             "did you mean prod?",
         ),
         ("  parameters:\n    GOV-DAT-001: {maxRefreshCadence: 7 days}", 10, "ISO 8601"),
+        ("  parameters:\n    GOV-CST-002: {ceilingVolume: x2}", 10, "must be one of x1, x10"),
         ("  severity:\n    GOV-PRM-04: error", 10, "did you mean GOV-PRM-004?"),
         ("  severity:\n    GOV-MDL-001: warning", 10, "cannot go below error"),
     ],
