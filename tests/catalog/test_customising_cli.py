@@ -280,3 +280,16 @@ def test_an_invalid_baseline_file_is_a_config_error_naming_its_line(tmp_path: Pa
     code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
     assert code == 2 and "govctl-baseline.yaml:7" in err and "expires" in err
     assert "Traceback" not in err
+
+
+def test_a_parameter_change_is_never_answered_from_the_cache(tmp_path: Path) -> None:
+    cached = CONFIG.replace("cache: {{enabled: false}}\n", "")
+    root = repo(tmp_path)
+    (root / "govctl.yaml").write_text(cached.format(extra=""), encoding="utf-8")
+    first_code, first = check(root)
+    assert first_code == 0 and (root / ".govctl-cache").exists()
+    extra = "  parameters:\n    GOV-EVL-001: {minCases: 241}"
+    (root / "govctl.yaml").write_text(cached.format(extra=extra), encoding="utf-8")
+    code, report = check(root)
+    assert code == 1 and open_rules(report) == {("GOV-EVL-001", DEPLOYMENT)}
+    assert report["policyDigest"] != first["policyDigest"]
