@@ -70,8 +70,9 @@ def load_baseline(root: Path, relative: str) -> LoadedBaseline | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        line = next((docs[0].positions[loc[:n]][0] for n in range(len(loc), 0, -1)
-                     if loc[:n] in docs[0].positions), None)  # fmt: skip
+        positions = docs[0].positions
+        cuts = [loc[:n] for n in range(len(loc), 0, -1) if loc[:n] in positions]
+        line = positions[cuts[0]][0] if cuts else None
         where = ".".join(str(p) for p in loc) or "document"
         raise ConfigError(f"{where}: {err['msg']}", file=relative, line=line) from None
     return LoadedBaseline(baseline, relative, docs[0])

@@ -35,6 +35,7 @@ from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import EngineSettings
 from govctl.policy.inputs import InputBuilder
+from govctl.policy.severity import apply_severity
 from govctl.rules import RuleMeta
 from govctl.stages import config_json, evaluate_policies, locate_findings
 from govctl.waivers import WaiverReview, apply_waivers, review_waivers
@@ -109,11 +110,15 @@ class FindingsDelta:
 
 
 def _located(
-    raws: Iterable[RawFinding], side: SideEvaluator, rules: Mapping[str, RuleMeta]
+    raws: Iterable[RawFinding],
+    side: SideEvaluator,
+    rules: Mapping[str, RuleMeta],
+    severities: Mapping[str, str],
 ) -> tuple[Finding, ...]:
     registry = side.side.loaded.registry
     locator = Locator(side.side.source, registry, LoadSettings().limits)
-    findings = apply_waivers(locate_findings(raws, locator, rules), side.review.active)
+    located = locate_findings(apply_severity(raws, severities), locator, rules)
+    findings = apply_waivers(located, side.review.active)
     return tuple(sorted(findings, key=sort_key))
 
 
@@ -122,6 +127,7 @@ def findings_delta(
     head: SideEvaluator,
     touched: set[str] | None,
     rules: Mapping[str, RuleMeta],
+    severities: Mapping[str, str] | None = None,
 ) -> FindingsDelta:
     """Evaluate both sides (``touched`` None: every subject on both) and compare fingerprints."""
     if touched is None:
@@ -139,8 +145,8 @@ def findings_delta(
     introduced = [r for r in head_unique if raw_fingerprint(r) not in base_prints]
     resolved = [r for r in base_unique if raw_fingerprint(r) not in head_prints]
     return FindingsDelta(
-        introduced=_located(introduced, head, rules),
-        resolved=_located(resolved, base, rules),
+        introduced=_located(introduced, head, rules, severities or {}),
+        resolved=_located(resolved, base, rules, severities or {}),
         unchanged=len(head_unique) - len(introduced),
         evaluated=head.evaluated + base.evaluated,
     )

@@ -33,8 +33,9 @@ from govctl.impact.sides import (
 )
 from govctl.loader.load import LoadSettings, ParseCache
 from govctl.models.config import Config
-from govctl.policy.catalog import load_policies, rule_catalog
+from govctl.policy.catalog import config_lines, load_policies, rule_catalog
 from govctl.policy.engine import EngineSettings
+from govctl.policy.severity import rules_with_severity, severity_overrides
 from govctl.stages import config_json
 
 
@@ -145,8 +146,12 @@ def run_impact(options: ImpactOptions) -> ImpactReport:
         settings = LoadSettings(workers=options.workers)
         base, head, uncommitted = _load_sides(options, repo, settings, SharedParseCache(cache))
         laps.lap("load")
-        bundle = load_policies(root, policy_config)
-        rules = rule_catalog(bundle)
+        config_file = options.config_path or root / "govctl.yaml"
+        bundle = load_policies(root, policy_config, config_file)
+        severities = severity_overrides(
+            policy_config, rule_catalog(bundle), config_lines(config_file), config_file.name
+        )
+        rules = rules_with_severity(rule_catalog(bundle), severities)
         change_set = diff_registries(base.loaded.registry, head.loaded.registry)
         base_graph = DependencyGraph(base.loaded.registry)
         head_graph = DependencyGraph(head.loaded.registry)
@@ -168,7 +173,7 @@ def run_impact(options: ImpactOptions) -> ImpactReport:
             head, head_graph, change_set.records(), bundle, rules, engine, cache, now
         )
         base_side = SideEvaluator(base, base_graph, None, bundle, rules, engine, cache, now)
-        delta = findings_delta(base_side, head_side, touched, rules)
+        delta = findings_delta(base_side, head_side, touched, rules, severities)
         laps.lap("evaluate")
         if cache is not None:
             cache.save()

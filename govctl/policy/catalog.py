@@ -221,7 +221,9 @@ def load_catalog(
     modules, overrides = merge_modules(own, builtin)
     bundle = build_bundle(modules, lenient=lenient)
     declared: dict[str, dict[str, ParameterSpec]] = {}
-    if builtin and builtin_dir is not None:
+    if builtin_dir is not None:
+        # Always: the built-in rules' parameters keep their documented defaults even when their
+        # Rego comes from a repository copy (a vendored or ejected package, builtin: false).
         declared.update(builtin_declarations(builtin_dir, BUILTIN_PREFIX))
     for rule, params in own_declared.items():
         declared.setdefault(rule, {}).update(params)

@@ -142,9 +142,7 @@ class Layout:
             column = self.relocated[path].original_column(int(row), int(col)) if col else None
             return f"{path}:{row}" + (f":{column}" if column else "")
 
-        text = re.sub(
-            rf"\b({ID_ROOT}/{self.key}/\d+)(?::(\d+)(?::(\d+))?)?", file_line, message
-        )
+        text = re.sub(rf"\b({ID_ROOT}/{self.key}/\d+)(?::(\d+)(?::(\d+))?)?", file_line, message)
         return " ".join(unprefix(text, self.namespace).split())
 
     def rejection(self, rejected: Mapping[str, tuple[OpaProblem, ...]]) -> PolicyError:

@@ -2,10 +2,12 @@
 
 A parameter is declared next to its rule: the built-in catalog declares its parameters in
 ``govctl/catalog/parameters.yaml`` (which OPA itself loads as ``data.govctl.parameters``, so
-``opa test`` sees the defaults); a repository's own rule declares them in its METADATA
-(``custom.parameters``). Each declaration has a default (``value``), a ``type`` (integer, number,
-duration, string, strings), optional ``minimum``/``maximum`` and the ``scopes`` its meaning
-allows (``environment``, ``riskTier``).
+``opa test`` sees the defaults); a repository declares its own rules' parameters in a
+``parameters.yaml`` of the same format at the root of a policy folder, or in a rule's METADATA
+(``custom.parameters``, with ``default`` for the value). Each declaration has a default
+(``value``), a ``type`` (integer, number, duration, string, strings), optional
+``minimum``/``maximum`` (numbers) or ``choices``, and the ``scopes`` its meaning allows
+(``environment``, ``riskTier``).
 
 ``govctl.yaml`` sets values under ``policy.parameters`` (rule id → parameter → a value, or
 ``{value, environments, riskTiers}``). Every value is checked against the declaration here: an
@@ -51,6 +53,7 @@ class ParameterSpec:
     source: str  # where it is declared
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[Any, ...] = ()
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not a valid value of this parameter (None when it is)."""
@@ -67,6 +70,8 @@ class ParameterSpec:
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
             return "expected a list of strings"
+        if self.choices and value not in self.choices:
+            return "must be one of " + ", ".join(str(c) for c in self.choices)
         if kind in ("integer", "number"):
             if self.minimum is not None and value < self.minimum:
                 return f"must be at least {self.minimum:g}"
@@ -135,6 +140,7 @@ def _spec(rule: str, name: str, raw: Any, source: str, default_key: str) -> Para
         source=source,
         minimum=raw.get("minimum"),
         maximum=raw.get("maximum"),
+        choices=tuple(raw.get("choices") or ()),
     )
     problem = spec.problem(spec.default)
     if problem:

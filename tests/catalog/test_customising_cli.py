@@ -73,6 +73,7 @@ def open_rules(report: dict[str, object]) -> set[tuple[str, str]]:
             "did you mean prod?",
         ),
         ("  parameters:\n    GOV-DAT-001: {maxRefreshCadence: 7 days}", 10, "ISO 8601"),
+        ("  parameters:\n    GOV-CST-002: {ceilingVolume: x2}", 10, "must be one of x1, x10"),
         ("  severity:\n    GOV-PRM-04: error", 10, "did you mean GOV-PRM-004?"),
         ("  severity:\n    GOV-MDL-001: warning", 10, "cannot go below error"),
     ],
@@ -224,3 +225,71 @@ def test_a_rule_reading_an_undeclared_parameter_fails_closed(tmp_path: Path) -> 
     )
     code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
     assert code == 3 and "policies/x.rego:7" in err and "GOV-EVL-001.maxCases" in err
+
+
+METADATA_PARAMETER_RULE = """\
+# METADATA
+# title: Few fallbacks
+# custom:
+#   id: ORG-REL-001
+#   severity: warning
+#   kinds: [Deployment]
+#   parameters:
+#     maxFallbacks:
+#       default: 3
+#       type: integer
+#       minimum: 0
+#       scopes: [environment]
+#       description: most fallback models a deployment may chain
+package org.fallbacks
+
+import rego.v1
+
+import data.govctl.lib
+
+warn contains finding if {
+	input.subject.kind == "Deployment"
+	limit := lib.param("ORG-REL-001", "maxFallbacks")
+	count(input.subject.spec.fallbacks) > limit
+	finding := {"rule": "ORG-REL-001", "path": "spec.fallbacks", "msg": "too many fallbacks"}
+}
+"""
+
+
+def test_a_rule_declares_parameters_in_its_metadata(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "policies" / "fallbacks.rego").write_text(METADATA_PARAMETER_RULE, encoding="utf-8")
+    _, report = check(root)
+    assert ("ORG-REL-001", DEPLOYMENT) not in open_rules(report)  # one fallback, limit 3
+    root = repo(tmp_path, "  parameters:\n    ORG-REL-001: {maxFallbacks: {value: 3, "
+                "environments: {prod: 0}}}")  # fmt: skip
+    _, report = check(root)
+    assert ("ORG-REL-001", DEPLOYMENT) in open_rules(report)
+    code, out, _ = govctl(root, "policy", "list")
+    assert code == 0
+    assert "parameter maxFallbacks = 3; prod: 0" in out
+
+
+def test_an_invalid_baseline_file_is_a_config_error_naming_its_line(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "govctl-baseline.yaml").write_text(
+        "apiVersion: govctl/v1\nkind: Baseline\nmetadata: {name: x}\nspec:\n"
+        "  approvedBy: x\n  justification: y\n  expires: soon\n",
+        encoding="utf-8",
+    )
+    code, _, err = govctl(root, "check", "--no-audit", "--now", NOW)
+    assert code == 2 and "govctl-baseline.yaml:7" in err and "expires" in err
+    assert "Traceback" not in err
+
+
+def test_a_parameter_change_is_never_answered_from_the_cache(tmp_path: Path) -> None:
+    cached = CONFIG.replace("cache: {{enabled: false}}\n", "")
+    root = repo(tmp_path)
+    (root / "govctl.yaml").write_text(cached.format(extra=""), encoding="utf-8")
+    first_code, first = check(root)
+    assert first_code == 0 and (root / ".govctl-cache").exists()
+    extra = "  parameters:\n    GOV-EVL-001: {minCases: 241}"
+    (root / "govctl.yaml").write_text(cached.format(extra=extra), encoding="utf-8")
+    code, report = check(root)
+    assert code == 1 and open_rules(report) == {("GOV-EVL-001", DEPLOYMENT)}
+    assert report["policyDigest"] != first["policyDigest"]

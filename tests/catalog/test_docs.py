@@ -17,4 +17,4 @@ def test_every_parameter_is_documented_with_its_default() -> None:
         for name, spec in params.items():
             default = spec.default
             shown = "[" + ", ".join(default) + "]" if isinstance(default, list) else str(default)
-            assert f"| {rule} | `{name}` | `{shown}` | {spec.type} |" in doc, (rule, name)
+            assert f"| {rule} | `{name}` | `{shown}` | {spec.type}" in doc, (rule, name)

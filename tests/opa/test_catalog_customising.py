@@ -252,3 +252,22 @@ def test_blocking_actions_parameter(tmp_path: Path, engine: tuple[str, str | Non
     extra = "  parameters:\n    GOV-GRD-001: {blockingActions: {value: [block], riskTiers: {high: [escalate]}}}"
     found = findings(repo(tmp_path, extra), *engine)
     assert rules_refs(found) == {("GOV-GRD-001", DEPLOYMENT)}  # the high-risk deployment only
+
+
+@pytest.mark.parametrize(
+    ("setting", "fires"),
+    [
+        ("{ceilingVolume: x10}", True),  # 2,025 USD at x1, 20,250 at x10; the ceiling is 5,000
+        ("{ceilingVolume: {value: x1, environments: {dev: x100}}}", False),  # a prod deployment
+    ],
+)
+def test_ceiling_volume_parameter(
+    tmp_path: Path, engine: tuple[str, str | None], setting: str, fires: bool
+) -> None:
+    found = findings(repo(tmp_path, f"  parameters:\n    GOV-CST-002: {setting}"), *engine)
+    if not fires:
+        assert found == set()
+        return
+    ((rule, ref, message),) = found
+    assert (rule, ref) == ("GOV-CST-002", DEPLOYMENT)
+    assert message.startswith("projected monthly cost at x10 volume is 20250 USD")

@@ -76,7 +76,7 @@ deny contains finding if {
 # title: Projected monthly cost stays under the ceiling
 # description: >-
 #   A deployment must declare budget.monthlyCeilingUSD, and the projected monthly cost of its
-#   primary model at today's volume (x1) must not exceed it.
+#   primary model at today's volume (x1; parameter ceilingVolume) must not exceed it.
 # custom:
 #   id: GOV-CST-002
 #   severity: error
@@ -108,11 +108,12 @@ deny contains finding if {
 	x1 := projected_x1
 	ceiling := ceiling_usd
 	lib.cents(x1) > lib.cents(ceiling)
+	volume := ceiling_volume
 	finding := {
 		"rule": "GOV-CST-002",
 		"path": "spec.budget.monthlyCeilingUSD",
 		"msg": concat("", [
-			"projected monthly cost at x1 volume is ", lib.money(x1), " USD for ", primary_ref,
+			"projected monthly cost at ", volume, " volume is ", lib.money(x1), " USD for ", primary_ref,
 			", above the ceiling of ", lib.num(ceiling), " USD — lower the token budget or volume,",
 			" choose a cheaper model, or raise the ceiling with approval",
 		]),
@@ -137,9 +138,15 @@ deny contains finding if {
 
 cost := object.get(input.derived, "cost", null) if lib.is_deployment
 
+# Parameter GOV-CST-002 ceilingVolume (govctl/catalog/parameters.yaml): the projected volume
+# (x1, x10, x50 or x100 of today's) whose monthly cost must fit the ceiling; projected_x1 is the
+# projection at that volume (named for the default).
+ceiling_volume := lib.param("GOV-CST-002", "ceilingVolume")
+
 projected_x1 := x1 if {
 	cost.currency == "USD"
-	x1 := cost.monthlyUSD.x1
+	volume := ceiling_volume
+	x1 := cost.monthlyUSD[volume]
 	is_number(x1)
 }
 
@@ -161,7 +168,7 @@ non_usd if {
 }
 
 projection_note := concat("", [
-	" (projected at x1: ", lib.money(projected_x1), " USD)",
+	" (projected at ", ceiling_volume, ": ", lib.money(projected_x1), " USD)",
 ]) if projected_x1
 
 projection_note := "" if not projected_x1

@@ -69,7 +69,8 @@ deny contains finding("GOV-GRD-001", msg) if {
 	not blocks_prompt_injection
 	msg := concat("", [
 		lacks("an input prompt_injection check that blocks"), pi_detail,
-		" — add {type: prompt_injection, action: block} to its input checks",
+		" — add {type: prompt_injection, action: ", sort(blocking_actions)[0],
+		"} to its input checks (blocking actions: ", lib.list(blocking_actions), ")",
 	])
 }
 

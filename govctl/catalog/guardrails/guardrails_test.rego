@@ -46,7 +46,7 @@ test_grd_001_fails_for_logging_prompt_injection if {
 	fx.only(denies(inp), "GOV-GRD-001") == {{
 		"rule": "GOV-GRD-001",
 		"path": "spec.guardrails",
-		"msg": "guardrail policy customer-facing-strict lacks an input prompt_injection check that blocks (its prompt_injection action is log) — add {type: prompt_injection, action: block} to its input checks",
+		"msg": "guardrail policy customer-facing-strict lacks an input prompt_injection check that blocks (its prompt_injection action is log) — add {type: prompt_injection, action: block} to its input checks (blocking actions: block)",
 	}}
 }
 
@@ -55,7 +55,7 @@ test_grd_001_fails_without_guardrail_policy if {
 	fx.only(denies(inp), "GOV-GRD-001") == {{
 		"rule": "GOV-GRD-001",
 		"path": "spec.guardrails",
-		"msg": "deployment has no guardrail policy (spec.guardrails), so it lacks an input prompt_injection check that blocks — add {type: prompt_injection, action: block} to its input checks",
+		"msg": "deployment has no guardrail policy (spec.guardrails), so it lacks an input prompt_injection check that blocks — add {type: prompt_injection, action: block} to its input checks (blocking actions: block)",
 	}}
 }
 

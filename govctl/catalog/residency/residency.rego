@@ -295,7 +295,7 @@ warn contains finding if {
 		"msg": concat("", [
 			"deployment processes ", lib.list(uncovered), " but no residency rule governs ",
 			plural(uncovered), " — add a ResidencyRule for ", plural(uncovered),
-			" or correct spec.dataClasses",
+			" or correct spec.dataClasses (classes that need none: ", lib.list(unregulated_classes), ")",
 		]),
 	}
 }

@@ -118,7 +118,7 @@ test_res_004_fails_for_uncovered_class_and_jurisdiction if {
 	found == {{
 		"rule": "GOV-RES-004",
 		"path": "spec.dataClasses",
-		"msg": "deployment processes phi (EU), phi (KZ), pii (KZ) but no residency rule governs them — add a ResidencyRule for them or correct spec.dataClasses",
+		"msg": "deployment processes phi (EU), phi (KZ), pii (KZ) but no residency rule governs them — add a ResidencyRule for them or correct spec.dataClasses (classes that need none: public)",
 	}}
 }
 
@@ -142,7 +142,7 @@ test_res_004_needs_one_rule_listing_both_class_and_jurisdiction if {
 	fx.only(warns(inp), "GOV-RES-004") == {{
 		"rule": "GOV-RES-004",
 		"path": "spec.dataClasses",
-		"msg": "deployment processes financial (US), pii (EU) but no residency rule governs them — add a ResidencyRule for them or correct spec.dataClasses",
+		"msg": "deployment processes financial (US), pii (EU) but no residency rule governs them — add a ResidencyRule for them or correct spec.dataClasses (classes that need none: public)",
 	}}
 }
 

@@ -90,8 +90,8 @@ def create_command(
         ticket=ticket,
     )
     write_atomically(target, render_baseline(baseline))
-    left = [f for f in result.findings if not f.waived and f.fingerprint not in
-            {e.fingerprint for e in entries}]  # fmt: skip
+    recorded = {e.fingerprint for e in entries}
+    left = [f for f in result.findings if not f.waived and f.fingerprint not in recorded]
     click.echo(f"wrote {config.policy.baseline}: {len(entries)} findings baselined")
     if left:
         click.echo(f"{len(left)} findings of non-waivable rules stay open and must be fixed")

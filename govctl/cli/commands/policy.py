@@ -100,11 +100,11 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
     return EXIT_FINDINGS if report.failed or not report.outcomes else EXIT_CLEAN
 
 
-def _row(rule: RuleMeta) -> list[str]:
+def _row(rule: RuleMeta, severity: str | None = None) -> list[str]:
     # Ids, titles and controls come from the METADATA of a repository's own policies.
     cells = [
         rule.id,
-        rule.severity,
+        severity or rule.severity,
         rule.component,
         rule.stage,
         "yes" if rule.waivable else "no",
@@ -114,11 +114,11 @@ def _row(rule: RuleMeta) -> list[str]:
     return [one_line(cell) for cell in cells]
 
 
-def _md_row(rule: RuleMeta) -> list[str]:
+def _md_row(rule: RuleMeta, severity: str | None = None) -> list[str]:
     """A Markdown table row: ids and controls in code spans, the title escaped."""
     return [
         md_code(rule.id, table=True),
-        md_cell(rule.severity),
+        md_cell(severity or rule.severity),
         md_cell(rule.component),
         md_cell(rule.stage),
         "yes" if rule.waivable else "no",
@@ -173,7 +173,8 @@ def list_command(ctx: CliContext, fmt: str) -> int:
         return EXIT_CLEAN
     header = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
     if fmt == "markdown":
-        click.echo("\n".join(md_table(header, [_md_row(rule) for rule in rules])))
+        rows = [_md_row(rule, severity.get(rule.id)) for rule in rules]
+        click.echo("\n".join(md_table(header, rows)))
         return EXIT_CLEAN
     for rule in rules:
         flag = " (disabled)" if rule.id in disabled else ""
