@@ -56,11 +56,12 @@ def check(options: CheckOptions) -> CheckResult:
     return result
 
 
-def impact(options: ImpactOptions, *, audit: bool = True, actor: str | None = None) -> ImpactReport:
-    """Run ``govctl impact``; with ``audit``, append one ``impact`` event after it succeeded."""
+def impact(options: ImpactOptions) -> ImpactReport:
+    """Run ``govctl impact``; with ``options.audit``, append one ``impact`` event after it
+    succeeded (as ``check`` does with ``CheckOptions``)."""
     report = run_impact(options)
-    if audit:
-        record_impact(options, report, actor or "unknown")
+    if options.audit:
+        record_impact(options, report, options.actor or "unknown")
     return report
 
 

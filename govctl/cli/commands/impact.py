@@ -72,8 +72,10 @@ def impact_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
+        audit=not no_audit,
+        actor=default_actor(),
     )
-    report = api.impact(options, audit=not no_audit, actor=default_actor())
+    report = api.impact(options)
     emit(render(report, fmt), output)
     if stats:
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
