@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govctl.check import CheckOptions, CheckResult, run_check
+from govctl.codeowners import CodeownersSettings, CodeownersStatus, codeowners_text
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.errors import GitError
+from govctl.errors import GitError, InfraError
 from govctl.gitio import GitRepository
 from govctl.impact.render_json import to_json as impact_json
 from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
@@ -36,6 +37,7 @@ __all__ = [
     "ImpactReport",
     "Scorecard",
     "check",
+    "codeowners",
     "cost",
     "impact",
     "load_registry",
@@ -134,6 +136,18 @@ def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
         findings=[dict(f.as_json()) for f in result.findings],
     )
     return record_events(result.registry.config.audit, options.root.resolve(), [event])
+
+
+def codeowners(
+    root: Path, config: Config, settings: CodeownersSettings, target: Path
+) -> CodeownersStatus:
+    """``govctl codeowners``: the CODEOWNERS the registry gives, and the file at ``target``."""
+    wanted = codeowners_text(load_registry(root, config), WorkTreeSource(root.resolve()), settings)
+    try:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InfraError(f"cannot read {target}: {exc}") from None
+    return CodeownersStatus(wanted, current)
 
 
 def load_registry(root: Path, config: Config | None = None) -> Registry:
