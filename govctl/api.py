@@ -21,6 +21,7 @@ from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.registry import Registry
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
+from govctl.scaffold import ScaffoldOptions, ScaffoldResult, scaffold
 
 if TYPE_CHECKING:
     from govctl.audit.api import RecordResult
@@ -40,6 +41,7 @@ __all__ = [
     "codeowners",
     "cost",
     "impact",
+    "init",
     "load_registry",
     "readiness",
 ]
@@ -148,6 +150,11 @@ def codeowners(
     except (OSError, UnicodeDecodeError) as exc:
         raise InfraError(f"cannot read {target}: {exc}") from None
     return CodeownersStatus(wanted, current)
+
+
+def init(options: ScaffoldOptions) -> ScaffoldResult:
+    """``govctl init``: scaffold a governance repository (nothing overwritten unless ``force``)."""
+    return scaffold(options)
 
 
 def load_registry(root: Path, config: Config | None = None) -> Registry:
