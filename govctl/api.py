@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govctl.check import CheckOptions, CheckResult, run_check
+from govctl.codeowners import CodeownersSettings, CodeownersStatus, codeowners_text
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.errors import GitError
+from govctl.errors import GitError, InfraError
 from govctl.gitio import GitRepository
 from govctl.impact.render_json import to_json as impact_json
 from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
@@ -21,6 +22,7 @@ from govctl.models.config import Config
 from govctl.progress import SILENT, Progress
 from govctl.registry import Registry
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
+from govctl.scaffold import ScaffoldOptions, ScaffoldResult, scaffold
 
 if TYPE_CHECKING:
     from govctl.audit.api import RecordResult
@@ -37,8 +39,10 @@ __all__ = [
     "ImpactReport",
     "Scorecard",
     "check",
+    "codeowners",
     "cost",
     "impact",
+    "init",
     "load_registry",
     "readiness",
 ]
@@ -58,11 +62,12 @@ def check(options: CheckOptions, progress: Progress = SILENT) -> CheckResult:
     return result
 
 
-def impact(options: ImpactOptions, *, audit: bool = True, actor: str | None = None) -> ImpactReport:
-    """Run ``govctl impact``; with ``audit``, append one ``impact`` event after it succeeded."""
+def impact(options: ImpactOptions) -> ImpactReport:
+    """Run ``govctl impact``; with ``options.audit``, append one ``impact`` event after it
+    succeeded (as ``check`` does with ``CheckOptions``)."""
     report = run_impact(options)
-    if audit:
-        record_impact(options, report, actor or "unknown")
+    if options.audit:
+        record_impact(options, report, options.actor or "unknown")
     return report
 
 
@@ -135,6 +140,23 @@ def record_check(options: CheckOptions, result: CheckResult) -> RecordResult:
         findings=[dict(f.as_json()) for f in result.findings],
     )
     return record_events(result.registry.config.audit, options.root.resolve(), [event])
+
+
+def codeowners(
+    root: Path, config: Config, settings: CodeownersSettings, target: Path
+) -> CodeownersStatus:
+    """``govctl codeowners``: the CODEOWNERS the registry gives, and the file at ``target``."""
+    wanted = codeowners_text(load_registry(root, config), WorkTreeSource(root.resolve()), settings)
+    try:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InfraError(f"cannot read {target}: {exc}") from None
+    return CodeownersStatus(wanted, current)
+
+
+def init(options: ScaffoldOptions) -> ScaffoldResult:
+    """``govctl init``: scaffold a governance repository (nothing overwritten unless ``force``)."""
+    return scaffold(options)
 
 
 def load_registry(root: Path, config: Config | None = None) -> Registry:

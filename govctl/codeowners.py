@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from govctl.errors import ConfigError
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, ConfigError
 from govctl.graph import DependencyGraph
 from govctl.loader.source import SourceProblem, WorkTreeSource, join_relative
 from govctl.loader.yamlparse import YamlProblem, decode_utf8, parse_yaml
@@ -186,3 +186,22 @@ def codeowners_text(
     registry: Registry, source: WorkTreeSource, settings: CodeownersSettings
 ) -> str:
     return render(ownership(registry, source), settings)
+
+
+@dataclass(frozen=True)
+class CodeownersStatus:
+    """The CODEOWNERS file the registry gives, beside the one on disk (None: there is none)."""
+
+    wanted: str
+    current: str | None
+
+    @property
+    def state(self) -> str:
+        if self.current == self.wanted:
+            return "up to date"
+        return "missing" if self.current is None else "stale"
+
+    @property
+    def exit_code(self) -> int:
+        """For ``--check``: 1 when the file on disk is missing or differs."""
+        return EXIT_CLEAN if self.state == "up to date" else EXIT_FINDINGS

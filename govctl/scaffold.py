@@ -24,7 +24,7 @@ from pathlib import Path
 
 from govctl.codeowners import DEFAULT_PATH as CODEOWNERS_PATH
 from govctl.codeowners import CodeownersSettings, codeowners_text
-from govctl.errors import ConfigError, InfraError, UsageError
+from govctl.errors import EXIT_CLEAN, ConfigError, InfraError, UsageError
 from govctl.fileio import NotReadable, resolve_inside, write_output
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
@@ -63,6 +63,10 @@ class ScaffoldResult:
     root: Path
     written: tuple[str, ...]  # repository-relative paths, in writing order
     overwritten: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CLEAN  # a scaffold that could not be written raised instead
 
 
 class ScaffoldConflictError(UsageError):

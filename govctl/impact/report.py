@@ -50,6 +50,8 @@ class ImpactOptions:
     use_cache: bool = True
     workers: int = 0
     config_path: Path | None = None
+    audit: bool = True  # govctl.api.impact appends one ``impact`` event after a successful run
+    actor: str | None = None  # who ran it, for that event
 
 
 @dataclass(frozen=True)

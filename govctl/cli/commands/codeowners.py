@@ -10,10 +10,9 @@ import click
 
 from govctl import api
 from govctl.cli.context import CliContext
-from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, codeowners_text
-from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, InfraError
-from govctl.fileio import write_output
-from govctl.loader.source import WorkTreeSource
+from govctl.cli.output import emit
+from govctl.codeowners import DEFAULT_PATH, CodeownersSettings
+from govctl.errors import EXIT_CLEAN
 
 
 def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
@@ -56,27 +55,19 @@ def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Pa
     """Write .github/CODEOWNERS from artifact owners and govctl.yaml approvals."""
     root = ctx.root()
     settings = _settings(ctx, org)
-    registry = api.load_registry(root, ctx.config())
-    wanted = codeowners_text(registry, WorkTreeSource(root), settings)
-    target = output if output else root / settings.path
+    target = output.resolve() if output else root / settings.path
     shown = str(output) if output else settings.path
-    try:
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InfraError(f"cannot read {shown}: {exc}") from None
-    if check:
-        if current == wanted:
-            click.echo(f"{shown} is up to date")
-            return EXIT_CLEAN
-        if current is None:
-            click.echo(f"{shown} is missing: run `govctl codeowners`", err=True)
-        else:
-            _show_diff(current, wanted, shown)
-            click.echo(f"{shown} is stale: run `govctl codeowners` and commit it", err=True)
-        return EXIT_FINDINGS
-    if current == wanted:
+    status = api.codeowners(root, ctx.config(), settings, target)
+    if status.state == "up to date":
         click.echo(f"{shown} is up to date")
         return EXIT_CLEAN
-    write_output(target, wanted)
+    if check:
+        if status.current is None:
+            click.echo(f"{shown} is missing: run `govctl codeowners`", err=True)
+        else:
+            _show_diff(status.current, status.wanted, shown)
+            click.echo(f"{shown} is stale: run `govctl codeowners` and commit it", err=True)
+        return status.exit_code
+    emit(status.wanted, target)  # replaced atomically: never a half-written CODEOWNERS
     click.echo(f"wrote {shown}")
     return EXIT_CLEAN

@@ -80,8 +80,10 @@ def impact_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
+        audit=not no_audit,
+        actor=default_actor(),
     )
-    report = api.impact(options, audit=not no_audit, actor=default_actor())
+    report = api.impact(options)
     links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
     width = terminal.width(sys.stdout, os.environ) if output is None else None
     emit(render(report, fmt, links, width), output)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from govctl import __version__
-from govctl.errors import EXIT_CLEAN
+from govctl import __version__, api
 from govctl.pinning import PYPI_JSON_API, GovctlPin, pin_from_files, pin_from_index
-from govctl.scaffold import ScaffoldOptions, scaffold
+from govctl.scaffold import ScaffoldOptions
 
 NEXT_STEPS = """\
 next steps:{cd}
@@ -77,16 +76,16 @@ def init_command(
         github_org=github_org,
         name=name,
     )
-    result = scaffold(options)
+    result = api.init(options)
     click.echo(f"wrote {len(result.written)} files in {result.root}")
     for path in result.overwritten:
         click.echo(f"  overwrote {path}")
     if requirements_only:
-        return EXIT_CLEAN
+        return result.exit_code
     here = directory.resolve() == Path.cwd().resolve()
     codeowners = CODEOWNERS_STEP if github_org == DEFAULT_ORG else ""
     click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}", codeowners=codeowners))
-    return EXIT_CLEAN
+    return result.exit_code
 
 
 def _pin(dists: tuple[Path, ...], pypi_json: str) -> GovctlPin:
