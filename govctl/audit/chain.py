@@ -115,6 +115,15 @@ def scan_python(
     start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
+    """Stream the rows in stored order first: DuckDB then skips sorting ~1 GB of payloads
+    (about a third of this verifier's cost). A clean pass proves the stored order *is* the
+    (seq, rowid) order (every row carried the next seq), so the result is the same; any break
+    re-scans in (seq, rowid) order, so the first break reported is the one the SQL verifier
+    finds."""
+    stored = f"SELECT seq, prev_hash, hash, payload FROM {table}"
+    fast = scan_rows(_stream(con, stored), start_seq=start_seq, start_prev=start_prev)
+    if fast.ok:
+        return fast
     return scan_rows(_stream(con, _ordered(table)), start_seq=start_seq, start_prev=start_prev)
 
 
