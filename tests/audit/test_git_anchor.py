@@ -277,3 +277,15 @@ def test_rotate_key_keeps_the_trail_verifiable(signed_anchored: Store, tmp_path:
     # Without the statement the new key is not trusted.
     shutil.rmtree(root / "audits" / "key-rotations")
     assert "wrong-key" in [p.kind for p in verify_audit(rotated, root).problems]
+
+
+def test_the_local_trail_is_unsigned_and_verifies_with_a_key_configured(
+        signed_anchored: Store) -> None:
+    root = signed_anchored.root
+    local = {"GOVCTL_AUDIT_ROLE": "local"}
+    done = run_govctl(root, "audit", "checkpoint", env=local)
+    assert done.returncode == 0 and "unsigned checkpoint" in done.stdout
+    assert "local trail" in done.stdout
+    assert run_govctl(root, "audit", "verify", "--local", env=local).returncode == 0
+    # ... and the authoritative trail was not touched.
+    assert verify(signed_anchored) == []
