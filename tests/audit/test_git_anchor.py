@@ -289,3 +289,18 @@ def test_the_local_trail_is_unsigned_and_verifies_with_a_key_configured(
     assert run_govctl(root, "audit", "verify", "--local", env=local).returncode == 0
     # ... and the authoritative trail was not touched.
     assert verify(signed_anchored) == []
+
+
+def test_a_configured_anchor_branch_is_used_and_must_exist(anchored: Store) -> None:
+    git(anchored.root, "branch", "-m", "main", "trunk")
+    git(anchored.root, "checkout", "-q", "-b", "elsewhere")
+    git(anchored.root, "rm", "-q", "-r", "audits/checkpoints")
+    commit_all(anchored.root, "no checkpoints on this branch")
+    git(anchored.root, "checkout", "-q", "trunk", "--", "audits/checkpoints")  # work tree only
+    on_trunk = AuditSettings(branch="trunk")
+    assert verify_audit(on_trunk, anchored.root).ok  # trunk's history, not HEAD's
+    kinds = [p.kind for p in verify_audit(AuditSettings(), anchored.root).problems]
+    assert "checkpoint-deleted" in kinds  # HEAD's own history deletes them
+    with pytest.raises(AuditIntegrityError) as caught:
+        verify_audit(AuditSettings(branch="nope"), anchored.root)
+    assert caught.value.kind == "unanchored"
