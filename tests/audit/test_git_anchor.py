@@ -196,6 +196,8 @@ def test_a_deleted_store_is_missing_and_a_folder_is_not_a_file(anchored: Store) 
     anchored.db.mkdir()
     done = cli_verify(anchored)
     assert done.returncode == 4 and "not-a-file" in done.stderr
+    log = run_govctl(anchored.root, "audit", "log")
+    assert log.returncode == 4 and "is not a file" in log.stderr
 
 
 def test_without_git_verify_fails_unless_no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
