@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from govctl.api import load_registry
@@ -138,8 +138,6 @@ class Clock:
         self.now = when
 
     def __call__(self) -> datetime:
-        from datetime import timedelta
-
         self.now += timedelta(milliseconds=1)
         return self.now
 
@@ -189,18 +187,15 @@ def record(ci: Path, merge: Merge, sha: str, clock: Clock, settings: AuditSettin
 
 def publish(ci: Path, merge: Merge, sha: str) -> None:
     """What the release workflow does after recording: the database first, then checkpoints."""
-    parent = (
-        git(ci, "rev-parse", "--verify", "--quiet", f"origin/{AUDIT_BRANCH}")
-        if git(ci, "branch", "-r", "--list", f"origin/{AUDIT_BRANCH}")
-        else ""
-    )
+    has_branch = bool(git(ci, "branch", "-r", "--list", f"origin/{AUDIT_BRANCH}"))
+    parent = ["-p", f"origin/{AUDIT_BRANCH}"] if has_branch else []
     blob = git(ci, "hash-object", "-w", "audits/govctl.duckdb")
     tree = git(ci, "mktree", stdin=f"100644 blob {blob}\tgovctl.duckdb\n")
     commit = git(
         ci,
         "commit-tree",
         tree,
-        *(["-p", parent] if parent else []),
+        *parent,
         "-m",
         f"audit: database after recording {sha}",
         when=merge.when,

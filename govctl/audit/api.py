@@ -188,6 +188,11 @@ def record_events(
 
 
 def _evidence(paths: AuditPaths, *, use_git: bool) -> tuple[Evidence, GitAnchor | None]:
+    if not paths.authoritative:  # the local trail is never signed nor committed
+        files = load_checkpoint_files(paths.checkpoints)
+        return Evidence(
+            tuple((paths.shown(f.path), f.checkpoint, f.error) for f in files), None
+        ), None
     configured = (
         load_public_key(paths.public_key, paths.shown(paths.public_key))
         if paths.public_key and (paths.public_key.exists() or not use_git)

@@ -78,7 +78,11 @@ def scan_rows(
     start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
-    """Streaming Python verifier over (seq, prev_hash, hash, payload) rows in order."""
+    """Streaming Python verifier over (seq, prev_hash, hash, payload) rows in order.
+
+    The loop is written out (no helper calls per row): it runs a million times per verify."""
+    sha256 = hashlib.sha256
+    prefix = f"{CHAIN_PREFIX}|"
     count = 0
     last_seq: Any = None
     previous: Any = start_prev
@@ -86,9 +90,15 @@ def scan_rows(
     for seq, prev_hash, hash_, payload in rows:
         count += 1
         if first is None:
-            seq_ok = isinstance(seq, int) and seq == start_seq + count - 1
+            typed = type(seq) is int and type(prev_hash) is str and type(payload) is str
+            seq_ok = type(seq) is int and seq == start_seq + count - 1
             link_ok = previous is not None and prev_hash == previous
-            content_ok = content_matches(seq, prev_hash, hash_, payload)
+            try:
+                content_ok = typed and (
+                    sha256(f"{prefix}{seq}|{prev_hash}|{payload}".encode()).hexdigest() == hash_
+                )
+            except UnicodeError:
+                content_ok = False
             if not (seq_ok and link_ok and content_ok):
                 stored = seq if isinstance(seq, int) else None
                 first = ChainBreak(count, stored, seq_ok, link_ok, content_ok)
@@ -115,6 +125,15 @@ def scan_python(
     start_seq: int = 1,
     start_prev: str = GENESIS_PREV_HASH,
 ) -> ChainScan:
+    """Stream the rows in stored order first: DuckDB then skips sorting ~1 GB of payloads
+    (about a third of this verifier's cost). A clean pass proves the stored order *is* the
+    (seq, rowid) order (every row carried the next seq), so the result is the same; any break
+    re-scans in (seq, rowid) order, so the first break reported is the one the SQL verifier
+    finds."""
+    stored = f"SELECT seq, prev_hash, hash, payload FROM {table}"
+    fast = scan_rows(_stream(con, stored), start_seq=start_seq, start_prev=start_prev)
+    if fast.ok:
+        return fast
     return scan_rows(_stream(con, _ordered(table)), start_seq=start_seq, start_prev=start_prev)
 
 

@@ -24,9 +24,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 import duckdb
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from govctl import __version__
 from govctl.audit.chain import GENESIS_PREV_HASH, ChainScan
@@ -229,12 +230,12 @@ def _data_file_problems(directory: Path, manifest: Manifest) -> list[Problem]:
 
 def _read_chain(
     directory: Path, manifest: Manifest, span: ManifestRange
-) -> tuple[ChainScan, list[Problem], dict[int, str]]:
+) -> tuple[ChainScan, ChainScan, list[Problem], dict[int, str]]:
     con = duckdb.connect()
     try:
         source = _reader_sql(directory / manifest.files[0].name, manifest.exportFormat)
         con.execute(f"CREATE TABLE exported AS SELECT seq, prev_hash, hash, payload FROM {source}")
-        sql, _, problems = chain_problems(
+        sql, py, problems = chain_problems(
             con, "exported", start_seq=span.firstSeq, start_prev=span.prevHash
         )
         rows = con.execute("SELECT seq, hash FROM exported").fetchall()
@@ -247,11 +248,11 @@ def _read_chain(
         con.close()
     hashes = {int(s): str(h) for s, h in rows if isinstance(s, int)}
     hashes[span.firstSeq - 1] = span.prevHash
-    return sql, problems, hashes
+    return sql, py, problems, hashes
 
 
 def _bound_checkpoint(
-    manifest: Manifest, span: ManifestRange, keys: Any
+    manifest: Manifest, span: ManifestRange, keys: dict[str, Ed25519PublicKey] | None
 ) -> tuple[Checkpoint | None, list[Problem]]:
     if manifest.checkpoint is None:
         return None, [Problem("unanchored", None, "the manifest carries no checkpoint", "manifest")]
@@ -340,7 +341,7 @@ def verify_export(directory: Path, *, evidence: Evidence, anchored: bool) -> Ver
         return VerifyReport(
             str(directory), manifest.origin, 0, None, None, None, 0, tuple(problems)
         )
-    sql, problems, hashes = _read_chain(directory, manifest, span)
+    sql, py, problems, hashes = _read_chain(directory, manifest, span)
     if (
         sql.rows != span.lastSeq - span.firstSeq + 1
         or sql.last_seq != span.lastSeq
@@ -363,7 +364,7 @@ def verify_export(directory: Path, *, evidence: Evidence, anchored: bool) -> Ver
         span.lastSeq,
         sql.head,
         sql,
-        sql,
+        py,
         matched,
         tuple(problems + bound + anchor + list(evidence.problems)),
     )

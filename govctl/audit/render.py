@@ -97,9 +97,12 @@ def verify_text(report: VerifyReport) -> str:
         lines.append(f"chain: {'ok' if report.sql.ok else 'BROKEN'} ({agree})")
     lines.append(f"checkpoints checked: {report.checkpoints_checked}")
     lines += [f"  {inline(p.describe())}" for p in report.problems]
-    lines.append(
-        "verified: ok" if report.ok else f"verification FAILED: {len(report.problems)} problem(s)"
-    )
+    if not report.ok:
+        lines.append(f"verification FAILED: {len(report.problems)} problem(s)")
+    elif report.sql is None:
+        lines.append("nothing to verify: no store, and no checkpoint records one")
+    else:
+        lines.append("verified: ok")
     return "\n".join(lines)
 
 

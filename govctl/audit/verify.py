@@ -59,9 +59,9 @@ KIND_ORDER = (
     "duplicated",
     "truncated",
     "unsealed",
-    "forked",
     "rolled-back",
     "replaced",
+    "forked",
     "bad-signature",
     "wrong-key",
     "unsigned",
@@ -112,6 +112,7 @@ class CheckpointSource:
     checkpoint: Checkpoint
     source: str
     signed_copy: bool  # a file (checked for signatures) or the database's own record
+    committed: bool = False  # a version read from git history (the anchor)
 
 
 def rows_at(con: duckdb.DuckDBPyConnection, positions: Iterable[int], table: str) -> dict[int, Row]:
@@ -205,7 +206,7 @@ def _copy_problems(
     sources: list[CheckpointSource] = []
     problems: list[Problem] = []
     checked: set[Checkpoint] = set()  # the same checkpoint in git and the work tree: once
-    for name, cp, error in evidence.copies:
+    for index, (name, cp, error) in enumerate(evidence.copies):
         if cp is None:
             problems.append(Problem("malformed-checkpoint", None, error or "", name))
             continue
@@ -225,7 +226,7 @@ def _copy_problems(
             continue
         if evidence.keys is not None and (bad := signature_problem_any(cp, evidence.keys)):
             problems.append(Problem(bad[0], cp.size, bad[1], name))
-        sources.append(CheckpointSource(cp, name, True))
+        sources.append(CheckpointSource(cp, name, True, index < evidence.committed))
     return sources, problems
 
 
@@ -258,8 +259,18 @@ def consistency_problems(
         for s in sources
         if s.checkpoint.size <= size and hashes.get(s.checkpoint.size) == s.checkpoint.head
     )
+    # A published copy the database agrees with, per size: another copy of that size that
+    # disagrees is a fork (reported by fork_problems), not a replaced database — unless it is
+    # committed and the agreeing ones are not: git is the anchor.
+    agreeing: dict[int, bool] = {}
+    for src in sources:
+        cp = src.checkpoint
+        if src.signed_copy and cp.size <= size and hashes.get(cp.size) == cp.head:
+            agreeing[cp.size] = agreeing.get(cp.size, False) or src.committed
     for src in sorted(sources, key=lambda s: s.checkpoint.size):
         cp = src.checkpoint
+        if cp.size in agreeing and src.signed_copy and agreeing[cp.size] >= src.committed:
+            continue
         if cp.size > size:
             kind = "rolled-back" if src.signed_copy else "truncated"
             problems.append(

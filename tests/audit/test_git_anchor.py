@@ -132,9 +132,9 @@ def test_a_consistent_rewrite_is_caught_by_the_committed_checkpoints(anchored: S
     kinds = verify(anchored)
     assert "replaced" in kinds and "checkpoint-missing" in kinds
     done = cli_verify(anchored)
-    # At seq 8 the rewritten file and the committed one disagree (a fork) and the database
-    # disagrees with the committed one (replaced): either names the first bad seq.
-    assert done.returncode == 4 and "at seq 8 (" in done.stderr
+    # The rewritten file agrees with the rewritten database, the committed one does not: git is
+    # the anchor, so the database was replaced (the two files also fork).
+    assert done.returncode == 4 and "at seq 8 (replaced)" in done.stderr
 
 
 def test_a_tail_cut_with_its_files_is_rolled_back(anchored: Store) -> None:
@@ -196,6 +196,8 @@ def test_a_deleted_store_is_missing_and_a_folder_is_not_a_file(anchored: Store) 
     anchored.db.mkdir()
     done = cli_verify(anchored)
     assert done.returncode == 4 and "not-a-file" in done.stderr
+    log = run_govctl(anchored.root, "audit", "log")
+    assert log.returncode == 4 and "is not a file" in log.stderr
 
 
 def test_without_git_verify_fails_unless_no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -277,3 +279,30 @@ def test_rotate_key_keeps_the_trail_verifiable(signed_anchored: Store, tmp_path:
     # Without the statement the new key is not trusted.
     shutil.rmtree(root / "audits" / "key-rotations")
     assert "wrong-key" in [p.kind for p in verify_audit(rotated, root).problems]
+
+
+def test_the_local_trail_is_unsigned_and_verifies_with_a_key_configured(
+        signed_anchored: Store) -> None:
+    root = signed_anchored.root
+    local = {"GOVCTL_AUDIT_ROLE": "local"}
+    done = run_govctl(root, "audit", "checkpoint", env=local)
+    assert done.returncode == 0 and "unsigned checkpoint" in done.stdout
+    assert "local trail" in done.stdout
+    assert run_govctl(root, "audit", "verify", "--local", env=local).returncode == 0
+    # ... and the authoritative trail was not touched.
+    assert verify(signed_anchored) == []
+
+
+def test_a_configured_anchor_branch_is_used_and_must_exist(anchored: Store) -> None:
+    git(anchored.root, "branch", "-m", "main", "trunk")
+    git(anchored.root, "checkout", "-q", "-b", "elsewhere")
+    git(anchored.root, "rm", "-q", "-r", "audits/checkpoints")
+    commit_all(anchored.root, "no checkpoints on this branch")
+    git(anchored.root, "checkout", "-q", "trunk", "--", "audits/checkpoints")  # work tree only
+    on_trunk = AuditSettings(branch="trunk")
+    assert verify_audit(on_trunk, anchored.root).ok  # trunk's history, not HEAD's
+    kinds = [p.kind for p in verify_audit(AuditSettings(), anchored.root).problems]
+    assert "checkpoint-deleted" in kinds  # HEAD's own history deletes them
+    with pytest.raises(AuditIntegrityError) as caught:
+        verify_audit(AuditSettings(branch="nope"), anchored.root)
+    assert caught.value.kind == "unanchored"
