@@ -167,10 +167,11 @@ def test_a_hostile_actor_cannot_forge_audit_log_lines(tmp_path: Path) -> None:
     actor = "eve\n     2  2026-11-22T00:00:00Z  release    admin\n::error::forged\x1b[2J"
     proc = govctl("-C", str(root), "audit", "checkpoint", "--actor", actor)
     assert proc.returncode == 0, proc.stderr
-    log = govctl("-C", str(root), "audit", "log")
+    # A local run records into the personal trail: read that one.
+    log = govctl("-C", str(root), "audit", "log", "--local")
     assert log.returncode == 0, log.stderr
     assert "forged" in log.stdout
     assert_safe(log.stdout)
-    assert len(log.stdout.strip().splitlines()) == 1  # one event, one line
-    query = govctl("-C", str(root), "audit", "query", "SELECT actor FROM events")
+    assert len(log.stdout.strip().splitlines()) == 2  # the header row, then one event, one line
+    query = govctl("-C", str(root), "audit", "query", "--local", "SELECT actor FROM events")
     assert_safe(query.stdout)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.delivery.conftest import fake_dist
 from tests.failclosed.helpers import NOW, clean_repo, govctl, make_char_device
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device node needs root")
@@ -193,6 +194,7 @@ def test_init_force_refuses_to_replace_a_symlink(tmp_path: Path) -> None:
     folder = tmp_path / "new"
     folder.mkdir()
     (folder / "govctl.yaml").symlink_to(target)
-    proc = govctl("init", str(folder), "--force")
+    dist = str(fake_dist(tmp_path / "dist"))
+    proc = govctl("init", str(folder), "--force", "--govctl-dist", dist)
     assert proc.returncode == 2, proc.stderr
     assert (folder / "govctl.yaml").is_symlink() and target.read_text("utf-8") == "keep me"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.delivery.conftest import fake_dist
 from tests.failclosed.helpers import (
     NOW,
     check_json,
@@ -231,12 +232,13 @@ def test_a_symlink_loop_given_on_the_command_line_is_exit_2(
 
 @pytest.mark.parametrize(
     "args",
-    [["init", "{loop}"], ["-C", "{root}", "audit", "export", "-o", "{loop}"]],
+    [["init", "{loop}", "--govctl-dist", "{dist}"], ["-C", "{root}", "audit", "export", "-o", "{loop}"]],
     ids=["init", "audit-export"],
 )
 def test_an_output_folder_that_is_a_symlink_loop_is_exit_2(tmp_path: Path, args: list[str]) -> None:
     root = repo(tmp_path)
     make_loop(root / "loop")
-    proc = govctl(*[a.format(root=root, loop=root / "loop") for a in args])
+    dist = fake_dist(tmp_path / "dist")
+    proc = govctl(*[a.format(root=root, loop=root / "loop", dist=dist) for a in args])
     assert proc.returncode == 2, proc.stderr
     assert (root / "loop").is_symlink()
