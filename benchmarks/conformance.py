@@ -282,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folders", nargs="*", default=[])
     parser.add_argument("--builtins", nargs="*", default=[])
     parser.add_argument("--failures", action="store_true", help="list every failing case")
+    parser.add_argument(
+        "--sample", type=int, default=1, metavar="N", help="every Nth case only (a quick estimate)"
+    )
     args = parser.parse_args(argv)
     from govctl.policy.wasm_build import locate_opa
 
@@ -291,9 +294,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = load_cases(cases_dir(), args.folders)
     if args.builtins:
         cases = [c for b in args.builtins for c in cases_calling(cases, b)]
+    cases = cases[:: max(1, args.sample)]
     os.environ.setdefault("GOVCTL_WASM_CACHE", tempfile.mkdtemp(prefix="govctl-conf-"))
     for engine in args.engines:
-        results = [(case, run_case(engine, case, str(opa))) for case in cases]
+        results = []
+        for number, case in enumerate(cases, 1):
+            results.append((case, run_case(engine, case, str(opa))))
+            if number % 100 == 0:
+                print(f"  {engine}: {number}/{len(cases)}", file=sys.stderr, flush=True)
         print(report(engine, results), flush=True)
         if args.failures:
             for case, status in results:
