@@ -9,6 +9,7 @@ checking process tree (govctl and its workers), sampled every 50 ms in a separat
     python benchmarks/bench_check.py --sizes 1000 10000 --repeat 3
     python benchmarks/bench_check.py --sizes 50000 --repeat 1      # memory bound at 50k
     python benchmarks/bench_check.py --sizes 10000 --deployments 260   # ~25% deployments
+    python benchmarks/bench_check.py --sizes 10000 --compare-engines embedded regopy
 
 Each measurement runs the real CLI in a fresh process (what users run), so imports and process
 start-up are included. The machine is noisy: compare figures from one run, not across runs.
@@ -197,6 +198,29 @@ def bench(size: int, repeat: int, workdir: Path, deployments: int = 150) -> dict
     }
 
 
+def compare_engines(size: int, workdir: Path, deployments: int, engines: list[str]) -> None:
+    """The same cold check (no cache) on each engine back to back, in this process: the
+    evaluate stage is the engine's share; findings must be identical."""
+    from govctl.api import CheckOptions, check
+
+    root = workdir / f"reg{size}-d{deployments}"
+    if not (root / "govctl.yaml").exists():
+        generate(root, size, None, deployments=deployments)
+    seen = None
+    for engine in engines:
+        start = time.perf_counter()
+        result = check(CheckOptions(root=root, engine=engine, use_cache=False, audit=False, now=NOW))
+        wall = time.perf_counter() - start
+        findings = [(f.rule, f.ref, f.path, f.message) for f in result.findings]
+        same = "" if seen is None else (" identical findings" if findings == seen else " DIFFERENT")
+        seen = findings if seen is None else seen
+        print(
+            f"  {engine:9s} ({result.engine_version}): total {wall:.2f}s, evaluate "
+            f"{result.timings.get('evaluate', 0.0):.2f}s, {len(findings)} findings{same}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -212,8 +236,16 @@ def main() -> None:
         "--deployments", type=int, default=150,
         help="Deployments per 1000 artifacts (default 150; 260: a deployment-heavy registry, ~25%%).",
     )
+    parser.add_argument(
+        "--compare-engines", nargs="+", metavar="ENGINE",
+        help="instead: one cold check per engine (e.g. embedded regopy), same registry",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
+    if args.compare_engines:
+        for size in args.sizes:
+            compare_engines(size, workdir, args.deployments, args.compare_engines)
+        return
     rows = []
     for size in args.sizes:
         row = bench(size, args.repeat, workdir, args.deployments)

@@ -75,6 +75,7 @@ class SideEvaluator:
         self.registry_raws = self._enabled((*native, *self.review.findings))
         self.builder = InputBuilder(registry, graph, config_json(config), now, change)
         self.engine_version = ""
+        self.engine_label = ""  # e.g. "embedded (regopy fallback)", once evaluated
         self.evaluated = 0
 
     def _enabled(self, raws: Iterable[RawFinding]) -> tuple[RawFinding, ...]:
@@ -93,6 +94,7 @@ class SideEvaluator:
             subjects,
         )
         self.evaluated += len(evaluation.evaluated)
+        self.engine_label = evaluation.engine_label
         return self._enabled(evaluation.findings)
 
 

@@ -223,7 +223,7 @@ def run_impact(options: ImpactOptions) -> ImpactReport:
         findings=delta,
         approvals=approvals,
         cost=cost,
-        engine=engine.name,
+        engine=head_side.engine_label or engine.name,
         engine_version=head_side.engine_version,
         policy_digest=bundle.digest,
         timings=laps.timings,

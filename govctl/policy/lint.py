@@ -27,7 +27,8 @@ GL108  ``count``/``substring``/``indexof``/``upper``/``lower``/``trim_space``/``
 GL109  a builtin regopy does not implement (``print``, ``net.cidr_*``, ``json.match_schema``,
        ``rego.metadata.*``, ``http.send``, …): undefined or a compile error on the embedded engine.
 GL110  ``some k, v in`` inside an array or set comprehension: regopy fails to parse it.
-GL111  ``concat`` over a set: the engines iterate sets in different orders (sort first).
+GL111  ``concat`` over a set: the engines iterate sets in different orders (sort first); OPA's
+       Wasm (the embedded engine's default) too.
 GL112  a builtin that reads the clock or the outside world (``time.now_ns``, ``rand.intn``,
        ``uuid.rfc4122``, ``http.send``, ``opa.runtime``): the same inputs no longer give the same
        findings on either engine (use ``input.now``).

@@ -250,16 +250,19 @@ def module_for_sources(
 
 
 def compiled_module(wasm: bytes) -> bytes:
-    """wasmtime's serialized native code for ``wasm``, from the cache or compiled now."""
+    """wasmtime's serialized native code for ``wasm``, from the cache or compiled now.
+
+    The cache file starts with the SHA-256 of the rest: wasmtime loads serialized code without
+    validating it, so a torn or damaged file is recompiled instead of loaded."""
     from govctl.policy.wasm_runtime import compile_module, wasm_engine
 
     key = f"module-{hashlib.sha256(wasm).hexdigest()[:40]}-wasmtime{wasmtime_version()}.cwasm"
     path = cache_dir() / key
     cached = _read(path)
-    if cached is not None:
-        return cached
+    if cached is not None and hashlib.sha256(cached[32:]).digest() == cached[:32]:
+        return cached[32:]
     serialized = bytes(compile_module(wasm_engine(), wasm).serialize())
-    _write_atomic(path, serialized)
+    _write_atomic(path, hashlib.sha256(serialized).digest() + serialized)
     return serialized
 
 

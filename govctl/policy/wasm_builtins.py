@@ -19,6 +19,7 @@ from typing import Any
 
 from govctl.policy.wasm_builtins_base import BuiltinFailure, type_name
 from govctl.policy.wasm_json_patch import json_patch
+from govctl.policy.wasm_semver import semver_compare, semver_is_valid
 from govctl.policy.wasm_sprintf import sprintf
 
 # Go's time.Parse(time.RFC3339, ...) as OPA uses it: upper-case T and Z, any number of fraction
@@ -61,6 +62,8 @@ HOST_BUILTINS: Mapping[str, Callable[..., Any]] = {
     "time.parse_rfc3339_ns": parse_rfc3339_ns,
     "sprintf": sprintf,
     "json.patch": json_patch,
+    "semver.compare": semver_compare,
+    "semver.is_valid": semver_is_valid,
 }
 
 __all__ = ["HOST_BUILTINS", "BuiltinFailure"]

@@ -55,8 +55,12 @@ class MissingBuiltins(Exception):
 
 def wasm_engine() -> wasmtime.Engine:
     # One configuration everywhere: a serialized module only loads into an engine configured
-    # the same way, and the cache key includes wasmtime's version.
-    return wasmtime.Engine(wasmtime.Config())
+    # the same way, and the cache key includes wasmtime's version. No parallel compilation:
+    # govctl forks worker processes after compiling, and a process must not fork while compiler
+    # threads may hold locks (the catalog's module compiles in well under a second either way).
+    config = wasmtime.Config()
+    config.parallel_compilation = False
+    return wasmtime.Engine(config)
 
 
 def compile_module(engine: wasmtime.Engine, wasm: bytes) -> wasmtime.Module:

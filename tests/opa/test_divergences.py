@@ -74,6 +74,9 @@ def _outcome(root: Path, engine: str, url: str | None) -> Any:
     return sorted(f.message for f in result.findings if f.rule == "GOV-DIV-001")
 
 
+WASM_DIVERGES = {"GL111"}  # constructs OPA's Wasm also evaluates differently (docs/engines.md)
+
+
 @pytest.mark.parametrize(("code", "body"), CASES, ids=[c[0] for c in CASES])
 def test_flagged_construct_diverges(tmp_path: Path, opa_url: str, code: str, body: str) -> None:
     policy = HEAD + body
@@ -82,8 +85,10 @@ def test_flagged_construct_diverges(tmp_path: Path, opa_url: str, code: str, bod
     regopy, opa = _outcome(root, "regopy", None), _outcome(root, "opa", opa_url)
     assert isinstance(opa, list) and opa, f"OPA should decide: {opa}"
     assert regopy != opa, f"{code}: the engines agree now ({opa}); retire the lint code?"
-    # The default embedded engine runs OPA's own Wasm compilation: it agrees with OPA.
-    assert _outcome(root, "embedded", None) == opa, code
+    # The default embedded engine runs OPA's own Wasm compilation: it agrees with OPA, except
+    # where OPA's Wasm itself differs (its sets iterate in no fixed order: GL111).
+    wasm = _outcome(root, "embedded", None)
+    assert (wasm != opa) if code in WASM_DIVERGES else (wasm == opa), (code, wasm, opa)
 
 
 # Divergences no lint code covers: the catalog avoids them (lib.num, lib.int_str, is_number

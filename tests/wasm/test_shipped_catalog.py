@@ -69,3 +69,17 @@ def test_cli_without_opa_prints_no_fallback_notice(no_opa: dict[str, str]) -> No
     assert proc.returncode in (0, 1), proc.stderr
     assert "fallback" not in proc.stderr
     assert json.loads(proc.stdout)["engine"]["name"] == "embedded"
+
+
+def test_a_damaged_compiled_module_in_the_cache_is_recompiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govctl.policy.wasm_build import compiled_module
+
+    monkeypatch.setenv("GOVCTL_WASM_CACHE", str(tmp_path / "cache"))
+    wasm = SHIPPED_WASM.read_bytes()
+    first = compiled_module(wasm)
+    (cached,) = (tmp_path / "cache").glob("module-*.cwasm")
+    cached.write_bytes(cached.read_bytes()[:1000])  # torn
+    assert compiled_module(wasm) == first
+    assert cached.read_bytes()[32:] == first  # rewritten whole
