@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,8 @@ from govctl.policy.wasm_build import (
     shipped_manifest,
     sources_digest,
 )
-from tests.conftest import NOW, REPO_ROOT
+from tests.conftest import NOW
+from tests.test_reference_repository import copy_reference
 
 STALE = (
     "govctl/catalog_wasm is stale against the catalog's Rego sources: rebuild it with "
@@ -53,16 +55,30 @@ def test_rebuilding_with_the_pinned_opa_gives_the_same_bytes(opa_binary: Path) -
     assert rebuilt == SHIPPED_WASM.read_bytes(), STALE
 
 
-def test_check_without_opa_uses_the_shipped_module(no_opa: dict[str, str]) -> None:
-    """A pip user with no Go and no OPA: the reference repository runs on OPA's Wasm."""
-    result = check(CheckOptions(root=REPO_ROOT, now=NOW, use_cache=False, audit=False))
+def _catalog_only(tmp_path: Path) -> Path:
+    """The reference repository without Northwind's own rules (its parameters and severity
+    overrides stay): only the built-in catalog, which ships precompiled."""
+    root = copy_reference(tmp_path / "repo")
+    shutil.rmtree(root / "policies" / "northwind")
+    return root
+
+
+def test_check_without_opa_uses_the_shipped_module(
+    no_opa: dict[str, str], tmp_path: Path
+) -> None:
+    """A pip user with no Go and no OPA: the built-in catalog runs on OPA's Wasm."""
+    root = _catalog_only(tmp_path)
+    result = check(CheckOptions(root=root, now=NOW, use_cache=False, audit=False))
     assert result.engine == "embedded"
     assert result.engine_version.startswith("OPA 1.22.2 Wasm, wasmtime ")
 
 
-def test_cli_without_opa_prints_no_fallback_notice(no_opa: dict[str, str]) -> None:
+def test_cli_without_opa_prints_no_fallback_notice(
+    no_opa: dict[str, str], tmp_path: Path
+) -> None:
+    root = _catalog_only(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "govctl", "-C", str(REPO_ROOT), "check", "--now", NOW,
+        [sys.executable, "-m", "govctl", "-C", str(root), "check", "--now", NOW,
          "--no-audit", "--no-cache", "--format", "json"],
         capture_output=True, text=True, env=no_opa, timeout=300,
     )
