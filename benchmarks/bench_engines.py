@@ -163,7 +163,7 @@ def bench_size(size: int, binary: Path, folder: Path, chunk: int) -> None:
     t_floor = opa_eval_floor(binary, bundle, requests, folder, chunk)
     same = canonical(emb) == canonical(opa) == canonical(opa2) == canonical(rego)
     rows = [
-        ("embedded (OPA Wasm, 2 workers)", t_emb),
+        ("embedded (OPA Wasm, workers)", t_emb),
         ("regopy fallback (2 workers)", t_rego),
         ("opa engine, cold (uploads)", t_cold),
         ("opa engine, warm (reused)", t_warm),
