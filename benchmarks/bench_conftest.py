@@ -48,8 +48,11 @@ def timed(command: list[str], cwd: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--artifacts", type=int, default=10000,
+        help="Size of the generated registry (default: 10000).",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per tool; the median.")
     args = parser.parse_args()
     conftest = conftest_binary()
     folder = Path(tempfile.mkdtemp(prefix="govctl-conftest-"))

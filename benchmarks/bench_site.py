@@ -66,9 +66,12 @@ def build_once(root: Path, out: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--artifacts", type=int, default=10000)
+    parser.add_argument(
+        "--artifacts", type=int, default=10000,
+        help="Size of the generated registry (default: 10000).",
+    )
     parser.add_argument("--registry", type=Path, help="Reuse (or create) the registry here.")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="Builds to time; the median.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="govctl-bench-site-"))
     try:

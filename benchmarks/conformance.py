@@ -280,9 +280,17 @@ def report(engine: str, results: Sequence[tuple[Case, str]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", nargs="+", default=["wasm", "regopy"])
-    parser.add_argument("--folders", nargs="*", default=[])
-    parser.add_argument("--builtins", nargs="*", default=[])
+    parser.add_argument(
+        "--engines", nargs="+", default=["wasm", "regopy"],
+        help="Engines to run the cases on (default: wasm regopy).",
+    )
+    parser.add_argument(
+        "--folders", nargs="*", default=[], help="Only these case folders (default: all)."
+    )
+    parser.add_argument(
+        "--builtins", nargs="*", default=[],
+        help="Only cases calling these builtins (default: all).",
+    )
     parser.add_argument("--failures", action="store_true", help="list every failing case")
     parser.add_argument(
         "--sample", type=int, default=1, metavar="N", help="every Nth case only (a quick estimate)"

@@ -17,7 +17,7 @@ OPTION = re.compile(r"^  (--[a-z][a-z-]*)(?: [A-Z_]+(?: \[[A-Z_]+ \.\.\.\])?)?(?
 def test_help_describes_every_option(script: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(script), "--help"],
-        capture_output=True, text=True, timeout=120, env={"COLUMNS": "200", "PATH": ""},
+        capture_output=True, text=True, timeout=120, env={"COLUMNS": "200", "PATH": "", "GIT_PYTHON_REFRESH": "quiet"},
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
