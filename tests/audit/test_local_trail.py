@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.delivery.conftest import fake_dist
+
 from .test_git_anchor import commit_all, git
 
 
@@ -52,7 +54,7 @@ def clone_and_check(source: Path, target: Path) -> Path:
 
 def test_local_runs_then_git_add_all_keep_clones_working(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    ok(govctl(tmp_path, "init", str(repo)))
+    ok(govctl(tmp_path, "init", str(repo), "--govctl-dist", str(fake_dist(tmp_path / "dist"))))
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "govctl init")
 
