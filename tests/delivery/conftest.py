@@ -37,7 +37,7 @@ GIT_ENV = {
 
 def _empty_git_config() -> str:
     # No user settings (commit signing, hooks paths) leak into the tests' git runs. Not
-    # os.devnull: git reads it as a file, and some sandboxes make /dev/null a regular file.
+    # os.devnull: git reads it as a file, and on some machines /dev/null is not the null device.
     path = Path(tempfile.gettempdir()) / "govctl-tests-empty.gitconfig"
     if not path.exists() or path.stat().st_size:
         path.write_text("")
