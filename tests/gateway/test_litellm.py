@@ -243,17 +243,15 @@ def test_the_proxy_serves_every_rendered_group(proxies: tuple[Proxy, Proxy, str]
     ]
 
 
-def test_round_trip_render_serve_diff_reports_no_drift(
-    proxies: tuple[Proxy, Proxy, str], repo: Path
-) -> None:
-    clean, _, _ = proxies
-    done = run_cli(
+def diff_url(repo: Path, url: str, key: str = MASTER_KEY) -> subprocess.CompletedProcess[str]:
+    """``gateway diff --url`` as JSON, the admin key read from a variable as users would."""
+    return run_cli(
         "-C",
         str(repo),
         "gateway",
         "diff",
         "--url",
-        clean.url,
+        url,
         "--no-audit",
         "--now",
         NOW,
@@ -261,8 +259,15 @@ def test_round_trip_render_serve_diff_reports_no_drift(
         "json",
         "--api-key-env",
         "GOVCTL_TEST_KEY",
-        env_extra={"GOVCTL_TEST_KEY": MASTER_KEY},
+        env_extra={"GOVCTL_TEST_KEY": key},
     )
+
+
+def test_round_trip_render_serve_diff_reports_no_drift(
+    proxies: tuple[Proxy, Proxy, str], repo: Path
+) -> None:
+    clean, _, _ = proxies
+    done = diff_url(repo, clean.url)
     report = json.loads(done.stdout)
     assert done.returncode == 0, [(f["rule"], f["message"]) for f in report["findings"]]
     assert report["findings"] == [] and report["source"] == clean.url
@@ -271,22 +276,7 @@ def test_round_trip_render_serve_diff_reports_no_drift(
 
 def test_drift_in_a_running_proxy_is_found(proxies: tuple[Proxy, Proxy, str], repo: Path) -> None:
     _, bad, _ = proxies
-    done = run_cli(
-        "-C",
-        str(repo),
-        "gateway",
-        "diff",
-        "--url",
-        bad.url,
-        "--no-audit",
-        "--now",
-        NOW,
-        "--format",
-        "json",
-        "--api-key-env",
-        "GOVCTL_TEST_KEY",
-        env_extra={"GOVCTL_TEST_KEY": MASTER_KEY},
-    )
+    done = diff_url(repo, bad.url)
     assert done.returncode == 1, done.stderr
     found = {(f["rule"], f["ref"]) for f in json.loads(done.stdout)["findings"]}
     assert found == {("GOV-RTM-001", "Deployment/support-assistant-eu-prod"), ("GOV-RTM-006", None)}
@@ -296,17 +286,6 @@ def test_a_wrong_admin_key_is_one_line_exit_3(
     proxies: tuple[Proxy, Proxy, str], repo: Path
 ) -> None:
     clean, _, _ = proxies
-    done = run_cli(
-        "-C",
-        str(repo),
-        "gateway",
-        "diff",
-        "--url",
-        clean.url,
-        "--no-audit",
-        "--api-key-env",
-        "GOVCTL_TEST_KEY",
-        env_extra={"GOVCTL_TEST_KEY": "wrong"},
-    )
+    done = diff_url(repo, clean.url, key="wrong")
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "HTTP 40" in done.stderr
