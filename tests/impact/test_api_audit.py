@@ -20,7 +20,7 @@ def test_impact_records_one_event_with_the_actor_of_the_options(repo: GitRepo) -
     repo.edit("registry/residency/eu-pii.yaml", "allowedJurisdictions: [EU]",
               "allowedJurisdictions: [EU, US]")
     repo.commit("allow US processing")
-    database = repo.root / "audits" / "govctl.duckdb"
+    database = repo.root / ".govctl-audit" / "local.duckdb"  # a local run: the personal trail
 
     impact(_options(repo, audit=False))
     assert not database.exists()  # audit off: nothing written

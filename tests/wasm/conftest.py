@@ -31,6 +31,8 @@ def no_opa(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str
     if git:  # git is a real dependency of govctl; opa is not
         (tools / "git").symlink_to(git)
     monkeypatch.setenv("PATH", str(tools))
+    # Nor the one scripts/install-opa.sh built in the checkout the tests run from.
+    monkeypatch.chdir(tmp_path)
     yield {k: v for k, v in os.environ.items()}
 
 

@@ -45,7 +45,7 @@ def test_own_policies_without_opa_fall_back_to_regopy_and_say_so(
     proc = _cli(root, no_opa)
     assert "engine embedded (regopy fallback)" in proc.stdout
     events = subprocess.run(
-        [sys.executable, "-m", "govctl", "-C", str(root), "audit", "log", "--format", "json"],
+        [sys.executable, "-m", "govctl", "-C", str(root), "audit", "log", "--local", "--format", "json"],
         capture_output=True, text=True, env=no_opa, timeout=120,
     )
     assert "embedded (regopy fallback)" in events.stdout, events.stdout + events.stderr

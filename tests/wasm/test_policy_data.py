@@ -5,7 +5,6 @@ worker."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +33,8 @@ deny contains {"rule": "TST-DATA-001", "msg": sprintf("limit %d", [limit])} if {
 """
 
 
-@dataclass(frozen=True)
-class _BundleWithData(PolicyBundle):
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 def _bundle(data: dict[str, Any]) -> PolicyBundle:
-    plain = build_bundle([parse_module("policies/data.rego", POLICY)])
-    fields = {name: getattr(plain, name) for name in plain.__dataclass_fields__}
-    return _BundleWithData(**fields, data=data)
+    return build_bundle([parse_module("policies/data.rego", POLICY)]).with_data(data)
 
 
 @pytest.mark.parametrize("engine_name", ["embedded", "regopy"])
