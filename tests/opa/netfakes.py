@@ -94,24 +94,27 @@ Responder = Callable[[str, str], tuple[int, Any]]  # (method, path) → (status,
 
 
 class FakeOpaRoutes:
-    """Answers like OPA for version, namespace records and uploads (a module PUT is given back
-    by GET, without an AST); ``evaluation`` for POSTs."""
+    """Answers like OPA for version, namespace records and uploads (a module or data document
+    PUT is given back by GET, a module without an AST); ``evaluation`` for POSTs."""
 
     def __init__(self, evaluation: tuple[int, Any]) -> None:
         self.evaluation = evaluation
         self.policies: dict[str, str] = {}
+        self.data: dict[str, Any] = {}
 
     def __call__(self, method: str, path: str, body: bytes = b"") -> tuple[int, Any]:
         policy = path.split("?", 1)[0].removeprefix("/v1/policies/")
         if method == "GET" and path.startswith("/v1/config"):
             return 200, {"result": {"labels": {"id": "fake", "version": "9.9.9"}}}
+        document = path.split("?", 1)[0].removeprefix("/v1/data/")
         if method == "GET" and path.startswith("/v1/data/"):
-            return 200, {}
+            return 200, {"result": self.data[document]} if document in self.data else {}
         if method == "GET" and path.startswith("/v1/policies/") and policy in self.policies:
             return 200, {"result": {"id": policy, "raw": self.policies[policy]}}
         if method == "GET" and path.startswith("/v1/policies"):
             return 200, {"result": []}
         if method == "PUT" and path.startswith("/v1/data/"):
+            self.data[document] = json.loads(body or b"null")
             return 204, None
         if method == "PUT" and path.startswith("/v1/policies/"):
             self.policies[policy] = body.decode("utf-8")
