@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govctl.api_registry import load_registry
 from govctl.check import CheckOptions, CheckResult, run_check
 from govctl.codeowners import CodeownersSettings, CodeownersStatus, codeowners_text
 from govctl.config import CONFIG_FILENAME, load_config
@@ -15,12 +16,9 @@ from govctl.errors import GitError, InfraError
 from govctl.gitio import GitRepository
 from govctl.impact.render_json import to_json as impact_json
 from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
-from govctl.loader.load import LoadSettings
-from govctl.loader.load import load_registry as _load_registry
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
 from govctl.progress import SILENT, Progress
-from govctl.registry import Registry
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
 from govctl.scaffold import ScaffoldOptions, ScaffoldResult, scaffold
 
@@ -157,13 +155,6 @@ def codeowners(
 def init(options: ScaffoldOptions) -> ScaffoldResult:
     """``govctl init``: scaffold a governance repository (nothing overwritten unless ``force``)."""
     return scaffold(options)
-
-
-def load_registry(root: Path, config: Config | None = None) -> Registry:
-    """Load the registry of the repository at ``root`` (no policies, no cache)."""
-    root = root.resolve()
-    config = config or load_config(root / CONFIG_FILENAME, CONFIG_FILENAME)
-    return _load_registry(WorkTreeSource(root), config, LoadSettings()).registry
 
 
 def readiness(options: CheckOptions, deployment: str | None = None) -> list[Scorecard]:

@@ -12,7 +12,6 @@ from govctl import api
 from govctl.check import CheckResult
 from govctl.cli import progress as progress_display
 from govctl.cli import terminal
-from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext, resolved
 from govctl.cli.output import emit
 from govctl.errors import GitError, UsageError
@@ -101,9 +100,9 @@ def check_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
-    display = progress_display.for_stderr(sys.stderr, quiet)
+    display = progress_display.for_stderr(sys.stderr, quiet, ctx.env.variables)
     try:
         result = api.check(options, progress=display)
     finally:

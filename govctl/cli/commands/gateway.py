@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.gateway import report, service
@@ -31,7 +30,7 @@ def _options(
         now=now,
         config_path=ctx.config_option,
         audit=not no_audit,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
 
 

@@ -14,7 +14,6 @@ import click
 
 from govctl import api
 from govctl.cli import terminal
-from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
@@ -81,7 +80,7 @@ def impact_command(
         workers=workers,
         config_path=ctx.config_option,
         audit=not no_audit,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
     report = api.impact(options)
     links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
