@@ -5,6 +5,7 @@ The CLI (``govctl.cli``) only parses arguments, calls these and renders what the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from govctl.api_registry import load_registry
 from govctl.check import CheckOptions, CheckResult, run_check
 from govctl.codeowners import CodeownersSettings, CodeownersStatus, codeowners_text
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.errors import GitError, InfraError
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, GitError, InfraError
 from govctl.gitio import GitRepository
 from govctl.impact.render_json import to_json as impact_json
 from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
@@ -33,8 +34,10 @@ __all__ = [
     "CheckOptions",
     "CheckResult",
     "CostReport",
+    "CostResult",
     "ImpactOptions",
     "ImpactReport",
+    "ReadinessResult",
     "Scorecard",
     "check",
     "codeowners",
@@ -157,14 +160,39 @@ def init(options: ScaffoldOptions) -> ScaffoldResult:
     return scaffold(options)
 
 
-def readiness(options: CheckOptions, deployment: str | None = None) -> list[Scorecard]:
+@dataclass(frozen=True)
+class ReadinessResult:
+    """Scorecards of the selected deployments; exit 0 when every one is ready to go live (all
+    baseline cells pass), 1 if not."""
+
+    cards: tuple[Scorecard, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CLEAN if all(c.ready for c in self.cards) else EXIT_FINDINGS
+
+
+@dataclass(frozen=True)
+class CostResult:
+    """Cost projections of the selected deployments; exit 1 when a primary model's x1
+    projection exceeds its ceiling."""
+
+    reports: tuple[CostReport, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if any(r.over_ceiling for r in self.reports) else EXIT_CLEAN
+
+
+def readiness(options: CheckOptions, deployment: str | None = None) -> ReadinessResult:
     """Per-deployment scorecards (components × baseline/full) from a check run."""
     result = run_check(options)
     assert result.registry is not None
-    return [scorecard(d, result) for d in select_deployments(result.registry, deployment)]
+    selected = select_deployments(result.registry, deployment)
+    return ReadinessResult(tuple(scorecard(d, result) for d in selected))
 
 
-def cost(root: Path, deployment: str | None = None) -> list[CostReport]:
+def cost(root: Path, deployment: str | None = None) -> CostResult:
     """Projected monthly cost at x1/x10/x50/x100 for primary and fallback models."""
     registry = load_registry(root)
-    return cost_reports(registry, select_deployments(registry, deployment))
+    return CostResult(tuple(cost_reports(registry, select_deployments(registry, deployment))))

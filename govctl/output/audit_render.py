@@ -6,51 +6,47 @@ The trail's own views (log, query, as-of, reports, verification) are rendered by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from govctl.audit import render
 
 if TYPE_CHECKING:
-    from govctl.api_audit import (
-        AsOfResult,
-        ExportOutcome,
-        KeygenResult,
-        KeyPlan,
-        LogResult,
-        QueryOutcome,
-        ReportResult,
-        RotateResult,
-        VerifyOutcome,
-    )
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from govctl.audit.api import RecordResult
+    from govctl.audit.auditor import AsOf
+    from govctl.audit.export import ExportResult
+    from govctl.audit.keys import RotationResult
+    from govctl.audit.query import LogEntry, QueryResult
+    from govctl.audit.verify import VerifyReport
 
 
-def log(result: LogResult, fmt: str) -> str:
-    entries = list(result.entries)
+def log(entries: Sequence[LogEntry], fmt: str) -> str:
+    entries = list(entries)
     return render.log_json(entries) if fmt == "json" else render.log_text(entries)
 
 
-def query(outcome: QueryOutcome, fmt: str) -> str:
-    return render.query_json(outcome.result) if fmt == "json" else render.query_text(outcome.result)
+def query(result: QueryResult, fmt: str) -> str:
+    return render.query_json(result) if fmt == "json" else render.query_text(result)
 
 
-def as_of(outcome: AsOfResult, fmt: str) -> str:
+def as_of(result: AsOf, fmt: str) -> str:
     if fmt == "json":
-        return render.to_json(render.asof_json(outcome.result))
-    return render.asof_text(outcome.result)
+        return render.to_json(render.asof_json(result))
+    return render.asof_text(result)
 
 
-def report(outcome: ReportResult, fmt: str) -> str:
-    rows = list(outcome.rows)
+def report(name: str, rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
-        return render.to_json({"report": outcome.name, "rows": rows})
-    return render.report_text(outcome.name, rows)
+        return render.to_json({"report": name, "rows": list(rows)})
+    return render.report_text(name, list(rows))
 
 
-def verify(outcome: VerifyOutcome, fmt: str) -> str:
+def verify(report: VerifyReport, fmt: str) -> str:
     if fmt == "json":
-        return render.to_json(render.verify_json(outcome.report))
-    return render.verify_text(outcome.report)
+        return render.to_json(render.verify_json(report))
+    return render.verify_text(report)
 
 
 def recorded_line(result: RecordResult) -> str:
@@ -62,35 +58,34 @@ def recorded_line(result: RecordResult) -> str:
     )
 
 
-def exported_line(outcome: ExportOutcome) -> str:
-    result = outcome.export
+def exported_line(result: ExportResult, directory_shown: str) -> str:
     span = f"events {result.first_seq}..{result.last_seq}" if result.rows else "no events"
-    return f"exported {span} to {outcome.directory_shown} (manifest {result.manifest.name})"
+    return f"exported {span} to {directory_shown} (manifest {result.manifest.name})"
 
 
-def key_inside_repository_warning(plan: KeyPlan) -> str:
+def key_inside_repository_warning(private_key_shown: str) -> str:
     return (
-        f"warning: {plan.private_key_shown} is inside the repository: make sure git "
+        f"warning: {private_key_shown} is inside the repository: make sure git "
         "ignores it (never commit a private key)"
     )
 
 
-def keygen_text(result: KeygenResult) -> str:
-    plan = result.plan
+def keygen_text(key_id: str, private_key: Path, public_key_shown: str) -> str:
     return (
-        f"wrote {result.key_id}\n  private key: {plan.private_key} (mode 0600; keep it secret)\n"
-        f"  public key:  {plan.public_key_shown} (commit it)\n"
-        f"configure govctl.yaml:\n  audit:\n    signingKey: {plan.private_key}\n"
-        f"    publicKey: {plan.public_key_shown}"
+        f"wrote {key_id}\n  private key: {private_key} (mode 0600; keep it secret)\n"
+        f"  public key:  {public_key_shown} (commit it)\n"
+        f"configure govctl.yaml:\n  audit:\n    signingKey: {private_key}\n"
+        f"    publicKey: {public_key_shown}"
     )
 
 
-def rotate_text(result: RotateResult) -> str:
-    rotation = result.rotation
+def rotate_text(
+    rotation: RotationResult, new_private_key: Path, public_key_shown: str, statement_shown: str
+) -> str:
     return (
         f"rotated {rotation.previous_key_id} -> {rotation.new_key_id}\n"
-        f"  new private key: {result.new_private_key} (mode 0600; keep it secret, update CI's "
+        f"  new private key: {new_private_key} (mode 0600; keep it secret, update CI's "
         "secret)\n"
-        f"  public key:      {result.public_key_shown} (commit it)\n"
-        f"  statement:       {result.statement_shown} (commit it)"
+        f"  public key:      {public_key_shown} (commit it)\n"
+        f"  statement:       {statement_shown} (commit it)"
     )

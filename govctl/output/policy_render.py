@@ -12,13 +12,16 @@ from govctl.policy.parameters import EffectiveParameter
 from govctl.rules import RuleMeta
 
 if TYPE_CHECKING:
-    from govctl.api_policy import EjectResult, LintResult, PolicyTestResult, RuleListing, RuleView
+    from collections.abc import Sequence
+
+    from govctl.policy.lint import LintIssue
+    from govctl.policy.rule_listing import RuleListing, RuleView
+    from govctl.policy.testing import PolicyTestReport
 
 LIST_HEADER = ["id", "severity", "component", "stage", "waivable", "title", "controls"]
 
 
-def unit_tests_text(result: PolicyTestResult, verbose: bool) -> str:
-    report = result.report
+def unit_tests_text(report: PolicyTestReport, verbose: bool) -> str:
     lines = []
     for outcome in report.outcomes:
         if verbose or outcome.status != "pass":
@@ -45,8 +48,7 @@ def unit_tests_text(result: PolicyTestResult, verbose: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def unit_tests_json(result: PolicyTestResult) -> str:
-    report = result.report
+def unit_tests_json(report: PolicyTestReport) -> str:
     data = {
         "tests": [
             {
@@ -181,41 +183,39 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def eject_files(result: EjectResult, root: Path) -> str:
+def eject_files(written: Sequence[Path], root: Path) -> str:
     """stdout: each file written (repository-relative when inside it)."""
-    return "".join(f"wrote {_shown(file, root)}\n" for file in result.written)
+    return "".join(f"wrote {_shown(file, root)}\n" for file in written)
 
 
-def eject_summary(result: EjectResult) -> str:
+def eject_summary(package: str, rules: Sequence[str]) -> str:
     return (
-        f"package {result.package} ({', '.join(result.rules)}) now comes from the repository; "
+        f"package {package} ({', '.join(rules)}) now comes from the repository; "
         "edit it, then run `govctl policy test`\n"
     )
 
 
-def eject_note(result: EjectResult, root: Path) -> str | None:
+def eject_note(target: Path, root: Path) -> str:
     """stderr: the copy is not loaded until its folder is under policy.paths."""
-    if result.under_policy_paths:
-        return None
     return (
-        f"note: {_shown(result.target, root)} is not under policy.paths in govctl.yaml; add it "
+        f"note: {_shown(target, root)} is not under policy.paths in govctl.yaml; add it "
         "there so the copy replaces the built-in package"
     )
 
 
-def lint_text(result: LintResult) -> str:
+def lint_text(issues: Sequence[LintIssue]) -> str:
     lines = [
         inline(f"{issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}")
-        for issue in result.issues
+        for issue in issues
     ]
-    count = len(result.issues)
+    count = len(issues)
     lines.append(f"{count} issue{'s' if count != 1 else ''}")
     return "\n".join(lines) + "\n"
 
 
-def lint_json(result: LintResult) -> str:
+def lint_json(issues: Sequence[LintIssue]) -> str:
     data = [
         {"file": i.file, "line": i.line, "column": i.column, "code": i.code, "message": i.message}
-        for i in result.issues
+        for i in issues
     ]
     return json.dumps(data, indent=2) + "\n"

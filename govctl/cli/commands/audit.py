@@ -73,7 +73,7 @@ def log_command(
     """List events, oldest first."""
     request = LogQuery(types, artifact, actor, since, until, limit)
     result = api_audit.log(_target(ctx, local), request)
-    click.echo(audit_render.log(result, fmt))
+    click.echo(audit_render.log(result.entries, fmt))
     return result.exit_code
 
 
@@ -85,7 +85,7 @@ def log_command(
 def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
     """Run one read-only SELECT (tables: events, event_log, checkpoints, audit_meta)."""
     result = api_audit.query(_target(ctx, local), sql)
-    click.echo(audit_render.query(result, fmt))
+    click.echo(audit_render.query(result.result, fmt))
     return result.exit_code
 
 
@@ -98,7 +98,7 @@ def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
 def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, local: bool) -> int:
     """What was live at TIME, who approved it, and which policies decided."""
     result = api_audit.as_of(_target(ctx, local), time, deployment)
-    click.echo(audit_render.as_of(result, fmt))
+    click.echo(audit_render.as_of(result.result, fmt))
     return result.exit_code
 
 
@@ -110,7 +110,7 @@ def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, l
 def report_command(ctx: CliContext, name: str, fmt: str, local: bool) -> int:
     """Canned auditor reports (one row per release or per waiver, with counts)."""
     result = api_audit.report(_target(ctx, local), name)
-    click.echo(audit_render.report(result, fmt))
+    click.echo(audit_render.report(result.name, result.rows, fmt))
     return result.exit_code
 
 
@@ -142,7 +142,7 @@ def export_command(
 ) -> int:
     """Export whole runs of events with a manifest bound to the checkpoint they end at."""
     result = api_audit.export(_target(ctx, local), fmt, since=since, until=until, output=output)
-    click.echo(audit_render.exported_line(result))
+    click.echo(audit_render.exported_line(result.export, result.directory_shown))
     return result.exit_code
 
 
@@ -176,7 +176,7 @@ def verify_command(
     tampering."""
     target = _target(ctx, local)
     result = api_audit.verify(target, export_dir=export_dir, no_git=no_git)
-    click.echo(audit_render.verify(result, fmt))
+    click.echo(audit_render.verify(result.report, fmt))
     if result.failure is not None:
         raise result.failure  # exit 4, after the report
     if not no_record:
@@ -215,9 +215,9 @@ def keygen_command(
     """Write an Ed25519 key pair: the private key stays out of git, the public key is committed."""
     plan = api_audit.key_plan(_target(ctx), private_key, public_key)
     if plan.private_inside_repository:
-        click.echo(audit_render.key_inside_repository_warning(plan), err=True)
+        click.echo(audit_render.key_inside_repository_warning(plan.private_key_shown), err=True)
     result = api_audit.keygen(plan, force=force)
-    click.echo(audit_render.keygen_text(result))
+    click.echo(audit_render.keygen_text(result.key_id, plan.private_key, plan.public_key_shown))
     return result.exit_code
 
 
@@ -232,7 +232,11 @@ def keygen_command(
 def rotate_key_command(ctx: CliContext, new_private_key: Path) -> int:
     """Replace the signing key: the previous key signs a statement that introduces the new one."""
     result = api_audit.rotate_key(_target(ctx), new_private_key)
-    click.echo(audit_render.rotate_text(result))
+    click.echo(
+        audit_render.rotate_text(
+            result.rotation, result.new_private_key, result.public_key_shown, result.statement_shown
+        )
+    )
     return result.exit_code
 
 

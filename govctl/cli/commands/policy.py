@@ -25,9 +25,9 @@ def test_command(ctx: CliContext, pattern: str | None, verbose: bool, fmt: str) 
     """Run Rego unit tests (test_* rules) on the embedded engine; exit 1 on any failure."""
     result = api_policy.unit_tests(ctx.root(), ctx.config(), pattern)
     text = (
-        policy_render.unit_tests_json(result)
+        policy_render.unit_tests_json(result.report)
         if fmt == "json"
-        else policy_render.unit_tests_text(result, verbose)
+        else policy_render.unit_tests_text(result.report, verbose)
     )
     click.echo(text, nl=False)
     return result.exit_code
@@ -64,11 +64,10 @@ def eject_command(ctx: CliContext, name: str, directory: Path | None) -> int:
     if directory is not None and not directory.is_absolute():
         directory = Path.cwd() / directory
     result = api_policy.eject(root, ctx.config(), name, directory)
-    click.echo(policy_render.eject_files(result, root), nl=False)
-    note = policy_render.eject_note(result, root)
-    if note is not None:
-        click.echo(note, err=True)
-    click.echo(policy_render.eject_summary(result), nl=False)
+    click.echo(policy_render.eject_files(result.written, root), nl=False)
+    if not result.under_policy_paths:
+        click.echo(policy_render.eject_note(result.target, root), err=True)
+    click.echo(policy_render.eject_summary(result.package, result.rules), nl=False)
     return result.exit_code
 
 
@@ -80,7 +79,9 @@ def lint_command(ctx: CliContext, fmt: str) -> int:
     evaluates differently from OPA; exit 1 if any."""
     result = api_policy.lint(ctx.root(), ctx.config())
     click.echo(
-        policy_render.lint_json(result) if fmt == "json" else policy_render.lint_text(result),
+        policy_render.lint_json(result.issues)
+        if fmt == "json"
+        else policy_render.lint_text(result.issues),
         nl=False,
     )
     return result.exit_code

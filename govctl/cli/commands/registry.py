@@ -21,7 +21,7 @@ def registry_group() -> None:
 def list_command(ctx: CliContext, kind: str | None, fmt: str) -> int:
     """Every artifact with its owner, file and digest."""
     result = api_registry.listing(ctx.root(), ctx.config(), kind)
-    click.echo(registry_render.listing(result, fmt), nl=False)
+    click.echo(registry_render.listing(result.digest, result.artifacts, fmt), nl=False)
     return result.exit_code
 
 
@@ -31,7 +31,9 @@ def list_command(ctx: CliContext, kind: str | None, fmt: str) -> int:
 def show_command(ctx: CliContext, ref: str) -> int:
     """One artifact as JSON (as hashed), with its digest, location, references and dependents."""
     result = api_registry.show(ctx.root(), ctx.config(), ref)
-    click.echo(registry_render.show(result), nl=False)
+    click.echo(
+        registry_render.show(result.artifact, result.depends_on, result.dependents), nl=False
+    )
     return result.exit_code
 
 
@@ -41,7 +43,7 @@ def show_command(ctx: CliContext, ref: str) -> int:
 def graph_command(ctx: CliContext, fmt: str) -> int:
     """The dependency graph (explicit references and computed edges)."""
     result = api_registry.graph(ctx.root(), ctx.config())
-    click.echo(registry_render.graph(result, fmt), nl=False)
+    click.echo(registry_render.graph(result.nodes, result.edges, fmt), nl=False)
     return result.exit_code
 
 
