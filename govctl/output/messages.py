@@ -53,3 +53,18 @@ def opa_serving(binary: Path, url: str) -> str:
 
 def opa_stopped() -> str:
     return "govctl: OPA stopped"
+
+
+def baseline_created(file: str, baselined: int, left_open: int) -> str:
+    text = f"wrote {file}: {baselined} findings baselined\n"
+    if left_open:
+        text += f"{left_open} findings of non-waivable rules stay open and must be fixed\n"
+    return text
+
+
+def baseline_pruned(file: str, removed: int, remaining: int) -> str:
+    return f"{file}: removed {removed} resolved findings, {remaining} remain\n"
+
+
+def wrote(path: Path | str) -> str:
+    return f"wrote {path}\n"
