@@ -5,13 +5,15 @@ The CLI (``govctl.cli``) only parses arguments, calls these and renders what the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govctl import __version__
 from govctl.api_registry import load_registry
 from govctl.check import CheckOptions, CheckResult, run_check
-from govctl.codeowners import CodeownersSettings, CodeownersStatus, codeowners_text
+from govctl.codeowners import DEFAULT_PATH, CodeownersSettings, CodeownersStatus, codeowners_text
 from govctl.config import CONFIG_FILENAME, load_config
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, GitError, InfraError
 from govctl.gitio import GitRepository
@@ -19,9 +21,11 @@ from govctl.impact.render_json import to_json as impact_json
 from govctl.impact.report import ImpactOptions, ImpactReport, run_impact
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
+from govctl.pinning import PYPI_JSON_API, GovctlPin, pin_from_files, pin_from_index
 from govctl.progress import SILENT, Progress
 from govctl.reports import CostReport, Scorecard, cost_reports, scorecard, select_deployments
 from govctl.scaffold import ScaffoldOptions, ScaffoldResult, scaffold
+from govctl.source_links import SourceLinks, from_environment
 
 if TYPE_CHECKING:
     from govctl.audit.api import RecordResult
@@ -31,21 +35,30 @@ if TYPE_CHECKING:
 # each on a 10k-artifact check), so policy evaluation must never share a process with DuckDB.
 
 __all__ = [
+    "DEFAULT_PATH",
+    "PYPI_JSON_API",
     "CheckOptions",
     "CheckResult",
+    "CodeownersSettings",
     "CostReport",
     "CostResult",
+    "GovctlPin",
     "ImpactOptions",
     "ImpactReport",
     "ReadinessResult",
+    "ScaffoldOptions",
     "Scorecard",
+    "SourceLinks",
     "check",
     "codeowners",
     "cost",
+    "govctl_pin",
     "impact",
     "init",
+    "links_at",
     "load_registry",
     "readiness",
+    "source_links",
 ]
 
 
@@ -153,6 +166,31 @@ def codeowners(
     except (OSError, UnicodeDecodeError) as exc:
         raise InfraError(f"cannot read {target}: {exc}") from None
     return CodeownersStatus(wanted, current)
+
+
+def govctl_pin(dists: Sequence[Path] = (), index_url: str = PYPI_JSON_API) -> GovctlPin:
+    """The pin of this govctl version ``init`` writes: the hashes of ``dists`` (wheel or sdist
+    files), else of its files on the package index whose JSON API is ``index_url``."""
+    if dists:
+        return pin_from_files(tuple(dists), __version__)
+    return pin_from_index(__version__, index_url)
+
+
+def source_links(root: Path, env: Mapping[str, str]) -> SourceLinks | None:
+    """``file:line`` links to the checked-out commit when ``env`` names the repository (GitHub
+    Actions); ``None`` otherwise, or when ``root`` is not a checkout (plain locations)."""
+    if not env.get("GITHUB_REPOSITORY"):
+        return None
+    try:
+        with GitRepository(root) as repo:
+            return from_environment(env, repo.head_sha())
+    except GitError:
+        return None
+
+
+def links_at(env: Mapping[str, str], commit: str | None) -> SourceLinks | None:
+    """``file:line`` links to ``commit`` when ``env`` names the repository (GitHub Actions)."""
+    return from_environment(env, commit)
 
 
 def init(options: ScaffoldOptions) -> ScaffoldResult:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import click
@@ -11,16 +10,17 @@ import click
 from govctl import api
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.codeowners import DEFAULT_PATH, CodeownersSettings
 from govctl.errors import EXIT_CLEAN
 
 
-def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
+def _settings(ctx: CliContext, org: str | None) -> api.CodeownersSettings:
     # ``codeowners: {org, teams, path}`` of govctl.yaml; the GitHub organisation comes from
     # --org, then govctl.yaml, then (in GitHub Actions) the repository's owner.
     configured = ctx.config().codeowners
-    org = org or configured.org or os.environ.get("GITHUB_REPOSITORY_OWNER")
-    return CodeownersSettings(org=org or None, handles=dict(configured.teams), path=configured.path)
+    org = org or configured.org or ctx.env.variables.get("GITHUB_REPOSITORY_OWNER")
+    return api.CodeownersSettings(
+        org=org or None, handles=dict(configured.teams), path=configured.path
+    )
 
 
 def _show_diff(current: str, wanted: str, shown: str) -> None:
@@ -48,7 +48,7 @@ def _show_diff(current: str, wanted: str, shown: str) -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"File to write or check (default: {DEFAULT_PATH}).",
+    help=f"File to write or check (default: {api.DEFAULT_PATH}).",
 )
 @click.pass_obj
 def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Path | None) -> int:

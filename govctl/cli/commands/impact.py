@@ -6,7 +6,6 @@ finding's file to the head commit.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
-from govctl.impact.report import ImpactOptions
-from govctl.source_links import from_environment
 
 
 @click.command("impact")
@@ -69,7 +66,7 @@ def impact_command(
 ) -> int:
     """Report what a change does: changed artifacts, affected deployments, findings delta, risk,
     required approvals and cost (exit 0 when the report is produced)."""
-    options = ImpactOptions(
+    options = api.ImpactOptions(
         root=ctx.root(),
         base=base,
         head=head,
@@ -83,8 +80,8 @@ def impact_command(
         actor=ctx.env.actor(),
     )
     report = api.impact(options)
-    links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
-    width = terminal.width(sys.stdout, os.environ) if output is None else None
+    links = api.links_at(ctx.env.variables, report.head.sha) if fmt == "markdown" else None
+    width = terminal.width(sys.stdout, ctx.env.variables) if output is None else None
     emit(render(report, fmt, links, width), output)
     if output is not None:
         roles = ", ".join(a.role for a in report.approvals) or "none"

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from govctl import __version__, api
-from govctl.pinning import PYPI_JSON_API, GovctlPin, pin_from_files, pin_from_index
-from govctl.scaffold import ScaffoldOptions
+from govctl import api
 
 NEXT_STEPS = """\
 next steps:{cd}
@@ -46,7 +44,7 @@ DEFAULT_ORG = "your-org"
 )
 @click.option(
     "--pypi-json",
-    default=PYPI_JSON_API,
+    default=api.PYPI_JSON_API,
     show_default=True,
     metavar="URL",
     help="The package index JSON API the hashes are read from (without --govctl-dist).",
@@ -67,10 +65,10 @@ def init_command(
     name: str | None,
 ) -> int:
     """Scaffold a governance repository in DIR (default: here) that passes `govctl check`."""
-    options = ScaffoldOptions(
+    options = api.ScaffoldOptions(
         target=directory,
         now=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        pin=_pin(dists, pypi_json),
+        pin=api.govctl_pin(dists, pypi_json),
         force=force,
         requirements_only=requirements_only,
         github_org=github_org,
@@ -86,9 +84,3 @@ def init_command(
     codeowners = CODEOWNERS_STEP if github_org == DEFAULT_ORG else ""
     click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}", codeowners=codeowners))
     return result.exit_code
-
-
-def _pin(dists: tuple[Path, ...], pypi_json: str) -> GovctlPin:
-    if dists:
-        return pin_from_files(dists, __version__)
-    return pin_from_index(__version__, pypi_json)
