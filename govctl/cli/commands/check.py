@@ -13,7 +13,7 @@ from govctl.cli import terminal
 from govctl.cli.context import CliContext, resolved
 from govctl.cli.output import emit
 from govctl.errors import UsageError
-from govctl.output import FORMATS, render
+from govctl.output import FORMATS, messages, render
 from govctl.output.text import summary_lines
 
 
@@ -104,14 +104,11 @@ def check_command(
     finally:
         display.close()
     if "fallback" in result.engine:
-        # Never silent: the findings came from regopy, not from OPA's own semantics.
-        click.echo(f"govctl: engine {result.engine}: {result.engine_version}", err=True)
+        click.echo(messages.engine_fallback(result.engine, result.engine_version), err=True)
     _report(ctx, result, fmt, output, quiet, compact, color, root)
     if stats:
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
-        click.echo(
-            f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True
-        )
+        text = messages.check_stats(result.timings, result.evaluated, result.cached)
+        click.echo(text, err=True)
     return result.exit_code
 
 
@@ -132,8 +129,7 @@ def _report(
     if output is not None:
         links = api.source_links(root, env) if fmt == "markdown" else None
         emit(render(result, fmt, links=links), output)
-        where = f"wrote {fmt} to {output}"
-        lines = [*summary_lines(result, paint, width), where]
+        lines = [*summary_lines(result, paint, width), messages.wrote_format(fmt, output)]
         click.echo("\n".join(lines), err=True, color=paint)
     elif quiet and fmt == "text":
         click.echo("\n".join(summary_lines(result, paint, width)), color=paint)

@@ -15,8 +15,8 @@ from govctl import api
 from govctl.cli import terminal
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
+from govctl.output import messages
 
 
 @click.command("impact")
@@ -84,15 +84,9 @@ def impact_command(
     width = terminal.width(sys.stdout, ctx.env.variables) if output is None else None
     emit(render(report, fmt, links, width), output)
     if output is not None:
-        roles = ", ".join(a.role for a in report.approvals) or "none"
-        click.echo(
-            f"risk {report.risk.level}; approvals needed: {roles}; wrote {fmt} to {output}",
-            err=True,
-        )
+        roles = [a.role for a in report.approvals]
+        click.echo(messages.impact_written(report.risk.level, roles, fmt, output), err=True)
     if stats:
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
-        evaluated = report.findings.evaluated
-        click.echo(f"govctl: {timing}; evaluated {evaluated} subjects", err=True)
-    if fail_on != "never" and report.introduced_at_least(fail_on):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        text = messages.impact_stats(report.timings, report.findings.evaluated)
+        click.echo(text, err=True)
+    return api.impact_exit_code(report, fail_on)

@@ -8,16 +8,8 @@ from pathlib import Path
 import click
 
 from govctl import api
+from govctl.output import messages
 
-NEXT_STEPS = """\
-next steps:{cd}
-  git init -b main && git add -A && git commit -m "govctl init"
-  govctl check                      # the examples pass the built-in policy catalog{codeowners}
-  pre-commit install                # govctl-check on every commit (.pre-commit-config.yaml)
-Replace the examples under registry/ and prompts/ with your own systems; see README.md."""
-# Only without --github-org: with it, .github/CODEOWNERS already names the organisation.
-CODEOWNERS_STEP = """
-  govctl codeowners --org <your GitHub org>   # then commit .github/CODEOWNERS"""
 DEFAULT_ORG = "your-org"
 
 
@@ -75,12 +67,12 @@ def init_command(
         name=name,
     )
     result = api.init(options)
-    click.echo(f"wrote {len(result.written)} files in {result.root}")
-    for path in result.overwritten:
-        click.echo(f"  overwrote {path}")
+    click.echo(
+        messages.init_written(len(result.written), result.root, result.overwritten), nl=False
+    )
     if requirements_only:
         return result.exit_code
     here = directory.resolve() == Path.cwd().resolve()
-    codeowners = CODEOWNERS_STEP if github_org == DEFAULT_ORG else ""
-    click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}", codeowners=codeowners))
+    steps = messages.init_next_steps(None if here else directory, github_org == DEFAULT_ORG)
+    click.echo(steps)
     return result.exit_code
