@@ -1,13 +1,22 @@
-"""govctl's library API: every command's work, returning frozen results.
+"""govctl's library API: every command's work, returning frozen results with an ``exit_code``.
 
 The CLI (``govctl.cli``) only parses arguments, calls these and renders what they return.
+This module serves check, impact, readiness, cost, codeowners and init; each other command
+group has its own module, re-exported here under a short name and imported on first use
+(``SUBMODULES``): ``api.audit`` (audit log, query, asof, report, export, verify, keys,
+record-release), ``api.policy`` (policy test, list, show, eject, lint), ``api.registry``
+(registry list, show, graph; ``load_registry``), ``api.baseline`` (baseline create, prune;
+waiver new), ``api.gateway`` (gateway render, diff), ``api.schema`` (schema export),
+``api.site`` (site build, serve) and ``api.opa`` (opa serve).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from govctl import __version__
@@ -28,11 +37,40 @@ from govctl.scaffold import ScaffoldOptions, ScaffoldResult, scaffold
 from govctl.source_links import SourceLinks, from_environment
 
 if TYPE_CHECKING:
+    from govctl import api_audit as audit
+    from govctl import api_baseline as baseline
+    from govctl import api_gateway as gateway
+    from govctl import api_opa as opa
+    from govctl import api_policy as policy
+    from govctl import api_registry as registry
+    from govctl import api_schema as schema
+    from govctl import api_site as site
     from govctl.audit.api import RecordResult
 
 # The audit modules (DuckDB) are imported only when an event is recorded: a process that loads
 # DuckDB before forking regopy workers makes those workers grow without bound (measured: 1.5 GB
 # each on a 10k-artifact check), so policy evaluation must never share a process with DuckDB.
+
+# Loaded on first use: ``api.audit`` brings DuckDB, which ``check`` must not have loaded.
+SUBMODULES = {
+    "audit": "govctl.api_audit",
+    "baseline": "govctl.api_baseline",
+    "gateway": "govctl.api_gateway",
+    "opa": "govctl.api_opa",
+    "policy": "govctl.api_policy",
+    "registry": "govctl.api_registry",
+    "schema": "govctl.api_schema",
+    "site": "govctl.api_site",
+}
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in SUBMODULES:
+        module = import_module(SUBMODULES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_PATH",
@@ -49,16 +87,24 @@ __all__ = [
     "ScaffoldOptions",
     "Scorecard",
     "SourceLinks",
+    "audit",
+    "baseline",
     "check",
     "codeowners",
     "cost",
+    "gateway",
     "govctl_pin",
     "impact",
     "impact_exit_code",
     "init",
     "links_at",
     "load_registry",
+    "opa",
+    "policy",
     "readiness",
+    "registry",
+    "schema",
+    "site",
     "source_links",
 ]
 

@@ -12,7 +12,10 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,18 @@ def test_only_the_cli_imports_the_api_modules() -> None:
         for target in targets & api
     )
     assert offenders == []
+
+
+def test_govctl_api_reexports_every_api_module_on_first_use() -> None:
+    files = {f"govctl.{p.stem}" for p in PACKAGE.glob("api_*.py")}
+    code = (
+        "import json, sys, govctl.api as api\n"
+        "assert not [m for m in sys.modules if m.startswith('govctl.api_audit')]\n"
+        "assert 'duckdb' not in sys.modules\n"
+        "print(json.dumps(sorted(api.SUBMODULES.values())))\n"
+        "for name, module in api.SUBMODULES.items():\n"
+        "    assert getattr(api, name) is sys.modules[module], name\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout)) == files  # every api_*.py module is reachable
