@@ -98,6 +98,7 @@ __all__ = [
     "impact_exit_code",
     "init",
     "links_at",
+    "load_config",
     "load_registry",
     "opa",
     "policy",
