@@ -11,6 +11,7 @@ from govctl import api_gateway as service
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
 from govctl.gateway import report
+from govctl.output import messages
 
 _TARGET = click.option(
     "--target", type=click.Choice(service.TARGETS), default="litellm", show_default=True
@@ -60,7 +61,7 @@ def render_command(
     result = service.render(_options(ctx, target, environment, now, no_audit))
     emit(result.text, output)
     if output is not None:
-        click.echo(report.render_summary(result) + f"wrote {output}", err=True)
+        click.echo(report.render_summary(result) + messages.wrote(output), err=True, nl=False)
     return result.exit_code
 
 
