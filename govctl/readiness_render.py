@@ -7,8 +7,10 @@ detail per deployment (the findings behind failing or waived cells).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
+from govctl.escape import safe_json
 from govctl.markdown_escape import md_cell, md_code, md_table
 from govctl.output.text import one_line
 from govctl.reports import COMPONENTS, STAGES, Scorecard
@@ -108,3 +110,13 @@ def readiness_markdown(cards: Sequence[Scorecard]) -> str:
         if items:
             details += ["", f"**{md_code(card.deployment)}**", "", *items]
     return "\n".join(out + details) + "\n"
+
+
+def readiness(cards: Sequence[Scorecard], fmt: str) -> str:
+    """``govctl readiness`` in ``fmt`` (text, json or markdown)."""
+    if fmt == "json":
+        data = [c.as_json() for c in cards]
+        return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    if fmt == "markdown":
+        return readiness_markdown(cards)
+    return readiness_text(cards)

@@ -57,7 +57,19 @@ def combined_schema() -> dict[str, Any]:
         "$defs": embedded,
         "type": "object",
         "required": ["apiVersion", "kind"],
-        "properties": {"apiVersion": {"const": "govctl/v1"}, "kind": {"enum": kinds}},
+        "properties": {
+            "apiVersion": {
+                "const": "govctl/v1",
+                "title": "Api version",
+                "description": "Version of the govctl file format: govctl/v1.",
+            },
+            "kind": {
+                "enum": kinds,
+                "title": "Kind",
+                "description": "What the file holds: an artifact kind, Config (govctl.yaml) or "
+                "Baseline; it picks the schema the rest of the file is checked against.",
+            },
+        },
         "allOf": [
             {
                 "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},

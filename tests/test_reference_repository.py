@@ -139,7 +139,7 @@ def test_reference_repository_is_clean(tmp_path: Path) -> None:
 
 def test_reference_repository_every_deployment_is_ready(tmp_path: Path) -> None:
     root = copy_reference(tmp_path / "repo")
-    cards = readiness(options(root))
+    cards = readiness(options(root)).cards
 
     deployments = {p.stem for p in (root / "registry" / "deployments").glob("*.yaml")}
     assert {c.deployment for c in cards} == {f"Deployment/{d}" for d in deployments}

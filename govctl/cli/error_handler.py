@@ -6,7 +6,6 @@ a hint to rerun with ``GOVCTL_DEBUG=1`` for the traceback (exit 3: govctl fails 
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,8 +15,9 @@ import click
 from govctl.errors import EXIT_CLEAN, EXIT_INFRA, EXIT_INTERRUPTED, EXIT_USAGE, GovctlError
 
 
-def run_guarded(func: Callable[[], int]) -> int:
-    """Run a command body and return its exit code, whatever it raises."""
+def run_guarded(func: Callable[[], int], *, debug: bool = False) -> int:
+    """Run a command body and return its exit code, whatever it raises (``debug``: print the
+    traceback of an internal error, ``$GOVCTL_DEBUG``)."""
     try:
         return func()
     except GovctlError as exc:
@@ -36,7 +36,7 @@ def run_guarded(func: Callable[[], int]) -> int:
         sys.stderr.close()
         return EXIT_CLEAN
     except Exception as exc:
-        if os.environ.get("GOVCTL_DEBUG"):
+        if debug:
             traceback.print_exc()
         click.echo(
             f"govctl: internal error: {type(exc).__name__}: {exc} "

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from govctl import __version__
-from govctl.cli.context import CliContext
+from govctl.cli.context import CliContext, Environment
 from govctl.cli.error_handler import run_guarded
 from govctl.errors import EXIT_CLEAN
 from govctl.hints import nearest
@@ -85,17 +85,19 @@ class _Root(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None:
     """Governance and compliance control plane for generative-AI systems."""
-    ctx.obj = CliContext(root_option=root, config_option=config_path)
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
+    ctx.obj = CliContext(root_option=root, config_option=config_path, env=env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    env = Environment.from_process()  # the one read of the environment
 
     def invoke() -> int:
-        result = cli.main(args=args, prog_name="govctl", standalone_mode=False)
+        result = cli.main(args=args, prog_name="govctl", standalone_mode=False, obj=env)
         return result if isinstance(result, int) else EXIT_CLEAN
 
-    return run_guarded(invoke)
+    return run_guarded(invoke, debug=env.debug)
 
 
 def entry() -> None:

@@ -9,7 +9,6 @@ follows starts on a clean line.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from typing import TextIO
@@ -82,8 +81,8 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-def for_stderr(stream: TextIO, quiet: bool, env: Mapping[str, str] | None = None) -> Progress:
-    environment = os.environ if env is None else env
+def for_stderr(stream: TextIO, quiet: bool, env: Mapping[str, str]) -> Progress:
+    environment = env
     if not wanted(stream, environment, quiet):
         return SILENT
     return TerminalProgress(stream, terminal.width(stream, environment) or 80)

@@ -15,7 +15,7 @@ from pathlib import Path
 from govctl.canonical import digest_bytes
 from govctl.check import CheckOptions, CheckResult, exit_code_for, run_check
 from govctl.config import CONFIG_FILENAME, load_config
-from govctl.errors import GitError, UsageError
+from govctl.errors import EXIT_CLEAN, GitError, UsageError
 from govctl.findings import Finding
 from govctl.gateway.deployed import DeployedGateway
 from govctl.gateway.drift import GATEWAY_RULES, drift_findings
@@ -56,7 +56,7 @@ class RenderResult:
     registry_digest: str
     policy_digest: str
     commit: str | None
-    exit_code: int = 0
+    exit_code: int = EXIT_CLEAN
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from govctl.cli.commands.policy import _row as policy_row
 from govctl.markdown_escape import md_table, md_text
 from govctl.output import markdown
+from govctl.output.policy_render import row as policy_row
 from govctl.readiness_render import readiness_markdown
 from govctl.reports import COMPONENTS, STAGES, Cell, Scorecard
 from govctl.source_links import SourceLinks

@@ -1,35 +1,23 @@
 """``govctl audit ...``: the auditor's commands over the DuckDB audit trail (docs/spec.md §6).
 
-Reads open the store read-only. Commands that write to the store (record-release, checkpoint,
-and verify unless --no-record) append events through ``govctl.audit.api.record_events``, which
-also writes the run's checkpoint file. The environment is read here and only here:
-``GOVCTL_ACTOR`` (else ``GITHUB_ACTOR``, else the login name) names the actor, and
+Each command parses its arguments, calls ``govctl.api_audit`` and prints what
+``govctl.output.audit_render`` returns. From the environment (read once, ``govctl.cli.context``):
+``GOVCTL_ACTOR`` (else ``GITHUB_ACTOR``, else the login name) names the actor,
 ``GOVCTL_AUDIT_SIGNING_KEY`` may point at the signing key (CI secrets), overriding
-``audit.signingKey``.
+``audit.signingKey``, and ``record-release`` defaults to ``GITHUB_SHA`` and ``GITHUB_REF``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
 
 import click
 
-from govctl.audit import auditor, render
-from govctl.audit.api import EventDraft, RecordResult, record_events, utc_now, verify_audit
-from govctl.audit.checkpoints import generate_keypair
-from govctl.audit.export import EXPORT_FORMATS, export_events
-from govctl.audit.keys import rotate_signing_key
-from govctl.audit.paths import AuditPaths, audit_paths
-from govctl.audit.query import LogFilter, parse_time_bound, read_log, run_query
-from govctl.audit.release import ReleaseInfo, release_events
-from govctl.audit.store import reading
-from govctl.audit.verify import VerifyReport
-from govctl.cli.actor import default_actor
+from govctl import api_audit
+from govctl.api_audit import AuditTarget, LogQuery, ReleaseRequest
 from govctl.cli.context import CliContext
-from govctl.errors import EXIT_CLEAN, UsageError
-from govctl.hints import did_you_mean
+from govctl.errors import UsageError
+from govctl.output import audit_render
 
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -46,31 +34,8 @@ LOCAL_OPTION = click.option(
 )
 
 
-def _env_key() -> Path | None:
-    env_key = os.environ.get("GOVCTL_AUDIT_SIGNING_KEY")
-    return Path(env_key).expanduser() if env_key else None
-
-
-def _paths(ctx: CliContext, local: bool = False) -> AuditPaths:
-    return audit_paths(
-        ctx.config().audit,
-        ctx.root(),
-        signing_key_path=_env_key(),
-        trail="local" if local else "authoritative",
-    )
-
-
-def _record(ctx: CliContext, drafts: list[EventDraft]) -> RecordResult:
-    return record_events(ctx.config().audit, ctx.root(), drafts, signing_key_path=_env_key())
-
-
-def _recorded_line(result: RecordResult) -> str:
-    signed = "signed" if result.signed else "unsigned"
-    where = " in the local trail" if result.trail == "local" else ""
-    return (
-        f"recorded events {result.first_seq}..{result.last_seq}{where}, head "
-        f"{result.head[:16]}; {signed} checkpoint {result.checkpoint_file.name}"
-    )
+def _target(ctx: CliContext, local: bool = False) -> AuditTarget:
+    return AuditTarget(ctx.root(), ctx.config(), signing_key=ctx.env.signing_key, local=local)
 
 
 @click.group("audit")
@@ -106,19 +71,10 @@ def log_command(
     local: bool,
 ) -> int:
     """List events, oldest first."""
-    paths = _paths(ctx, local)
-    flt = LogFilter(
-        types,
-        artifact,
-        actor,
-        parse_time_bound(since, what="--since") if since else None,
-        parse_time_bound(until, end=True, what="--until") if until else None,
-        limit,
-    )
-    with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
-        entries = read_log(con, flt)
-    click.echo(render.log_json(entries) if fmt == "json" else render.log_text(entries))
-    return EXIT_CLEAN
+    request = LogQuery(types, artifact, actor, since, until, limit)
+    result = api_audit.log(_target(ctx, local), request)
+    click.echo(audit_render.log(result.entries, fmt))
+    return result.exit_code
 
 
 @audit_group.command("query")
@@ -128,20 +84,9 @@ def log_command(
 @click.pass_obj
 def query_command(ctx: CliContext, sql: str, fmt: str, local: bool) -> int:
     """Run one read-only SELECT (tables: events, event_log, checkpoints, audit_meta)."""
-    paths = _paths(ctx, local)
-    result = run_query(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout, sql=sql)
-    click.echo(render.query_json(result) if fmt == "json" else render.query_text(result))
-    return EXIT_CLEAN
-
-
-def _no_such_deployment(everything: auditor.AsOf, deployment: str, at: str) -> None:
-    """A deployment the release live at ``at`` does not hold: a typo gets a did-you-mean."""
-    if everything.release is None:
-        return  # nothing recorded yet: the report says so
-    known = [*everything.deployments, *(i.partition("/")[2] for i in everything.deployments)]
-    if deployment in known:
-        raise UsageError(f"deployment {deployment!r} was not live at {at}")
-    raise UsageError(f"no such deployment {deployment!r} at {at}{did_you_mean(deployment, known)}")
+    result = api_audit.query(_target(ctx, local), sql)
+    click.echo(audit_render.query(result.result, fmt))
+    return result.exit_code
 
 
 @audit_group.command("asof")
@@ -152,39 +97,30 @@ def _no_such_deployment(everything: auditor.AsOf, deployment: str, at: str) -> N
 @click.pass_obj
 def asof_command(ctx: CliContext, time: str, deployment: str | None, fmt: str, local: bool) -> int:
     """What was live at TIME, who approved it, and which policies decided."""
-    paths = _paths(ctx, local)
-    at = parse_time_bound(time, end=True, what="TIME")
-    with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
-        result = auditor.as_of(con, at, deployment)
-        if deployment and not result.deployments:
-            _no_such_deployment(auditor.as_of(con, at, None), deployment, at)
-    click.echo(
-        render.to_json(render.asof_json(result)) if fmt == "json" else render.asof_text(result)
-    )
-    return EXIT_CLEAN
+    result = api_audit.as_of(_target(ctx, local), time, deployment)
+    click.echo(audit_render.as_of(result.result, fmt))
+    return result.exit_code
 
 
 @audit_group.command("report")
-@click.argument("name", type=click.Choice(auditor.REPORTS))
+@click.argument("name", type=click.Choice(api_audit.REPORTS))
 @FORMAT_OPTION
 @LOCAL_OPTION
 @click.pass_obj
 def report_command(ctx: CliContext, name: str, fmt: str, local: bool) -> int:
     """Canned auditor reports (one row per release or per waiver, with counts)."""
-    paths = _paths(ctx, local)
-    with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
-        rows = auditor.REPORT_FUNCTIONS[name](con)
-    click.echo(
-        render.to_json({"report": name, "rows": rows})
-        if fmt == "json"
-        else render.report_text(name, rows)
-    )
-    return EXIT_CLEAN
+    result = api_audit.report(_target(ctx, local), name)
+    click.echo(audit_render.report(result.name, result.rows, fmt))
+    return result.exit_code
 
 
 @audit_group.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="parquet", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(api_audit.EXPORT_FORMATS),
+    default="parquet",
+    show_default=True,
 )
 @click.option("--since", metavar="TIME")
 @click.option("--until", metavar="TIME")
@@ -205,31 +141,9 @@ def export_command(
     local: bool,
 ) -> int:
     """Export whole runs of events with a manifest bound to the checkpoint they end at."""
-    paths = _paths(ctx, local)
-    now = utc_now()
-    out = output or paths.exports / f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{fmt}"
-    result = export_events(
-        paths.db,
-        shown=paths.db_shown,
-        timeout=paths.lock_timeout,
-        out_dir=out,
-        fmt=fmt,
-        since=parse_time_bound(since, what="--since") if since else None,
-        until=parse_time_bound(until, end=True, what="--until") if until else None,
-        created_at=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-    )
-    span = f"events {result.first_seq}..{result.last_seq}" if result.rows else "no events"
-    click.echo(
-        f"exported {span} to {paths.shown(result.directory)} (manifest {result.manifest.name})"
-    )
-    return EXIT_CLEAN
-
-
-def _show_report(report: VerifyReport, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(render.to_json(render.verify_json(report)))
-    else:
-        click.echo(render.verify_text(report))
+    result = api_audit.export(_target(ctx, local), fmt, since=since, until=until, output=output)
+    click.echo(audit_render.exported_line(result.export, result.directory_shown))
+    return result.exit_code
 
 
 @audit_group.command("verify")
@@ -260,34 +174,16 @@ def verify_command(
 ) -> int:
     """Check the chain (SQL and Python) and every checkpoint committed in git; exit 4 on
     tampering."""
-    report = verify_audit(ctx.config().audit, ctx.root(), export_dir, no_git=no_git, local=local)
-    _show_report(report, fmt)
-    report.raise_if_failed()
-    if export_dir is None and not no_record and report.sql is not None:
-        # A failed verification never extends the chain it found broken (raised above). The
-        # event goes to the trail this run writes (the local one unless this is the recorder).
-        details: dict[str, Any] = {
-            "result": "ok",
-            "trail": "local" if local else "authoritative",
-            "size": report.size,
-            "head": report.head,
-            "checkpointsChecked": report.checkpoints_checked,
-            "verifiers": ["sql", "python"],
-        }
-        result = _record(
-            ctx,
-            [
-                EventDraft(
-                    type="verify",
-                    actor=default_actor(actor),
-                    decision={"result": "ok"},
-                    details=details,
-                )
-            ],
-        )
-        if fmt == "text":
-            click.echo(_recorded_line(result))
-    return EXIT_CLEAN  # a failed verification raised above (exit 4)
+    target = _target(ctx, local)
+    result = api_audit.verify(target, export_dir=export_dir, no_git=no_git)
+    click.echo(audit_render.verify(result.report, fmt))
+    if result.failure is not None:
+        raise result.failure  # exit 4, after the report
+    if not no_record:
+        recorded = api_audit.record_verification(target, result, ctx.env.actor(actor))
+        if recorded is not None and fmt == "text":
+            click.echo(audit_render.recorded_line(recorded.recorded))
+    return result.exit_code
 
 
 @audit_group.command("checkpoint")
@@ -295,16 +191,9 @@ def verify_command(
 @click.pass_obj
 def checkpoint_command(ctx: CliContext, actor: str | None) -> int:
     """Append a checkpoint event and write a (signed) checkpoint of the new head."""
-    result = _record(
-        ctx,
-        [
-            EventDraft(
-                type="checkpoint", actor=default_actor(actor), details={"reason": "requested"}
-            )
-        ],
-    )
-    click.echo(_recorded_line(result))
-    return EXIT_CLEAN
+    result = api_audit.checkpoint(_target(ctx), ctx.env.actor(actor))
+    click.echo(audit_render.recorded_line(result.recorded))
+    return result.exit_code
 
 
 @audit_group.command("keygen")
@@ -324,27 +213,12 @@ def keygen_command(
     ctx: CliContext, private_key: Path | None, public_key: Path | None, force: bool
 ) -> int:
     """Write an Ed25519 key pair: the private key stays out of git, the public key is committed."""
-    paths = _paths(ctx)
-    private = (
-        private_key
-        or paths.signing_key
-        or (Path.home() / ".config" / "govctl" / "audit-signing-key.pem")
-    )
-    public = public_key or paths.public_key or (paths.root / "audits" / "audit-signing-key.pub.pem")
-    if private.resolve().is_relative_to(paths.root):
-        click.echo(
-            f"warning: {paths.shown(private)} is inside the repository: make sure git "
-            "ignores it (never commit a private key)",
-            err=True,
-        )
-    key_id = generate_keypair(private, public, force=force)
-    click.echo(
-        f"wrote {key_id}\n  private key: {private} (mode 0600; keep it secret)\n"
-        f"  public key:  {paths.shown(public)} (commit it)\n"
-        f"configure govctl.yaml:\n  audit:\n    signingKey: {private}\n"
-        f"    publicKey: {paths.shown(public)}"
-    )
-    return EXIT_CLEAN
+    plan = api_audit.key_plan(_target(ctx), private_key, public_key)
+    if plan.private_inside_repository:
+        click.echo(audit_render.key_inside_repository_warning(plan.private_key_shown), err=True)
+    result = api_audit.keygen(plan, force=force)
+    click.echo(audit_render.keygen_text(result.key_id, plan.private_key, plan.public_key_shown))
+    return result.exit_code
 
 
 @audit_group.command("rotate-key")
@@ -357,20 +231,13 @@ def keygen_command(
 @click.pass_obj
 def rotate_key_command(ctx: CliContext, new_private_key: Path) -> int:
     """Replace the signing key: the previous key signs a statement that introduces the new one."""
-    paths = _paths(ctx)
-    if paths.signing_key is None or paths.public_key is None:
-        raise UsageError(
-            "rotate-key needs the current key: set audit.signingKey (or "
-            "$GOVCTL_AUDIT_SIGNING_KEY) and audit.publicKey"
-        )
-    result = rotate_signing_key(paths, new_private_key, utc_now())
+    result = api_audit.rotate_key(_target(ctx), new_private_key)
     click.echo(
-        f"rotated {result.previous_key_id} -> {result.new_key_id}\n"
-        f"  new private key: {new_private_key} (mode 0600; keep it secret, update CI's secret)\n"
-        f"  public key:      {paths.shown(paths.public_key)} (commit it)\n"
-        f"  statement:       {paths.shown(result.statement)} (commit it)"
+        audit_render.rotate_text(
+            result.rotation, result.new_private_key, result.public_key_shown, result.statement_shown
+        )
     )
-    return EXIT_CLEAN
+    return result.exit_code
 
 
 @audit_group.command("record-release")
@@ -395,26 +262,18 @@ def record_release_command(
     actor: str | None,
 ) -> int:
     """Record what went live with a merge (run post-merge, e.g. in CI)."""
-    from govctl.api import load_registry  # the loader is heavy: only this command needs it
-
-    commit = commit or os.environ.get("GITHUB_SHA")
+    commit = commit or ctx.env.get("GITHUB_SHA")
     if not commit:
         raise UsageError("pass --commit SHA (or set GITHUB_SHA)")
-    info = ReleaseInfo(
-        actor=default_actor(actor),
+    request = ReleaseRequest(
+        actor=ctx.env.actor(actor),
         commit=commit,
-        ref=git_ref or os.environ.get("GITHUB_REF"),
+        ref=git_ref or ctx.env.get("GITHUB_REF"),
         pr=pr,
         author=author,
         approvers=tuple(approvers),
         policy_digest=policy_digest,
     )
-    registry = load_registry(ctx.root(), ctx.config())
-    paths = _paths(ctx)
-    before: dict[str, Any] = {}
-    if paths.db.exists():
-        with reading(paths.db, shown=paths.db_shown, timeout=paths.lock_timeout) as con:
-            before = auditor.previous_waivers(con)
-    result = _record(ctx, list(release_events(info, registry, before)))
-    click.echo(_recorded_line(result))
-    return EXIT_CLEAN
+    result = api_audit.record_release(_target(ctx), request)
+    click.echo(audit_render.recorded_line(result.recorded))
+    return result.exit_code

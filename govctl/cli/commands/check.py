@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from govctl import api
-from govctl.check import CheckResult
 from govctl.cli import progress as progress_display
 from govctl.cli import terminal
-from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext, resolved
 from govctl.cli.output import emit
-from govctl.errors import GitError, UsageError
-from govctl.gitio import GitRepository
-from govctl.output import FORMATS, render
+from govctl.errors import UsageError
+from govctl.output import FORMATS, messages, render
 from govctl.output.text import summary_lines
-from govctl.source_links import SourceLinks, from_environment
 
 
 def _repo_relative(paths: tuple[Path, ...], root: Path) -> tuple[str, ...]:
@@ -101,38 +96,25 @@ def check_command(
         use_cache=not no_cache,
         workers=workers,
         config_path=ctx.config_option,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
-    display = progress_display.for_stderr(sys.stderr, quiet)
+    display = progress_display.for_stderr(sys.stderr, quiet, ctx.env.variables)
     try:
         result = api.check(options, progress=display)
     finally:
         display.close()
     if "fallback" in result.engine:
-        # Never silent: the findings came from regopy, not from OPA's own semantics.
-        click.echo(f"govctl: engine {result.engine}: {result.engine_version}", err=True)
-    _report(result, fmt, output, quiet, compact, color, root)
+        click.echo(messages.engine_fallback(result.engine, result.engine_version), err=True)
+    _report(ctx, result, fmt, output, quiet, compact, color, root)
     if stats:
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
-        click.echo(
-            f"govctl: {timing}; evaluated {result.evaluated}, cached {result.cached}", err=True
-        )
+        text = messages.check_stats(result.timings, result.evaluated, result.cached)
+        click.echo(text, err=True)
     return result.exit_code
 
 
-def _links(root: Path) -> SourceLinks | None:
-    """File links for Markdown when the repository's address is known (GitHub Actions)."""
-    if not os.environ.get("GITHUB_REPOSITORY"):
-        return None
-    try:
-        with GitRepository(root) as repo:
-            return from_environment(os.environ, repo.head_sha())
-    except GitError:
-        return None  # not a checkout: plain locations
-
-
 def _report(
-    result: CheckResult,
+    ctx: CliContext,
+    result: api.CheckResult,
     fmt: str,
     output: Path | None,
     quiet: bool,
@@ -140,18 +122,18 @@ def _report(
     color: str,
     root: Path,
 ) -> None:
+    env = ctx.env.variables
     stream = sys.stdout if output is None else sys.stderr
-    paint = terminal.use_color(color, stream, os.environ)
-    width = terminal.width(stream, os.environ)
+    paint = terminal.use_color(color, stream, env)
+    width = terminal.width(stream, env)
     if output is not None:
-        links = _links(root) if fmt == "markdown" else None
+        links = api.source_links(root, env) if fmt == "markdown" else None
         emit(render(result, fmt, links=links), output)
-        where = f"wrote {fmt} to {output}"
-        lines = [*summary_lines(result, paint, width), where]
+        lines = [*summary_lines(result, paint, width), messages.wrote_format(fmt, output)]
         click.echo("\n".join(lines), err=True, color=paint)
     elif quiet and fmt == "text":
         click.echo("\n".join(summary_lines(result, paint, width)), color=paint)
     else:
-        links = _links(root) if fmt == "markdown" else None
+        links = api.source_links(root, env) if fmt == "markdown" else None
         text = render(result, fmt, color=paint, links=links, width=width, compact=compact)
         emit(text, None, color=paint)

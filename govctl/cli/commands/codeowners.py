@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 from pathlib import Path
 
 import click
@@ -11,26 +9,18 @@ import click
 from govctl import api
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.codeowners import DEFAULT_PATH, CodeownersSettings
 from govctl.errors import EXIT_CLEAN
+from govctl.output import messages
 
 
-def _settings(ctx: CliContext, org: str | None) -> CodeownersSettings:
+def _settings(ctx: CliContext, org: str | None) -> api.CodeownersSettings:
     # ``codeowners: {org, teams, path}`` of govctl.yaml; the GitHub organisation comes from
     # --org, then govctl.yaml, then (in GitHub Actions) the repository's owner.
     configured = ctx.config().codeowners
-    org = org or configured.org or os.environ.get("GITHUB_REPOSITORY_OWNER")
-    return CodeownersSettings(org=org or None, handles=dict(configured.teams), path=configured.path)
-
-
-def _show_diff(current: str, wanted: str, shown: str) -> None:
-    diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        wanted.splitlines(keepends=True),
-        fromfile=f"{shown} (committed)",
-        tofile=f"{shown} (from the registry)",
+    org = org or configured.org or ctx.env.variables.get("GITHUB_REPOSITORY_OWNER")
+    return api.CodeownersSettings(
+        org=org or None, handles=dict(configured.teams), path=configured.path
     )
-    click.echo("".join(diff), err=True, nl=False)
 
 
 @click.command("codeowners")
@@ -48,7 +38,7 @@ def _show_diff(current: str, wanted: str, shown: str) -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"File to write or check (default: {DEFAULT_PATH}).",
+    help=f"File to write or check (default: {api.DEFAULT_PATH}).",
 )
 @click.pass_obj
 def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Path | None) -> int:
@@ -59,15 +49,15 @@ def codeowners_command(ctx: CliContext, check: bool, org: str | None, output: Pa
     shown = str(output) if output else settings.path
     status = api.codeowners(root, ctx.config(), settings, target)
     if status.state == "up to date":
-        click.echo(f"{shown} is up to date")
+        click.echo(messages.codeowners_up_to_date(shown))
         return EXIT_CLEAN
     if check:
         if status.current is None:
-            click.echo(f"{shown} is missing: run `govctl codeowners`", err=True)
+            click.echo(messages.codeowners_missing(shown), err=True)
         else:
-            _show_diff(status.current, status.wanted, shown)
-            click.echo(f"{shown} is stale: run `govctl codeowners` and commit it", err=True)
+            text = messages.codeowners_stale(status.current, status.wanted, shown)
+            click.echo(text, err=True, nl=False)
         return status.exit_code
     emit(status.wanted, target)  # replaced atomically: never a half-written CODEOWNERS
-    click.echo(f"wrote {shown}")
+    click.echo(messages.wrote(shown), nl=False)
     return EXIT_CLEAN

@@ -9,6 +9,8 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
+from govctl.errors import EXIT_CLEAN
+
 
 @click.command("completion")
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
@@ -19,4 +21,4 @@ def completion_command(shell: str) -> int:
     completion = get_completion_class(shell)
     assert completion is not None  # bash, zsh and fish are built into click
     click.echo(completion(cli, {}, "govctl", "_GOVCTL_COMPLETE").source())
-    return 0
+    return EXIT_CLEAN

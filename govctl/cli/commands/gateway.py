@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import click
 
-from govctl.cli.actor import default_actor
+from govctl import api_gateway as service
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.gateway import report, service
+from govctl.gateway import report
+from govctl.output import messages
 
 _TARGET = click.option(
     "--target", type=click.Choice(service.TARGETS), default="litellm", show_default=True
@@ -31,7 +31,7 @@ def _options(
         now=now,
         config_path=ctx.config_option,
         audit=not no_audit,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
 
 
@@ -61,7 +61,7 @@ def render_command(
     result = service.render(_options(ctx, target, environment, now, no_audit))
     emit(result.text, output)
     if output is not None:
-        click.echo(report.render_summary(result) + f"wrote {output}", err=True)
+        click.echo(report.render_summary(result) + messages.wrote(output), err=True, nl=False)
     return result.exit_code
 
 
@@ -110,10 +110,12 @@ def diff_command(
 ) -> int:
     """Compare a deployed gateway config (file or --url) with what the registry approves."""
     root = ctx.root()
-    deployed = service.read_deployed(root, config, url, os.environ.get(api_key_env))
+    deployed = service.read_deployed(root, config, url, ctx.env.variables.get(api_key_env))
     options = dataclasses.replace(
         _options(ctx, target, environment, now, no_audit), engine=engine, opa_url=opa_url
     )
-    result = service.diff(options, deployed, dict(os.environ) if check_env else None, fail_on)
+    result = service.diff(
+        options, deployed, dict(ctx.env.variables) if check_env else None, fail_on
+    )
     emit(report.diff_json(result) if fmt == "json" else report.diff_text(result), None)
     return result.exit_code

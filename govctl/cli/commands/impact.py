@@ -6,7 +6,6 @@ finding's file to the head commit.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,13 +13,10 @@ import click
 
 from govctl import api
 from govctl.cli import terminal
-from govctl.cli.actor import default_actor
 from govctl.cli.context import CliContext
 from govctl.cli.output import emit
-from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS
 from govctl.impact.render import FORMATS, render
-from govctl.impact.report import ImpactOptions
-from govctl.source_links import from_environment
+from govctl.output import messages
 
 
 @click.command("impact")
@@ -70,7 +66,7 @@ def impact_command(
 ) -> int:
     """Report what a change does: changed artifacts, affected deployments, findings delta, risk,
     required approvals and cost (exit 0 when the report is produced)."""
-    options = ImpactOptions(
+    options = api.ImpactOptions(
         root=ctx.root(),
         base=base,
         head=head,
@@ -81,22 +77,16 @@ def impact_command(
         workers=workers,
         config_path=ctx.config_option,
         audit=not no_audit,
-        actor=default_actor(),
+        actor=ctx.env.actor(),
     )
     report = api.impact(options)
-    links = from_environment(os.environ, report.head.sha) if fmt == "markdown" else None
-    width = terminal.width(sys.stdout, os.environ) if output is None else None
+    links = api.links_at(ctx.env.variables, report.head.sha) if fmt == "markdown" else None
+    width = terminal.width(sys.stdout, ctx.env.variables) if output is None else None
     emit(render(report, fmt, links, width), output)
     if output is not None:
-        roles = ", ".join(a.role for a in report.approvals) or "none"
-        click.echo(
-            f"risk {report.risk.level}; approvals needed: {roles}; wrote {fmt} to {output}",
-            err=True,
-        )
+        roles = [a.role for a in report.approvals]
+        click.echo(messages.impact_written(report.risk.level, roles, fmt, output), err=True)
     if stats:
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items())
-        evaluated = report.findings.evaluated
-        click.echo(f"govctl: {timing}; evaluated {evaluated} subjects", err=True)
-    if fail_on != "never" and report.introduced_at_least(fail_on):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        text = messages.impact_stats(report.timings, report.findings.evaluated)
+        click.echo(text, err=True)
+    return api.impact_exit_code(report, fail_on)

@@ -7,19 +7,9 @@ from pathlib import Path
 
 import click
 
-from govctl import __version__, api
-from govctl.pinning import PYPI_JSON_API, GovctlPin, pin_from_files, pin_from_index
-from govctl.scaffold import ScaffoldOptions
+from govctl import api
+from govctl.output import messages
 
-NEXT_STEPS = """\
-next steps:{cd}
-  git init -b main && git add -A && git commit -m "govctl init"
-  govctl check                      # the examples pass the built-in policy catalog{codeowners}
-  pre-commit install                # govctl-check on every commit (.pre-commit-config.yaml)
-Replace the examples under registry/ and prompts/ with your own systems; see README.md."""
-# Only without --github-org: with it, .github/CODEOWNERS already names the organisation.
-CODEOWNERS_STEP = """
-  govctl codeowners --org <your GitHub org>   # then commit .github/CODEOWNERS"""
 DEFAULT_ORG = "your-org"
 
 
@@ -46,7 +36,7 @@ DEFAULT_ORG = "your-org"
 )
 @click.option(
     "--pypi-json",
-    default=PYPI_JSON_API,
+    default=api.PYPI_JSON_API,
     show_default=True,
     metavar="URL",
     help="The package index JSON API the hashes are read from (without --govctl-dist).",
@@ -67,28 +57,22 @@ def init_command(
     name: str | None,
 ) -> int:
     """Scaffold a governance repository in DIR (default: here) that passes `govctl check`."""
-    options = ScaffoldOptions(
+    options = api.ScaffoldOptions(
         target=directory,
         now=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        pin=_pin(dists, pypi_json),
+        pin=api.govctl_pin(dists, pypi_json),
         force=force,
         requirements_only=requirements_only,
         github_org=github_org,
         name=name,
     )
     result = api.init(options)
-    click.echo(f"wrote {len(result.written)} files in {result.root}")
-    for path in result.overwritten:
-        click.echo(f"  overwrote {path}")
+    click.echo(
+        messages.init_written(len(result.written), result.root, result.overwritten), nl=False
+    )
     if requirements_only:
         return result.exit_code
     here = directory.resolve() == Path.cwd().resolve()
-    codeowners = CODEOWNERS_STEP if github_org == DEFAULT_ORG else ""
-    click.echo(NEXT_STEPS.format(cd="" if here else f"\n  cd {directory}", codeowners=codeowners))
+    steps = messages.init_next_steps(None if here else directory, github_org == DEFAULT_ORG)
+    click.echo(steps)
     return result.exit_code
-
-
-def _pin(dists: tuple[Path, ...], pypi_json: str) -> GovctlPin:
-    if dists:
-        return pin_from_files(dists, __version__)
-    return pin_from_index(__version__, pypi_json)

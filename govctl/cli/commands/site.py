@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 from pathlib import Path
 
 import click
 
+from govctl import api_site
+from govctl.api_site import DEFAULT_OUTPUT, SiteOptions
 from govctl.cli.context import CliContext
-from govctl.errors import EXIT_CLEAN, UsageError
-from govctl.site import DEFAULT_OUTPUT, SiteOptions, build_site
+from govctl.output import messages
 
 OUT_OPTION = click.option(
     "-o",
@@ -56,7 +54,7 @@ def build_command(
     Exit 0 when written; 4 when it is written but the audit trail fails verification.
     """
     root = ctx.root()
-    result = build_site(
+    result = api_site.build(
         SiteOptions(
             root=root,
             out=out if out is not None else root / DEFAULT_OUTPUT,
@@ -69,19 +67,10 @@ def build_command(
             config_path=ctx.config_option,
         )
     )
-    click.echo(
-        f"govctl site: {result.pages} pages ({result.deployments} deployments, "
-        f"{result.artifacts} artifacts) in {result.out}; audit trail: {result.audit_headline}"
-    )
+    click.echo(messages.site_built(result))
     if stats:
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
-        click.echo(f"govctl site: {timing}", err=True)
+        click.echo(messages.timings("govctl site", result.timings), err=True)
     return result.exit_code
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
 
 
 @site_group.command("serve")
@@ -90,19 +79,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @click.pass_obj
 def serve_command(ctx: CliContext, out: Path | None, port: int) -> int:
     """Serve a built site on 127.0.0.1 (local viewing only; any static host serves it too)."""
-    from govctl.site.write import MARKER
-
     folder = out if out is not None else ctx.root() / DEFAULT_OUTPUT
-    if not (folder / MARKER).is_file():
-        raise UsageError(f"no site in {folder}: run `govctl site build` first")
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    with server:
-        bound = server.server_address[1]
-        click.echo(f"govctl site: serving {folder} on http://127.0.0.1:{bound}/ (Ctrl-C stops)")
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
-    return EXIT_CLEAN
+    result = api_site.serve(
+        folder, port, lambda url: click.echo(messages.site_serving(folder, url))
+    )
+    return result.exit_code
