@@ -7,6 +7,8 @@ sides of a change. Keeping them here lets ``check`` use the change set of ``govc
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +62,10 @@ def evaluate_policies(
         label = prepare_engine(engine, bundle)
         engine_version = engine.version()
         salt = f"{label}|{engine_version}|{bundle.digest}|"
+        run_key = _run_key(salt, registry, builder, subjects) if cache else None
+        reused = cache.get_run(run_key) if cache and run_key else None
+        if reused is not None:
+            return _from_results(reused, frozenset(), len(reused), label), engine_version
         results: dict[str, list[PolicyFinding]] = {}
         misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
         for subject in registry:
@@ -92,13 +98,49 @@ def evaluate_policies(
         results[subject.identity] = found
         if cache:
             cache.put_result(key, found)
+    if cache and run_key:
+        cache.put_run(run_key, results)
+    evaluated = frozenset(s.identity for s, _, _ in misses)
+    return _from_results(results, evaluated, len(results) - len(misses), label), engine_version
+
+
+def _from_results(
+    results: Mapping[str, list[PolicyFinding]], evaluated: frozenset[str], cached: int, label: str
+) -> PolicyEvaluation:
     findings = [
         RawFinding(f.rule, f.severity, f.message, f.ref, f.path)
         for identity in sorted(results)
         for f in results[identity]
     ]
-    evaluated = frozenset(s.identity for s, _, _ in misses)
-    return PolicyEvaluation(findings, evaluated, len(results) - len(misses), label), engine_version
+    return PolicyEvaluation(findings, evaluated, cached, label)
+
+
+def _run_key(
+    salt: str, registry: Registry, builder: InputBuilder, subjects: set[str] | None
+) -> str | None:
+    """One key for the results of every subject of this run, or None when there is none.
+
+    Every per-subject result key (``InputBuilder.prepare``) is a function of the policy salt,
+    ``InputBuilder.static_key`` (contract, input.now's day, config) and artifacts' identities and
+    digests (the closure is computed from their documents), dataset digests and validity, and
+    input.change. So when all of those are the same, every subject's key is the same, and the
+    previous run's results can be reused without computing each closure. Runs with
+    ``input.change`` (``--base``) or an artifact without a digest are not summarised.
+    """
+    if builder.change is not None or any(a.digest is None for a in registry):
+        return None
+    text = json.dumps(
+        [
+            salt,
+            builder.static_key,
+            registry.digest,
+            sorted(a.identity for a in registry if not a.valid),
+            sorted((i, d.path, d.exists, d.digest) for i, d in registry.datasets.items()),
+            sorted(subjects) if subjects is not None else None,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _counted(request: EvalRequest, progress: Progress) -> EvalRequest:
@@ -144,5 +186,5 @@ def load(
     root: Path, config: Config, source: FileSource | None, cache: Cache | None, workers: int
 ) -> LoadResult:
     return load_registry(
-        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache
+        source or WorkTreeSource(root), config, LoadSettings(workers=workers), cache, cache
     )

@@ -25,7 +25,9 @@ from govctl.loader.documents import (
     document_digest,
     process_file,
 )
-from govctl.loader.source import FileSource, SourceProblem, join_relative
+from govctl.loader.source import FileSource, SourceProblem, WorkTreeSource, join_relative
+from govctl.loader.statindex import StatIdentity, StatIndex, recorded_sha, run_started_ns
+from govctl.loader.statindex import record as record_stat
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8
 from govctl.models.config import Config
 from govctl.registry import Artifact, DatasetInfo, Registry, build_registry
@@ -119,6 +121,7 @@ class LoadResult:
     registry: Registry
     problems: tuple[LoadProblem, ...]
     file_hashes: Mapping[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
+    files_read: int = 0  # YAML files read this run (the others were unchanged since the last)
 
 
 def worker_count(requested: int) -> int:
@@ -256,27 +259,58 @@ def measure_dataset(data: bytes) -> DatasetStats:
 
 class _Loader:
     def __init__(
-        self, source: FileSource, config: Config, settings: LoadSettings, cache: ParseCache | None
+        self,
+        source: FileSource,
+        config: Config,
+        settings: LoadSettings,
+        cache: ParseCache | None,
+        index: StatIndex | None,
     ) -> None:
         self.source = source
         self.config = config
         self.settings = settings
         self.cache = cache
+        # The stat index only speaks for files of the work tree (never for a git tree).
+        self.index = index if isinstance(source, WorkTreeSource) and cache is not None else None
+        self.started_ns = run_started_ns()
         self.problems: list[LoadProblem] = []
         self.hashes: dict[str, str] = {}
+        self.files_read = 0
+
+    def _unchanged_record(self, path: str, identity: StatIdentity | None) -> FileRecord | None:
+        """The cached record of a file whose stat identity is the one recorded with its hash."""
+        if self.index is None or self.cache is None or identity is None:
+            return None
+        if identity[0] > self.settings.limits.max_bytes:
+            return None  # read it, so the bound is reported as on any other run
+        sha = recorded_sha(self.index, path, identity)
+        record = self.cache.get_file(sha) if sha is not None else None
+        if record is not None:
+            self.hashes[path] = record.sha256
+        return record
 
     def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}
         misses: list[tuple[str, bytes]] = []
         limit = self.settings.limits.max_bytes
+        worktree = self.source if isinstance(self.source, WorkTreeSource) else None
         for path in files:
+            # stat before reading: a write in between leaves a newer stat than the one recorded.
+            identity = worktree.stat_identity(path) if worktree and self.index else None
+            unchanged = self._unchanged_record(path, identity)
+            if unchanged is not None:
+                records[path] = unchanged
+                continue
             try:
                 data = self.source.read_bytes(path, limit)
             except SourceProblem as exc:
                 self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
                 continue
+            self.files_read += 1
             sha = hashlib.sha256(data).hexdigest()
             self.hashes[path] = sha
+            if self.index is not None:
+                record_stat(self.index, path, identity, sha, self.started_ns)
             cached = self.cache.get_file(sha) if self.cache else None
             if cached is not None:
                 records[path] = cached
@@ -432,9 +466,12 @@ def load_registry(
     config: Config,
     settings: LoadSettings | None = None,
     cache: ParseCache | None = None,
+    stat_index: StatIndex | None = None,
 ) -> LoadResult:
+    """``stat_index``: skip reading work-tree files whose stat identity is unchanged
+    (``govctl.loader.statindex``); ``cache`` must be given too."""
     settings = settings or LoadSettings()
-    loader = _Loader(source, config, settings, cache)
+    loader = _Loader(source, config, settings, cache, stat_index)
     listing = source.list_yaml(config.roots)
     for refused in listing.problems:
         loader.problems.append(LoadProblem("GOV-REG-001", refused.message, refused.path))
@@ -452,5 +489,4 @@ def load_registry(
                 artifacts.append(artifact)
     datasets = loader.datasets(artifacts)
     registry = build_registry(config, artifacts, datasets, listing.files)
-    return LoadResult(registry, tuple(loader.problems), loader.hashes)
-
+    return LoadResult(registry, tuple(loader.problems), loader.hashes, loader.files_read)

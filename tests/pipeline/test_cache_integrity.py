@@ -31,6 +31,11 @@ def _entries(path: Path) -> tuple[int, dict[str, tuple[int, object]]]:
     return generation, entries
 
 
+def _drop_run_summary(root: Path) -> None:
+    """Remove the whole-run store, so the next run asks the per-subject results store."""
+    _store(root, "runs").unlink()
+
+
 def _forge(path: Path, generation: int, entries: dict[str, tuple[int, object]], mac: bytes) -> None:
     """What an attacker who can write the work tree can do: a consistent re-marshal of forged
     entries, under the old MAC or under none (the pre-authentication format)."""
@@ -50,6 +55,7 @@ def test_forged_no_findings_results_do_not_turn_a_failing_repository_green(
     generation, entries = _entries(path)
     forged = {key: (used, ()) for key, (used, _) in entries.items()}  # "no findings" everywhere
     _forge(path, generation, forged, old_mac if mac == "kept" else b"")
+    _drop_run_summary(root)
     again = run(root)
     assert again.exit_code == 1 and again.findings == first.findings
     assert again.evaluated == 4 and again.cached == 0  # every forged entry was a miss
@@ -81,11 +87,45 @@ def test_truncated_and_copied_stores_are_misses(make_repo, tmp_path: Path) -> No
     run(other)  # the other repository's own, genuine store...
     path = _store(root, "results")
     shutil.copy(_store(other, "results"), path)  # ...is not this repository's
+    _drop_run_summary(root)
     assert run(root).evaluated == 4
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
+    _drop_run_summary(root)
     assert run(root).evaluated == 4
     assert run(root).evaluated == 0  # and the rewritten store is genuine again
+
+
+@pytest.mark.parametrize("how", ["mac kept", "no mac", "truncated", "copied"])
+def test_a_forged_run_summary_is_a_miss(make_repo, tmp_path: Path, how: str) -> None:
+    root = make_repo(repo_files())
+    first = run(root)
+    assert first.exit_code == 1 and first.evaluated == 4
+    assert run(root).evaluated == 0  # the genuine summary answers
+    path = _store(root, "runs")
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "copied":  # another repository's genuine summary of the same files
+        other = tmp_path / "other"
+        shutil.copytree(root, other)
+        shutil.rmtree(other / ".govctl-cache")
+        run(other)
+        shutil.copy(_store(other, "runs"), path)
+    else:
+        generation, entries = _entries(path)
+        forged = {
+            key: (used, tuple((i, ()) for i, _ in value)) for key, (used, value) in entries.items()
+        }
+        _forge(
+            path,
+            generation,
+            forged,
+            data[len(MAGIC) : len(MAGIC) + MAC_BYTES] if how == "mac kept" else b"",
+        )
+    again = run(root)
+    assert again.exit_code == 1 and again.findings == first.findings
+    assert again.evaluated == 0 and again.cached == 4  # the per-subject results store answered
 
 
 def test_a_cache_folder_that_is_a_symlink_or_holds_a_fifo_is_not_used(
