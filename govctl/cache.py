@@ -228,6 +228,13 @@ class Cache:
     def put_stat(self, path: str, entry: tuple[Any, ...]) -> None:
         self._stats.put(path, entry)
 
+    def get_memo(self, key: str) -> Any:
+        """A value computed from file contents, keyed by their SHA-256s (parse store)."""
+        return self._parse.get("m" + key)
+
+    def put_memo(self, key: str, value: Any) -> None:
+        self._parse.put("m" + key, value)
+
     def get_run(self, key: str) -> dict[str, list[PolicyFinding]] | None:
         """The per-subject results of a whole evaluation whose key is ``key``."""
         data = self._runs.get(key)

@@ -26,7 +26,12 @@ from govctl.loader.documents import (
     process_file,
 )
 from govctl.loader.source import FileSource, SourceProblem, WorkTreeSource, join_relative
-from govctl.loader.statindex import StatIdentity, StatIndex, recorded_sha, run_started_ns
+from govctl.loader.statindex import (
+    StatIdentity,
+    WarmCache,
+    recorded_sha,
+    run_started_ns,
+)
 from govctl.loader.statindex import record as record_stat
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8
 from govctl.models.config import Config
@@ -264,7 +269,7 @@ class _Loader:
         config: Config,
         settings: LoadSettings,
         cache: ParseCache | None,
-        index: StatIndex | None,
+        index: WarmCache | None,
     ) -> None:
         self.source = source
         self.config = config
@@ -272,6 +277,7 @@ class _Loader:
         self.cache = cache
         # The stat index only speaks for files of the work tree (never for a git tree).
         self.index = index if isinstance(source, WorkTreeSource) and cache is not None else None
+        self.memo = index if cache is not None else None
         self.started_ns = run_started_ns()
         self.problems: list[LoadProblem] = []
         self.hashes: dict[str, str] = {}
@@ -338,7 +344,7 @@ class _Loader:
             )
         )
 
-    def artifact(self, path: str, record: DocumentRecord) -> Artifact | None:
+    def artifact(self, path: str, record: DocumentRecord, file_sha: str = "") -> Artifact | None:
         identity = record.identity
         for problem in record.problems:
             self.note(problem, path, identity)
@@ -347,11 +353,15 @@ class _Loader:
         doc, digest, ok = record.doc, record.digest, record.valid
         template_path = None
         if digest is None:  # a Prompt using templateFile
-            doc, ok = self._with_template(path, record)
-            digest, refused = document_digest(doc)
-            if refused:
-                self.note(replace(refused, doc_index=record.index), path, identity)
-                ok = False
+            doc, ok, template_sha = self._with_template(path, record)
+            digest = self._templated_digest(record, file_sha, template_sha)
+            if digest is None:
+                digest, refused = document_digest(doc)
+                if refused:
+                    self.note(replace(refused, doc_index=record.index), path, identity)
+                    ok = False
+                elif file_sha and template_sha and self.memo is not None:
+                    self.memo.put_memo(self._memo_key(record, file_sha, template_sha), digest)
             try:
                 template_path = join_relative(path, str(record.doc["spec"].get("templateFile")))
             except SourceProblem:
@@ -370,7 +380,24 @@ class _Loader:
             template_path=template_path,
         )
 
-    def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool]:
+    @staticmethod
+    def _memo_key(record: DocumentRecord, file_sha: str, template_sha: str) -> str:
+        return f"template-digest|{file_sha}|{record.index}|{template_sha}"
+
+    def _templated_digest(
+        self, record: DocumentRecord, file_sha: str, template_sha: str
+    ) -> str | None:
+        """The RFC 8785 digest of a templated Prompt computed by an earlier run for the same file
+        bytes and template bytes (the document is a function of both): canonicalising 800
+        templates was a fifth of a warm 10k load."""
+        if self.memo is None or not file_sha or not template_sha:
+            return None
+        value = self.memo.get_memo(self._memo_key(record, file_sha, template_sha))
+        return value if isinstance(value, str) and value.startswith("sha256:") else None
+
+    def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool, str]:
+        """The document with its template inlined, whether it is still valid, and the SHA-256
+        of the template's bytes ("" when it could not be read)."""
         spec = record.doc["spec"]
         relative = spec.get("templateFile")
         where = dict(ref=record.identity, path="spec.templateFile", doc_index=record.index)
@@ -382,7 +409,7 @@ class _Loader:
             rule = "GOV-REG-002" if missing else "GOV-REG-001"
             message = f"template file {relative!r} {'not found' if missing else exc.message}"
             self.problems.append(LoadProblem(rule, message, path, **where))  # type: ignore[arg-type]
-            return record.doc, False
+            return record.doc, False, ""
         try:
             text = decode_utf8(data)
         except YamlProblem as problem:
@@ -391,10 +418,10 @@ class _Loader:
                     "GOV-REG-001", problem.message, template_path, problem.line, problem.column
                 )
             )
-            return record.doc, False
+            return record.doc, False, ""
         new_spec = {k: v for k, v in spec.items() if k != "templateFile"}
         new_spec["template"] = text
-        return {**record.doc, "spec": new_spec}, record.valid
+        return {**record.doc, "spec": new_spec}, record.valid, hashlib.sha256(data).hexdigest()
 
     def datasets(self, artifacts: Sequence[Artifact]) -> dict[str, DatasetInfo]:
         read: list[tuple[Artifact, str, str, bytes | None]] = []  # suite, relative, path, bytes
@@ -466,7 +493,7 @@ def load_registry(
     config: Config,
     settings: LoadSettings | None = None,
     cache: ParseCache | None = None,
-    stat_index: StatIndex | None = None,
+    stat_index: WarmCache | None = None,
 ) -> LoadResult:
     """``stat_index``: skip reading work-tree files whose stat identity is unchanged
     (``govctl.loader.statindex``); ``cache`` must be given too."""
@@ -484,7 +511,7 @@ def load_registry(
         for problem in record.problems:
             loader.note(problem, path)
         for document in record.documents:
-            artifact = loader.artifact(path, document)
+            artifact = loader.artifact(path, document, record.sha256)
             if artifact is not None:
                 artifacts.append(artifact)
     datasets = loader.datasets(artifacts)

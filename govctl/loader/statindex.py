@@ -39,6 +39,14 @@ class StatIndex(Protocol):
     def put_stat(self, path: str, entry: tuple[Any, ...]) -> None: ...
 
 
+class WarmCache(StatIndex, Protocol):
+    """The stat index plus values computed from file contents, keyed by their SHA-256s."""
+
+    def get_memo(self, key: str) -> Any: ...
+
+    def put_memo(self, key: str, value: Any) -> None: ...
+
+
 def run_started_ns() -> int:
     return time.time_ns()
 
