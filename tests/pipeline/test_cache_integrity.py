@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,31 @@ def test_the_key_is_created_private_outside_the_repository(make_repo, tmp_path: 
     key.chmod(0o644)
     stats = subprocess.run([*cmd, "--stats"], capture_output=True, text=True, timeout=120, env=env)
     assert stats.returncode == 1 and "evaluated 4, cached 0" in stats.stderr
+
+
+@pytest.mark.parametrize("mac", ["kept", "none"])
+def test_a_forged_stat_index_does_not_hide_an_edit(
+    make_repo, monkeypatch: pytest.MonkeyPatch, mac: str
+) -> None:
+    """The index claims an edited file still has the identity and hash it had before: the claim
+    does not verify, so the file is read and the edit is seen."""
+    from govctl.loader import statindex
+
+    monkeypatch.setattr(statindex, "RACY_MARGIN_NS", 200_000_000)
+    root = make_repo(repo_files())
+    time.sleep(0.25)
+    first = run(root)
+    assert first.exit_code == 1
+    path = _store(root, "stat")
+    old_mac = path.read_bytes()[len(MAGIC) : len(MAGIC) + MAC_BYTES]
+    generation, entries = _entries(path)
+    d1 = root / "registry/deployments/d1.yaml"
+    _, recorded = entries["registry/deployments/d1.yaml"]
+    d1.write_text(d1.read_text() + "  auth: {required: true}\n")  # the failing finding is fixed
+    now = d1.stat()
+    identity = (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino, now.st_dev)
+    entries["registry/deployments/d1.yaml"] = (generation, (*identity, recorded[5]))
+    _forge(path, generation, entries, old_mac if mac == "kept" else b"")
+    again = run(root)
+    assert "Deployment/d1" not in {f.ref for f in again.findings if f.rule == "TST-SEC-001"}
+    assert again.findings == run(root, use_cache=False).findings
