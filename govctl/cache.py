@@ -10,6 +10,8 @@ Four stores, each one ``marshal`` file (only plain data: loading a cache can nev
   bundle digest, engine, ``input.now`` day — see ``govctl.policy.inputs``) → policy findings.
 - runs: the key of a whole evaluation (every per-subject result key of a run, hashed) → that
   run's per-subject results, so a run over an unchanged registry does not open the results store.
+- state: the latest evaluation's artifacts, closures and results (``govctl.run_state``), so a
+  change re-evaluates only the subjects it can reach.
 Stores are read on first use and rewritten only when an entry was added (entries unused for
 ``KEEP_RUNS`` writing runs are dropped then); writes are atomic (rename), so a concurrent or
 killed run never leaves a torn file, and an unreadable file is treated as empty.
@@ -174,6 +176,7 @@ class Cache:
         self._results = _Store(self.directory / f"results-{namespace}.bin", key)
         self._stats = _Store(self.directory / f"stat-{namespace}.bin", key)
         self._runs = _Store(self.directory / f"runs-{namespace}.bin", key)
+        self._state = _Store(self.directory / f"state-{namespace}.bin", key)
         if key is not None:
             self._ensure_gitignore()
 
@@ -254,11 +257,19 @@ class Cache:
             ),
         )
 
+    def get_state(self) -> Any:
+        """The previous evaluation's ``govctl.run_state.RunState`` (encoded), or None."""
+        return self._state.get("latest")
+
+    def put_state(self, encoded: Any) -> None:
+        self._state.put("latest", encoded)
+
     def save(self) -> None:
         try:
             self._parse.save()
             self._results.save()
             self._stats.save()
             self._runs.save()
+            self._state.save()
         except OSError:
             pass  # a cache that cannot be written only costs speed next time

@@ -33,6 +33,7 @@ from govctl.policy.inputs import InputBuilder
 from govctl.progress import SILENT, Progress
 from govctl.registry import Artifact, Registry
 from govctl.rules import RuleMeta
+from govctl.run_state import RunState, affected_subjects, artifact_states, dataset_states
 
 # Computes ``input.change`` for a registry: identity → change record (govctl.impact.changes).
 ChangeProvider = Callable[[Registry], Mapping[str, Any]]
@@ -66,6 +67,7 @@ def evaluate_policies(
         reused = cache.get_run(run_key) if cache and run_key else None
         if reused is not None:
             return _from_results(reused, frozenset(), len(reused), label), engine_version
+        state = _Delta(cache, salt, registry, builder, subjects)
         results: dict[str, list[PolicyFinding]] = {}
         misses: list[tuple[Artifact, str, Any]] = []  # (subject, cache key, change records)
         for subject in registry:
@@ -73,7 +75,12 @@ def evaluate_policies(
                 continue
             if subjects is not None and subject.identity not in subjects:
                 continue
+            previous = state.unaffected(subject.identity)
+            if previous is not None:
+                results[subject.identity] = previous
+                continue
             key, change = builder.prepare(subject)
+            state.closures[subject.identity] = tuple(graph.closure(subject.identity))
             key = salt + key
             hit = cache.get_result(key) if cache else None
             if hit is not None:
@@ -100,8 +107,55 @@ def evaluate_policies(
             cache.put_result(key, found)
     if cache and run_key:
         cache.put_run(run_key, results)
+    state.save(results)
     evaluated = frozenset(s.identity for s, _, _ in misses)
     return _from_results(results, evaluated, len(results) - len(misses), label), engine_version
+
+
+class _Delta:
+    """The previous run's state (``govctl.run_state``): which subjects this run can skip."""
+
+    def __init__(
+        self,
+        cache: Cache | None,
+        salt: str,
+        registry: Registry,
+        builder: InputBuilder,
+        subjects: set[str] | None,
+    ) -> None:
+        self.cache = cache
+        self.closures: dict[str, tuple[str, ...]] = {}
+        self.context = ""
+        self.previous: RunState | None = None
+        self.affected: set[str] | None = None
+        if cache is None or builder.change is not None:
+            self.cache = None  # input.change is per run: no state is kept or used
+            return
+        scope = sorted(subjects) if subjects is not None else None
+        self.context = json.dumps([salt, builder.static_key, scope], ensure_ascii=False)
+        self.artifacts = artifact_states(registry)
+        self.datasets = dataset_states(registry)
+        self.previous = RunState.decode(cache.get_state())
+        self.affected = affected_subjects(
+            self.previous, self.context, self.artifacts, self.datasets
+        )
+
+    def unaffected(self, identity: str) -> list[PolicyFinding] | None:
+        """The previous findings of a subject the change cannot reach, else None."""
+        if self.previous is None or self.affected is None or identity in self.affected:
+            return None
+        found = self.previous.results.get(identity)
+        members = self.previous.closures.get(identity)
+        if found is None or members is None:
+            return None
+        self.closures[identity] = members
+        return found
+
+    def save(self, results: Mapping[str, list[PolicyFinding]]) -> None:
+        if self.cache is None:
+            return
+        state = RunState(self.context, self.artifacts, self.datasets, self.closures, results)
+        self.cache.put_state(state.encode())
 
 
 def _from_results(

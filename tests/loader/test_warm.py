@@ -231,3 +231,113 @@ def test_racy_entries_are_not_recorded(tmp_path: Path) -> None:
     other = (identity[0] + 1, *identity[1:])
     assert statindex.recorded_sha(Index(), "a.yaml", other) is None
     assert statindex.identity_of(str(tmp_path)) is None  # a folder has no identity
+
+
+RESIDENCY = """\
+apiVersion: govctl/v1
+kind: ResidencyRule
+metadata: {{name: eu-only, owner: team-a}}
+spec:
+  dataClasses: [{data_class}]
+  userJurisdictions: [EU]
+  allowedJurisdictions: [EU]
+  allowedRegions: [eastus]
+"""
+
+RESIDENCY_POLICY = """\
+# METADATA
+# title: Residency test rules
+# custom:
+#   kinds: [Deployment]
+package test.residency
+
+import rego.v1
+
+# METADATA
+# title: governed deployments run in an allowed region
+# custom:
+#   id: TST-RES-001
+#   severity: error
+deny contains {"rule": "TST-RES-001", "msg": "westeurope not allowed", "path": "spec"} if {
+  input.subject.kind == "Deployment"
+  some rule in input.related
+  rule.kind == "ResidencyRule"
+  not "westeurope" in rule.spec.allowedRegions
+}
+"""
+
+
+def test_a_change_reaching_dependents_re_evaluates_them(make_repo) -> None:
+    """A model's status is read by the deployments that reach it through their prompt: they are
+    evaluated again, the rest is not."""
+    root = make_repo(repo_files())
+    first = run(root)
+    assert first.evaluated == 4
+    beta = root / "registry/models/beta.yaml"
+    beta.write_text(beta.read_text().replace("status: deprecated", "status: approved"))
+    again = run(root)
+    assert again.evaluated_subjects == {"Prompt/p2@1.0.0", "Deployment/d2"}
+    assert "TST-MDL-001" not in {f.rule for f in again.findings}
+    assert _findings(again) == _cold(root)
+
+
+@pytest.mark.parametrize("edit", ["starts governing", "added"])
+def test_a_rule_that_attaches_itself_to_deployments_is_seen(make_repo, edit: str) -> None:
+    """A ResidencyRule that starts to govern deployments is in none of their previous closures;
+    the change must still reach them."""
+    files = repo_files(**{"policies/residency.rego": RESIDENCY_POLICY})
+    if edit == "starts governing":
+        files["registry/residency/eu.yaml"] = RESIDENCY.format(data_class="pii")
+    root = make_repo(files)
+    first = run(root)
+    assert "TST-RES-001" not in {f.rule for f in first.findings}
+    (root / "registry/residency").mkdir(exist_ok=True)
+    (root / "registry/residency/eu.yaml").write_text(RESIDENCY.format(data_class="internal"))
+    again = run(root)
+    assert {f.ref for f in again.findings if f.rule == "TST-RES-001"} == {
+        "Deployment/d1",
+        "Deployment/d2",
+    }
+    assert _findings(again) == _cold(root)
+    assert _json(root) == _json(root, "--no-cache")
+
+
+@pytest.mark.parametrize("mac", ["kept", "none"])
+def test_a_forged_state_is_not_used(make_repo, mac: str) -> None:
+    """A state claiming that an edited deployment did not change (its new digest, its old
+    findings) does not verify: the deployment is evaluated again."""
+    import marshal
+
+    from govctl.cache import MAC_BYTES, MAGIC
+
+    root = make_repo(repo_files())
+    first = run(root)
+    assert ("TST-SEC-001", "Deployment/d1") in {(f.rule, f.ref) for f in first.findings}
+    (path,) = (root / ".govctl-cache").glob("state-*.bin")
+    data = path.read_bytes()
+    generation, entries = marshal.loads(data[len(MAGIC) + MAC_BYTES :])
+    d1 = root / "registry/deployments/d1.yaml"
+    d1.write_text(d1.read_text() + "  auth: {required: true}\n")
+    cache = Cache(root / "unused-cache")
+    digest = (
+        load_registry(
+            WorkTreeSource(root), load_config(root / "govctl.yaml"), LoadSettings(), cache
+        )
+        .registry.artifacts["Deployment/d1"]
+        .digest
+    )
+    used, (context, artifacts, datasets, closures, results) = entries["latest"]
+    artifacts = tuple(
+        (i, kind, digest if i == "Deployment/d1" else d, valid) for i, kind, d, valid in artifacts
+    )
+    forged = marshal.dumps(
+        (generation, {"latest": (used, (context, artifacts, datasets, closures, results))})
+    )
+    mac_bytes = data[len(MAGIC) : len(MAGIC) + MAC_BYTES]
+    path.write_bytes(MAGIC + mac_bytes + forged if mac == "kept" else forged)
+    for runs in (root / ".govctl-cache").glob("runs-*.bin"):
+        runs.unlink()
+    again = run(root)
+    assert "Deployment/d1" in again.evaluated_subjects
+    assert ("TST-SEC-001", "Deployment/d1") not in {(f.rule, f.ref) for f in again.findings}
+    assert _findings(again) == _cold(root)

@@ -33,8 +33,9 @@ def _entries(path: Path) -> tuple[int, dict[str, tuple[int, object]]]:
 
 
 def _drop_run_summary(root: Path) -> None:
-    """Remove the whole-run store, so the next run asks the per-subject results store."""
+    """Remove the whole-run stores, so the next run asks the per-subject results store."""
     _store(root, "runs").unlink()
+    _store(root, "state").unlink()
 
 
 def _forge(path: Path, generation: int, entries: dict[str, tuple[int, object]], mac: bytes) -> None:
