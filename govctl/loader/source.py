@@ -7,6 +7,7 @@ not depend on where the repository is checked out. Paths that would leave the re
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from govctl.fileio import NotReadable, read_regular, resolve_inside
 from govctl.loader.statindex import StatIdentity, identity_of
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SYMLINK_LOOP = "symlink loop (too many levels of symbolic links)"  # as govctl.fileio says it
 
 
 class SourceProblem(Exception):
@@ -75,11 +77,22 @@ class WorkTreeSource:
         return True
 
     def _absolute(self, path: str) -> Path:
+        return Path(self._absolute_text(path))
+
+    def _absolute_text(self, path: str) -> str:
+        """``_absolute`` over plain strings (``Path.resolve`` as ``os.path.realpath`` + a stat
+        for loops): templates and datasets are checked on every run, and ``Path`` objects
+        cost more than the check itself."""
         if path.startswith("/") or path == ".." or path.startswith("../"):
             raise SourceProblem(path, "path leaves the repository")
-        full = self.root / path
-        real = self._resolve(full, path)
-        if not self._inside(real):
+        full = os.path.join(self.root_text, path)
+        real = os.path.realpath(full)
+        try:
+            os.stat(real)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SourceProblem(path, SYMLINK_LOOP) from None
+        if real != self.root_text and not real.startswith(self.root_text + os.sep):
             raise SourceProblem(path, f"symlink points outside the repository ({real})")
         return full
 
@@ -187,7 +200,11 @@ class WorkTreeSource:
         return out
 
     def read_bytes(self, path: str, max_bytes: int) -> bytes:
-        full = self.root / path if path in self._listed else self._absolute(path)
+        full = Path(
+            os.path.join(self.root_text, path)
+            if path in self._listed
+            else self._absolute_text(path)
+        )
         try:
             return read_regular(full, max_bytes)
         except NotReadable as exc:
