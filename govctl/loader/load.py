@@ -126,7 +126,7 @@ class LoadResult:
     registry: Registry
     problems: tuple[LoadProblem, ...]
     file_hashes: Mapping[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
-    files_read: int = 0  # YAML files read this run (the others were unchanged since the last)
+    files_read: int = 0  # YAML files and datasets read (the others were unchanged since the last)
 
 
 def worker_count(requested: int) -> int:
@@ -424,21 +424,19 @@ class _Loader:
         return {**record.doc, "spec": new_spec}, record.valid, hashlib.sha256(data).hexdigest()
 
     def datasets(self, artifacts: Sequence[Artifact]) -> dict[str, DatasetInfo]:
-        read: list[tuple[Artifact, str, str, bytes | None]] = []  # suite, relative, path, bytes
+        # suite, relative, path, bytes (None: unreadable or vouched for by the stat index), sha
+        read: list[tuple[Artifact, str, str, bytes | None, str]] = []
         for suite in artifacts:
             relative = suite.spec.get("dataset") if suite.kind == "EvalSuite" else None
             if isinstance(relative, str):
                 read.append((suite, relative, *self._read_dataset(suite, relative)))
         stats: dict[str, DatasetStats] = {}
         misses: dict[str, bytes] = {}
-        hashes = [hashlib.sha256(data).hexdigest() if data is not None else "" for *_, data in read]
-        for (*_, data), sha in zip(read, hashes, strict=True):
-            if data is None:
-                continue
-            cached = self.cache.get_dataset(sha) if self.cache else None
+        for *_, data, sha in read:
+            cached = self.cache.get_dataset(sha) if self.cache and sha else None
             if cached is not None:
                 stats[sha] = cached
-            else:
+            elif data is not None:
                 misses[sha] = data
         workers = worker_count(self.settings.workers)
         measured = parallel_map(measure_dataset, list(misses.values()), workers, threshold=64)
@@ -446,9 +444,16 @@ class _Loader:
             stats[sha] = fresh
             if self.cache:
                 self.cache.put_dataset(sha, fresh)
+        return self._dataset_infos(read, stats)
+
+    def _dataset_infos(
+        self,
+        read: list[tuple[Artifact, str, str, bytes | None, str]],
+        stats: Mapping[str, DatasetStats],
+    ) -> dict[str, DatasetInfo]:
         out: dict[str, DatasetInfo] = {}
-        for (suite, relative, path, data), sha in zip(read, hashes, strict=True):
-            if data is None:
+        for suite, relative, path, _, sha in read:
+            if not sha:
                 out[suite.identity] = DatasetInfo(relative, False, None, 0, {}, ())
                 continue
             found = stats[sha]
@@ -474,18 +479,44 @@ class _Loader:
             )
         return out
 
-    def _read_dataset(self, suite: Artifact, relative: str) -> tuple[str, bytes | None]:
-        """(path, bytes), or (relative, None) after noting why the dataset cannot be read."""
+    def _read_dataset(self, suite: Artifact, relative: str) -> tuple[str, bytes | None, str]:
+        """(path, bytes, SHA-256); bytes None when the stat index vouches for a file whose
+        measurements are cached; (relative, None, "") after noting why it cannot be read."""
         where = dict(ref=suite.identity, path="spec.dataset", doc_index=suite.index)
         try:
             path = join_relative(suite.path, relative)
-            return path, self.source.read_bytes(path, self.settings.dataset_max_bytes)
+            identity = self._checked_identity(path)
+            vouched = self._vouched_dataset(path, identity)
+            if vouched is not None:
+                return path, None, vouched
+            data = self.source.read_bytes(path, self.settings.dataset_max_bytes)
+            self.files_read += 1
+            sha = hashlib.sha256(data).hexdigest()
+            if self.index is not None:
+                record_stat(self.index, path, identity, sha, self.started_ns)
+            return path, data, sha
         except SourceProblem as exc:
             missing = exc.message == "file not found"
             rule = "GOV-REG-002" if missing else "GOV-REG-001"
             message = f"dataset {relative!r} {'not found' if missing else exc.message}"
             self.problems.append(LoadProblem(rule, message, suite.path, **where))  # type: ignore[arg-type]
-            return relative, None
+            return relative, None, ""
+
+    def _vouched_dataset(self, path: str, identity: StatIdentity | None) -> str | None:
+        """The recorded SHA-256 of an unchanged dataset whose measurements are cached."""
+        if self.index is None or self.cache is None or identity is None:
+            return None
+        if identity[0] > self.settings.dataset_max_bytes:
+            return None  # read it, so the bound is reported as on any other run
+        sha = recorded_sha(self.index, path, identity)
+        return sha if sha and self.cache.get_dataset(sha) is not None else None
+
+    def _checked_identity(self, path: str) -> StatIdentity | None:
+        """The stat identity of a work-tree file outside the listing, once its real path is
+        checked to stay inside the repository (None: read it, and let reading say why not)."""
+        if self.index is None or not isinstance(self.source, WorkTreeSource):
+            return None
+        return self.source.checked_identity(path)
 
 
 def load_registry(

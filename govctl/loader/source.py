@@ -181,6 +181,14 @@ class WorkTreeSource:
         """The stat identity of a file ``list_yaml`` found (None for any other path: read it)."""
         return identity_of(os.path.join(self.root_text, path)) if path in self._listed else None
 
+    def checked_identity(self, path: str) -> StatIdentity | None:
+        """The stat identity of any file inside the repository (symlinks resolved and checked,
+        as ``read_bytes`` does); None when it is outside, missing or not a regular file."""
+        try:
+            return identity_of(self._absolute_text(path))
+        except SourceProblem:
+            return None
+
     def _linked_folders_outside(self, folder: Path, dirs: list[str]) -> list[SourceProblem]:
         """Folder symlinks are never followed; one that leaves the repository is reported."""
         out = []

@@ -341,3 +341,39 @@ def test_a_forged_state_is_not_used(make_repo, mac: str) -> None:
     assert "Deployment/d1" in again.evaluated_subjects
     assert ("TST-SEC-001", "Deployment/d1") not in {(f.rule, f.ref) for f in again.findings}
     assert _findings(again) == _cold(root)
+
+
+SUITE = """\
+apiVersion: govctl/v1
+kind: EvalSuite
+metadata: {name: golden, owner: team-a}
+spec:
+  dataset: cases.jsonl
+  metrics: [{name: accuracy, threshold: 0.9}]
+"""
+
+
+def test_an_unchanged_dataset_is_not_read_and_a_same_size_edit_is_seen(
+    make_repo, short_margin
+) -> None:
+    root = make_repo(
+        repo_files(
+            **{
+                "registry/evals/suite.yaml": SUITE,
+                "registry/evals/cases.jsonl": '{"q": 1}\n{"q": 2}\n',
+            }
+        )
+    )
+    _settle()
+    assert _load(root) == 8  # 7 YAML files and the dataset
+    assert _load(root) == 0
+    dataset = root / "registry/evals/cases.jsonl"
+    before = dataset.stat()
+    dataset.write_text('{"q": 1}\nnot json\n')
+    os.utime(dataset, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert dataset.stat().st_size == before.st_size
+    result = run(root)
+    assert ("GOV-REG-001", "registry/evals/cases.jsonl", 2) in {
+        (f.rule, f.file, f.line) for f in result.findings
+    }
+    assert _findings(result) == _cold(root)
