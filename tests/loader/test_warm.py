@@ -377,3 +377,21 @@ def test_an_unchanged_dataset_is_not_read_and_a_same_size_edit_is_seen(
         (f.rule, f.file, f.line) for f in result.findings
     }
     assert _findings(result) == _cold(root)
+
+
+def test_a_template_edit_changes_the_prompt_digest_with_a_warm_cache(make_repo) -> None:
+    from tests.pipeline.test_check_pipeline import PROMPT
+
+    templated = PROMPT.format(name="p3", model="alpha", risk="high").replace(
+        '  messages: [{role: user, content: "{{question}}"}]\n', "  templateFile: p3.md\n"
+    )
+    root = make_repo(
+        repo_files(**{"prompts/p3/1.0.0.yaml": templated, "prompts/p3/p3.md": "Q: {{question}}\n"})
+    )
+    first = run(root)
+    assert run(root).registry_digest == first.registry_digest  # the remembered digest
+    (root / "prompts/p3/p3.md").write_text("Question: {{question}}\n")
+    again = run(root)
+    assert again.registry_digest != first.registry_digest
+    assert again.registry_digest == run(root, use_cache=False).registry_digest
+    assert "Prompt/p3@1.0.0" in again.evaluated_subjects
