@@ -25,6 +25,13 @@ def _store(root: Path, kind: str) -> Path:
     return path
 
 
+def _shards(root: Path, kind: str) -> list[Path]:
+    """Every file of a sharded store (parse, results) that a run wrote."""
+    paths = sorted((root / ".govctl-cache").glob(f"{kind}-*-*.bin"))
+    assert paths
+    return paths
+
+
 def _entries(path: Path) -> tuple[int, dict[str, tuple[int, object]]]:
     data = path.read_bytes()
     assert data.startswith(MAGIC)
@@ -52,11 +59,11 @@ def test_forged_no_findings_results_do_not_turn_a_failing_repository_green(
     root = make_repo(repo_files())
     first = run(root)
     assert first.exit_code == 1 and first.evaluated == 4
-    path = _store(root, "results")
-    old_mac = path.read_bytes()[len(MAGIC) : len(MAGIC) + MAC_BYTES]
-    generation, entries = _entries(path)
-    forged = {key: (used, ()) for key, (used, _) in entries.items()}  # "no findings" everywhere
-    _forge(path, generation, forged, old_mac if mac == "kept" else b"")
+    for path in _shards(root, "results"):
+        old_mac = path.read_bytes()[len(MAGIC) : len(MAGIC) + MAC_BYTES]
+        generation, entries = _entries(path)
+        forged = {key: (used, ()) for key, (used, _) in entries.items()}  # "no findings"
+        _forge(path, generation, forged, old_mac if mac == "kept" else b"")
     _drop_run_summary(root)
     again = run(root)
     assert again.exit_code == 1 and again.findings == first.findings
@@ -68,15 +75,15 @@ def test_forged_parse_record_does_not_hide_a_broken_file(make_repo) -> None:
     root = make_repo(repo_files(**{"registry/models/broken.yaml": broken}))
     first = run(root)
     assert "GOV-REG-001" in {f.rule for f in first.findings}
-    path = _store(root, "parse")
-    old_mac = path.read_bytes()[len(MAGIC) : len(MAGIC) + MAC_BYTES]
-    generation, entries = _entries(path)
-    # Strip every problem from every cached file record (records: sha, documents, problems).
-    forged = {
-        key: (used, (value[0], value[1], ()) if key.startswith("f") else value)
-        for key, (used, value) in entries.items()
-    }
-    _forge(path, generation, forged, old_mac)
+    for path in _shards(root, "parse"):
+        old_mac = path.read_bytes()[len(MAGIC) : len(MAGIC) + MAC_BYTES]
+        generation, entries = _entries(path)
+        # Strip every problem from every cached file record (records: sha, documents, problems).
+        forged = {
+            key: (used, (value[0], value[1], ()) if key.startswith("f") else value)
+            for key, (used, value) in entries.items()
+        }
+        _forge(path, generation, forged, old_mac)
     assert "GOV-REG-001" in {f.rule for f in run(root).findings}
 
 
@@ -87,12 +94,14 @@ def test_truncated_and_copied_stores_are_misses(make_repo, tmp_path: Path) -> No
     shutil.copytree(root, other)
     shutil.rmtree(other / ".govctl-cache")
     run(other)  # the other repository's own, genuine store...
-    path = _store(root, "results")
-    shutil.copy(_store(other, "results"), path)  # ...is not this repository's
+    paths = _shards(root, "results")
+    for path in paths:
+        shutil.copy(other / ".govctl-cache" / path.name, path)  # ...is not this repository's
     _drop_run_summary(root)
     assert run(root).evaluated == 4
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
+    for path in paths:
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
     _drop_run_summary(root)
     assert run(root).evaluated == 4
     assert run(root).evaluated == 0  # and the rewritten store is genuine again
@@ -141,9 +150,9 @@ def test_a_cache_folder_that_is_a_symlink_or_holds_a_fifo_is_not_used(
     assert list(outside.iterdir()) == []  # nothing written through the link
     (root / ".govctl-cache").unlink()
     run(root)
-    path = _store(root, "results")
-    path.unlink()
-    os.mkfifo(path)
+    for path in _shards(root, "results"):
+        path.unlink()
+        os.mkfifo(path)
     # A FIFO in place of a store never blocks the run (a subprocess, so a hang fails by timeout).
     done = subprocess.run(
         [sys.executable, "-m", "govctl", "-C", str(root), "check", "--now", NOW, "--no-audit"],
