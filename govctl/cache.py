@@ -40,6 +40,7 @@ from typing import Any
 
 from govctl import __version__
 from govctl.cache_key import cache_key, read_regular
+from govctl.gcpause import paused_gc
 from govctl.loader.documents import DocumentRecord, FileRecord, Problem
 from govctl.loader.load import DatasetStats
 from govctl.policy.engine import PolicyFinding
@@ -104,7 +105,8 @@ class _Store:
             payload = self._verified(read_regular(self.path)) if self.key is not None else None
             if payload is not None:
                 try:
-                    loaded = marshal.loads(payload)
+                    with paused_gc():
+                        loaded = marshal.loads(payload)
                     self.generation, self._entries = int(loaded[0]) + 1, dict(loaded[1])
                 except (ValueError, EOFError, TypeError, IndexError):
                     self.generation, self._entries = 0, {}
@@ -275,7 +277,8 @@ class Cache:
         data = self._runs.get(key)
         if data is None:
             return None
-        return {identity: [PolicyFinding(*f) for f in found] for identity, found in data}
+        with paused_gc():
+            return {identity: [PolicyFinding(*f) for f in found] for identity, found in data}
 
     def put_run(self, key: str, results: dict[str, list[PolicyFinding]]) -> None:
         # Only the latest run is kept: the store stays small enough to read on every run.

@@ -16,6 +16,7 @@ from typing import Any
 
 from govctl.cache import Cache
 from govctl.findings import Finding, Locator, RawFinding, fingerprint
+from govctl.gcpause import paused_gc
 from govctl.graph import DependencyGraph
 from govctl.loader.load import LoadResult, LoadSettings, load_registry
 from govctl.loader.source import FileSource, WorkTreeSource
@@ -135,7 +136,8 @@ class _Delta:
         self.context = json.dumps([salt, builder.static_key, scope], ensure_ascii=False)
         self.artifacts = artifact_states(registry)
         self.datasets = dataset_states(registry)
-        self.previous = RunState.decode(cache.get_state())
+        with paused_gc():
+            self.previous = RunState.decode(cache.get_state())
         self.affected = affected_subjects(
             self.previous, self.context, self.artifacts, self.datasets
         )

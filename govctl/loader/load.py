@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
 from govctl.canonical import digest_bytes
+from govctl.gcpause import paused_gc
 from govctl.loader.documents import (
     DocumentRecord,
     FileRecord,
@@ -298,30 +299,10 @@ class _Loader:
     def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}
         misses: list[tuple[str, bytes]] = []
-        limit = self.settings.limits.max_bytes
         worktree = self.source if isinstance(self.source, WorkTreeSource) else None
-        for path in files:
-            # stat before reading: a write in between leaves a newer stat than the one recorded.
-            identity = worktree.stat_identity(path) if worktree and self.index else None
-            unchanged = self._unchanged_record(path, identity)
-            if unchanged is not None:
-                records[path] = unchanged
-                continue
-            try:
-                data = self.source.read_bytes(path, limit)
-            except SourceProblem as exc:
-                self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
-                continue
-            self.files_read += 1
-            sha = hashlib.sha256(data).hexdigest()
-            self.hashes[path] = sha
-            if self.index is not None:
-                record_stat(self.index, path, identity, sha, self.started_ns)
-            cached = self.cache.get_file(sha) if self.cache else None
-            if cached is not None:
-                records[path] = cached
-            else:
-                misses.append((path, data))
+        with paused_gc():  # decoding thousands of cached records (govctl.gcpause)
+            for path in files:
+                self._read_one(path, worktree, records, misses)
         workers = worker_count(self.settings.workers)
         fresh = parallel_map(_process, [(d, self.settings.limits) for _, d in misses], workers)
         for (path, _), record in zip(misses, fresh, strict=True):
@@ -329,6 +310,37 @@ class _Loader:
             if self.cache:
                 self.cache.put_file(record)
         return records
+
+    def _read_one(
+        self,
+        path: str,
+        worktree: WorkTreeSource | None,
+        records: dict[str, FileRecord],
+        misses: list[tuple[str, bytes]],
+    ) -> None:
+        """The record of one file, from the cache when possible, else queued for parsing."""
+        limit = self.settings.limits.max_bytes
+        # stat before reading: a write in between leaves a newer stat than the one recorded.
+        identity = worktree.stat_identity(path) if worktree and self.index else None
+        unchanged = self._unchanged_record(path, identity)
+        if unchanged is not None:
+            records[path] = unchanged
+            return
+        try:
+            data = self.source.read_bytes(path, limit)
+        except SourceProblem as exc:
+            self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
+            return
+        self.files_read += 1
+        sha = hashlib.sha256(data).hexdigest()
+        self.hashes[path] = sha
+        if self.index is not None:
+            record_stat(self.index, path, identity, sha, self.started_ns)
+        cached = self.cache.get_file(sha) if self.cache else None
+        if cached is not None:
+            records[path] = cached
+        else:
+            misses.append((path, data))
 
     def note(self, problem: Problem, path: str, ref: str | None = None) -> None:
         self.problems.append(
@@ -535,16 +547,17 @@ def load_registry(
         loader.problems.append(LoadProblem("GOV-REG-001", refused.message, refused.path))
     records = loader.read_records(listing.files)
     artifacts: list[Artifact] = []
-    for path in listing.files:
-        record = records.get(path)
-        if record is None:
-            continue
-        for problem in record.problems:
-            loader.note(problem, path)
-        for document in record.documents:
-            artifact = loader.artifact(path, document, record.sha256)
-            if artifact is not None:
-                artifacts.append(artifact)
+    with paused_gc():
+        for path in listing.files:
+            record = records.get(path)
+            if record is None:
+                continue
+            for problem in record.problems:
+                loader.note(problem, path)
+            for document in record.documents:
+                artifact = loader.artifact(path, document, record.sha256)
+                if artifact is not None:
+                    artifacts.append(artifact)
     datasets = loader.datasets(artifacts)
     registry = build_registry(config, artifacts, datasets, listing.files)
     return LoadResult(registry, tuple(loader.problems), loader.hashes, loader.files_read)
