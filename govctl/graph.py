@@ -55,12 +55,15 @@ def _walk(value: Any, keys: tuple[str, ...], path: str) -> Iterator[tuple[str, A
         yield from _walk(value[key], rest, f"{path}.{key}" if path else key)
 
 
+_FIELDS_BY_KIND: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _kind, _keys, _target in REFERENCE_FIELDS:
+    _FIELDS_BY_KIND.setdefault(_kind, []).append((_keys, _target))
+
+
 def references(artifact: Artifact) -> list[Reference]:
     """Explicit references written in the artifact, in field order."""
     out = []
-    for kind, keys, target_kind in REFERENCE_FIELDS:
-        if kind != artifact.kind:
-            continue
+    for keys, target_kind in _FIELDS_BY_KIND.get(artifact.kind, ()):
         for path, text in _walk(artifact.doc, keys, ""):
             out.append(
                 Reference(

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
 from govctl.canonical import digest_bytes
+from govctl.gcpause import paused_gc
 from govctl.loader.documents import (
     DocumentRecord,
     FileRecord,
@@ -25,7 +26,14 @@ from govctl.loader.documents import (
     document_digest,
     process_file,
 )
-from govctl.loader.source import FileSource, SourceProblem, join_relative
+from govctl.loader.source import FileSource, SourceProblem, WorkTreeSource, join_relative
+from govctl.loader.statindex import (
+    StatIdentity,
+    WarmCache,
+    recorded_sha,
+    run_started_ns,
+)
+from govctl.loader.statindex import record as record_stat
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8
 from govctl.models.config import Config
 from govctl.registry import Artifact, DatasetInfo, Registry, build_registry
@@ -119,6 +127,7 @@ class LoadResult:
     registry: Registry
     problems: tuple[LoadProblem, ...]
     file_hashes: Mapping[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
+    files_read: int = 0  # YAML files and datasets read (the others were unchanged since the last)
 
 
 def worker_count(requested: int) -> int:
@@ -256,32 +265,44 @@ def measure_dataset(data: bytes) -> DatasetStats:
 
 class _Loader:
     def __init__(
-        self, source: FileSource, config: Config, settings: LoadSettings, cache: ParseCache | None
+        self,
+        source: FileSource,
+        config: Config,
+        settings: LoadSettings,
+        cache: ParseCache | None,
+        index: WarmCache | None,
     ) -> None:
         self.source = source
         self.config = config
         self.settings = settings
         self.cache = cache
+        # The stat index only speaks for files of the work tree (never for a git tree).
+        self.index = index if isinstance(source, WorkTreeSource) and cache is not None else None
+        self.memo = index if cache is not None else None
+        self.started_ns = run_started_ns()
         self.problems: list[LoadProblem] = []
         self.hashes: dict[str, str] = {}
+        self.files_read = 0
+
+    def _unchanged_record(self, path: str, identity: StatIdentity | None) -> FileRecord | None:
+        """The cached record of a file whose stat identity is the one recorded with its hash."""
+        if self.index is None or self.cache is None or identity is None:
+            return None
+        if identity[0] > self.settings.limits.max_bytes:
+            return None  # read it, so the bound is reported as on any other run
+        sha = recorded_sha(self.index, path, identity)
+        record = self.cache.get_file(sha) if sha is not None else None
+        if record is not None:
+            self.hashes[path] = record.sha256
+        return record
 
     def read_records(self, files: Iterable[str]) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}
         misses: list[tuple[str, bytes]] = []
-        limit = self.settings.limits.max_bytes
-        for path in files:
-            try:
-                data = self.source.read_bytes(path, limit)
-            except SourceProblem as exc:
-                self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            self.hashes[path] = sha
-            cached = self.cache.get_file(sha) if self.cache else None
-            if cached is not None:
-                records[path] = cached
-            else:
-                misses.append((path, data))
+        worktree = self.source if isinstance(self.source, WorkTreeSource) else None
+        with paused_gc():  # decoding thousands of cached records (govctl.gcpause)
+            for path in files:
+                self._read_one(path, worktree, records, misses)
         workers = worker_count(self.settings.workers)
         fresh = parallel_map(_process, [(d, self.settings.limits) for _, d in misses], workers)
         for (path, _), record in zip(misses, fresh, strict=True):
@@ -289,6 +310,37 @@ class _Loader:
             if self.cache:
                 self.cache.put_file(record)
         return records
+
+    def _read_one(
+        self,
+        path: str,
+        worktree: WorkTreeSource | None,
+        records: dict[str, FileRecord],
+        misses: list[tuple[str, bytes]],
+    ) -> None:
+        """The record of one file, from the cache when possible, else queued for parsing."""
+        limit = self.settings.limits.max_bytes
+        # stat before reading: a write in between leaves a newer stat than the one recorded.
+        identity = worktree.stat_identity(path) if worktree and self.index else None
+        unchanged = self._unchanged_record(path, identity)
+        if unchanged is not None:
+            records[path] = unchanged
+            return
+        try:
+            data = self.source.read_bytes(path, limit)
+        except SourceProblem as exc:
+            self.problems.append(LoadProblem("GOV-REG-001", exc.message, path))
+            return
+        self.files_read += 1
+        sha = hashlib.sha256(data).hexdigest()
+        self.hashes[path] = sha
+        if self.index is not None:
+            record_stat(self.index, path, identity, sha, self.started_ns)
+        cached = self.cache.get_file(sha) if self.cache else None
+        if cached is not None:
+            records[path] = cached
+        else:
+            misses.append((path, data))
 
     def note(self, problem: Problem, path: str, ref: str | None = None) -> None:
         self.problems.append(
@@ -304,7 +356,7 @@ class _Loader:
             )
         )
 
-    def artifact(self, path: str, record: DocumentRecord) -> Artifact | None:
+    def artifact(self, path: str, record: DocumentRecord, file_sha: str = "") -> Artifact | None:
         identity = record.identity
         for problem in record.problems:
             self.note(problem, path, identity)
@@ -313,11 +365,15 @@ class _Loader:
         doc, digest, ok = record.doc, record.digest, record.valid
         template_path = None
         if digest is None:  # a Prompt using templateFile
-            doc, ok = self._with_template(path, record)
-            digest, refused = document_digest(doc)
-            if refused:
-                self.note(replace(refused, doc_index=record.index), path, identity)
-                ok = False
+            doc, ok, template_sha = self._with_template(path, record)
+            digest = self._templated_digest(record, file_sha, template_sha)
+            if digest is None:
+                digest, refused = document_digest(doc)
+                if refused:
+                    self.note(replace(refused, doc_index=record.index), path, identity)
+                    ok = False
+                elif file_sha and template_sha and self.memo is not None:
+                    self.memo.put_memo(self._memo_key(record, file_sha, template_sha), digest)
             try:
                 template_path = join_relative(path, str(record.doc["spec"].get("templateFile")))
             except SourceProblem:
@@ -336,7 +392,24 @@ class _Loader:
             template_path=template_path,
         )
 
-    def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool]:
+    @staticmethod
+    def _memo_key(record: DocumentRecord, file_sha: str, template_sha: str) -> str:
+        return f"template-digest|{file_sha}|{record.index}|{template_sha}"
+
+    def _templated_digest(
+        self, record: DocumentRecord, file_sha: str, template_sha: str
+    ) -> str | None:
+        """The RFC 8785 digest of a templated Prompt computed by an earlier run for the same file
+        bytes and template bytes (the document is a function of both): canonicalising 800
+        templates was a fifth of a warm 10k load."""
+        if self.memo is None or not file_sha or not template_sha:
+            return None
+        value = self.memo.get_memo(self._memo_key(record, file_sha, template_sha))
+        return value if isinstance(value, str) and value.startswith("sha256:") else None
+
+    def _with_template(self, path: str, record: DocumentRecord) -> tuple[dict[str, Any], bool, str]:
+        """The document with its template inlined, whether it is still valid, and the SHA-256
+        of the template's bytes ("" when it could not be read)."""
         spec = record.doc["spec"]
         relative = spec.get("templateFile")
         where = dict(ref=record.identity, path="spec.templateFile", doc_index=record.index)
@@ -348,7 +421,7 @@ class _Loader:
             rule = "GOV-REG-002" if missing else "GOV-REG-001"
             message = f"template file {relative!r} {'not found' if missing else exc.message}"
             self.problems.append(LoadProblem(rule, message, path, **where))  # type: ignore[arg-type]
-            return record.doc, False
+            return record.doc, False, ""
         try:
             text = decode_utf8(data)
         except YamlProblem as problem:
@@ -357,27 +430,25 @@ class _Loader:
                     "GOV-REG-001", problem.message, template_path, problem.line, problem.column
                 )
             )
-            return record.doc, False
+            return record.doc, False, ""
         new_spec = {k: v for k, v in spec.items() if k != "templateFile"}
         new_spec["template"] = text
-        return {**record.doc, "spec": new_spec}, record.valid
+        return {**record.doc, "spec": new_spec}, record.valid, hashlib.sha256(data).hexdigest()
 
     def datasets(self, artifacts: Sequence[Artifact]) -> dict[str, DatasetInfo]:
-        read: list[tuple[Artifact, str, str, bytes | None]] = []  # suite, relative, path, bytes
+        # suite, relative, path, bytes (None: unreadable or vouched for by the stat index), sha
+        read: list[tuple[Artifact, str, str, bytes | None, str]] = []
         for suite in artifacts:
             relative = suite.spec.get("dataset") if suite.kind == "EvalSuite" else None
             if isinstance(relative, str):
                 read.append((suite, relative, *self._read_dataset(suite, relative)))
         stats: dict[str, DatasetStats] = {}
         misses: dict[str, bytes] = {}
-        hashes = [hashlib.sha256(data).hexdigest() if data is not None else "" for *_, data in read]
-        for (*_, data), sha in zip(read, hashes, strict=True):
-            if data is None:
-                continue
-            cached = self.cache.get_dataset(sha) if self.cache else None
+        for *_, data, sha in read:
+            cached = self.cache.get_dataset(sha) if self.cache and sha else None
             if cached is not None:
                 stats[sha] = cached
-            else:
+            elif data is not None:
                 misses[sha] = data
         workers = worker_count(self.settings.workers)
         measured = parallel_map(measure_dataset, list(misses.values()), workers, threshold=64)
@@ -385,9 +456,16 @@ class _Loader:
             stats[sha] = fresh
             if self.cache:
                 self.cache.put_dataset(sha, fresh)
+        return self._dataset_infos(read, stats)
+
+    def _dataset_infos(
+        self,
+        read: list[tuple[Artifact, str, str, bytes | None, str]],
+        stats: Mapping[str, DatasetStats],
+    ) -> dict[str, DatasetInfo]:
         out: dict[str, DatasetInfo] = {}
-        for (suite, relative, path, data), sha in zip(read, hashes, strict=True):
-            if data is None:
+        for suite, relative, path, _, sha in read:
+            if not sha:
                 out[suite.identity] = DatasetInfo(relative, False, None, 0, {}, ())
                 continue
             found = stats[sha]
@@ -413,18 +491,44 @@ class _Loader:
             )
         return out
 
-    def _read_dataset(self, suite: Artifact, relative: str) -> tuple[str, bytes | None]:
-        """(path, bytes), or (relative, None) after noting why the dataset cannot be read."""
+    def _read_dataset(self, suite: Artifact, relative: str) -> tuple[str, bytes | None, str]:
+        """(path, bytes, SHA-256); bytes None when the stat index vouches for a file whose
+        measurements are cached; (relative, None, "") after noting why it cannot be read."""
         where = dict(ref=suite.identity, path="spec.dataset", doc_index=suite.index)
         try:
             path = join_relative(suite.path, relative)
-            return path, self.source.read_bytes(path, self.settings.dataset_max_bytes)
+            identity = self._checked_identity(path)
+            vouched = self._vouched_dataset(path, identity)
+            if vouched is not None:
+                return path, None, vouched
+            data = self.source.read_bytes(path, self.settings.dataset_max_bytes)
+            self.files_read += 1
+            sha = hashlib.sha256(data).hexdigest()
+            if self.index is not None:
+                record_stat(self.index, path, identity, sha, self.started_ns)
+            return path, data, sha
         except SourceProblem as exc:
             missing = exc.message == "file not found"
             rule = "GOV-REG-002" if missing else "GOV-REG-001"
             message = f"dataset {relative!r} {'not found' if missing else exc.message}"
             self.problems.append(LoadProblem(rule, message, suite.path, **where))  # type: ignore[arg-type]
-            return relative, None
+            return relative, None, ""
+
+    def _vouched_dataset(self, path: str, identity: StatIdentity | None) -> str | None:
+        """The recorded SHA-256 of an unchanged dataset whose measurements are cached."""
+        if self.index is None or self.cache is None or identity is None:
+            return None
+        if identity[0] > self.settings.dataset_max_bytes:
+            return None  # read it, so the bound is reported as on any other run
+        sha = recorded_sha(self.index, path, identity)
+        return sha if sha and self.cache.get_dataset(sha) is not None else None
+
+    def _checked_identity(self, path: str) -> StatIdentity | None:
+        """The stat identity of a work-tree file outside the listing, once its real path is
+        checked to stay inside the repository (None: read it, and let reading say why not)."""
+        if self.index is None or not isinstance(self.source, WorkTreeSource):
+            return None
+        return self.source.checked_identity(path)
 
 
 def load_registry(
@@ -432,25 +536,28 @@ def load_registry(
     config: Config,
     settings: LoadSettings | None = None,
     cache: ParseCache | None = None,
+    stat_index: WarmCache | None = None,
 ) -> LoadResult:
+    """``stat_index``: skip reading work-tree files whose stat identity is unchanged
+    (``govctl.loader.statindex``); ``cache`` must be given too."""
     settings = settings or LoadSettings()
-    loader = _Loader(source, config, settings, cache)
+    loader = _Loader(source, config, settings, cache, stat_index)
     listing = source.list_yaml(config.roots)
     for refused in listing.problems:
         loader.problems.append(LoadProblem("GOV-REG-001", refused.message, refused.path))
     records = loader.read_records(listing.files)
     artifacts: list[Artifact] = []
-    for path in listing.files:
-        record = records.get(path)
-        if record is None:
-            continue
-        for problem in record.problems:
-            loader.note(problem, path)
-        for document in record.documents:
-            artifact = loader.artifact(path, document)
-            if artifact is not None:
-                artifacts.append(artifact)
+    with paused_gc():
+        for path in listing.files:
+            record = records.get(path)
+            if record is None:
+                continue
+            for problem in record.problems:
+                loader.note(problem, path)
+            for document in record.documents:
+                artifact = loader.artifact(path, document, record.sha256)
+                if artifact is not None:
+                    artifacts.append(artifact)
     datasets = loader.datasets(artifacts)
     registry = build_registry(config, artifacts, datasets, listing.files)
-    return LoadResult(registry, tuple(loader.problems), loader.hashes)
-
+    return LoadResult(registry, tuple(loader.problems), loader.hashes, loader.files_read)

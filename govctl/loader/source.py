@@ -7,6 +7,7 @@ not depend on where the repository is checked out. Paths that would leave the re
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from collections.abc import Sequence
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Protocol
 
 from govctl.fileio import NotReadable, read_regular, resolve_inside
+from govctl.loader.statindex import StatIdentity, identity_of
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SYMLINK_LOOP = "symlink loop (too many levels of symbolic links)"  # as govctl.fileio says it
 
 
 class SourceProblem(Exception):
@@ -64,6 +67,7 @@ class WorkTreeSource:
         # Files found by list_yaml were checked while walking (no symlink leaves the
         # repository), so reading them needs no realpath: it was a third of a warm run.
         self._listed: set[str] = set()
+        self.root_text = str(self.root)
 
     def _inside(self, target: Path) -> bool:
         try:
@@ -73,11 +77,22 @@ class WorkTreeSource:
         return True
 
     def _absolute(self, path: str) -> Path:
+        return Path(self._absolute_text(path))
+
+    def _absolute_text(self, path: str) -> str:
+        """``_absolute`` over plain strings (``Path.resolve`` as ``os.path.realpath`` + a stat
+        for loops): templates and datasets are checked on every run, and ``Path`` objects
+        cost more than the check itself."""
         if path.startswith("/") or path == ".." or path.startswith("../"):
             raise SourceProblem(path, "path leaves the repository")
-        full = self.root / path
-        real = self._resolve(full, path)
-        if not self._inside(real):
+        full = os.path.join(self.root_text, path)
+        real = os.path.realpath(full)
+        try:
+            os.stat(real)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SourceProblem(path, SYMLINK_LOOP) from None
+        if real != self.root_text and not real.startswith(self.root_text + os.sep):
             raise SourceProblem(path, f"symlink points outside the repository ({real})")
         return full
 
@@ -107,25 +122,8 @@ class WorkTreeSource:
                 missing.append(root)
                 continue
             present += 1
-            for folder, dirs, names in os.walk(top, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                problems.extend(self._linked_folders_outside(Path(folder), dirs))
-                for name in names:
-                    if not name.endswith(YAML_SUFFIXES):
-                        continue
-                    full = Path(folder) / name
-                    rel = full.relative_to(self.root).as_posix()
-                    if full.is_symlink():
-                        try:
-                            real = self._resolve(full, rel)
-                        except SourceProblem as exc:
-                            problems.append(exc)
-                            continue
-                        if not self._inside(real):
-                            message = f"symlink points outside the repository ({os.readlink(full)})"
-                            problems.append(SourceProblem(rel, message))
-                            continue
-                    files.append(rel)
+            rel = top.relative_to(self.root).as_posix()
+            self._walk(str(top), "" if rel == "." else rel, files, problems)
         if not present:  # nothing to check at all: fail closed rather than pass on zero files
             problems.extend(
                 SourceProblem(root, f"roots entry {root!r} is not a folder in the repository")
@@ -133,6 +131,63 @@ class WorkTreeSource:
             )
         self._listed.update(files)
         return Listing(tuple(sorted(set(files))), tuple(problems))
+
+    def _walk(self, folder: str, rel: str, files: list[str], problems: list[SourceProblem]) -> None:
+        """``os.walk`` over plain strings with ``os.scandir``'s cached file types: a warm run
+        lists every file of the registry, and ``Path`` objects per file cost more than the walk.
+        Folders named ``.*`` are skipped; folder symlinks are never followed."""
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            return  # as os.walk: a folder that cannot be listed holds nothing
+        dirs: list[str] = []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.name.startswith("."):
+                    dirs.append(entry.name)
+                continue
+            if not entry.name.endswith(YAML_SUFFIXES):
+                continue
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_symlink():
+                refused = self._symlink_outside(Path(entry.path), path)
+                if refused is not None:
+                    problems.append(refused)
+                    continue
+            files.append(path)
+        dirs.sort()
+        problems.extend(self._linked_folders_outside(Path(folder), dirs))
+        for name in dirs:
+            full = os.path.join(folder, name)
+            if not os.path.islink(full):
+                self._walk(full, f"{rel}/{name}" if rel else name, files, problems)
+
+    def _symlink_outside(self, full: Path, rel: str) -> SourceProblem | None:
+        try:
+            real = self._resolve(full, rel)
+        except SourceProblem as exc:
+            return exc
+        if not self._inside(real):
+            message = f"symlink points outside the repository ({os.readlink(full)})"
+            return SourceProblem(rel, message)
+        return None
+
+    def stat_identity(self, path: str) -> StatIdentity | None:
+        """The stat identity of a file ``list_yaml`` found (None for any other path: read it)."""
+        return identity_of(os.path.join(self.root_text, path)) if path in self._listed else None
+
+    def checked_identity(self, path: str) -> StatIdentity | None:
+        """The stat identity of any file inside the repository (symlinks resolved and checked,
+        as ``read_bytes`` does); None when it is outside, missing or not a regular file."""
+        try:
+            return identity_of(self._absolute_text(path))
+        except SourceProblem:
+            return None
 
     def _linked_folders_outside(self, folder: Path, dirs: list[str]) -> list[SourceProblem]:
         """Folder symlinks are never followed; one that leaves the repository is reported."""
@@ -153,7 +208,11 @@ class WorkTreeSource:
         return out
 
     def read_bytes(self, path: str, max_bytes: int) -> bytes:
-        full = self.root / path if path in self._listed else self._absolute(path)
+        full = Path(
+            os.path.join(self.root_text, path)
+            if path in self._listed
+            else self._absolute_text(path)
+        )
         try:
             return read_regular(full, max_bytes)
         except NotReadable as exc:

@@ -56,7 +56,7 @@ class InputBuilder:
         self.change = change
         self._views: dict[str, dict[str, Any]] = {}
         config_text = _dumps(self.config_json)
-        self._static_key = f"{INPUT_CONTRACT}|{now[:10]}|{config_text}"
+        self.static_key = f"{INPUT_CONTRACT}|{now[:10]}|{config_text}"
 
     def artifact_view(self, artifact: Artifact) -> dict[str, Any]:
         view = self._views.get(artifact.identity)
@@ -95,7 +95,7 @@ class InputBuilder:
             if i in self.registry.datasets
         )
         text = "|".join(
-            (self._static_key, subject.identity, subject.digest, related, datasets, _dumps(change))
+            (self.static_key, subject.identity, subject.digest, related, datasets, _dumps(change))
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest(), change
 

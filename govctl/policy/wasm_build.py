@@ -31,7 +31,6 @@ from typing import Any
 
 from govctl.errors import PolicyError
 from govctl.models.kinds import SUBJECT_KINDS
-from govctl.opa_server import DEFAULT_CACHE_BIN, PINNED_VERSION, cache_candidates, find_opa
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "catalog_wasm"
@@ -129,6 +128,9 @@ def shipped_module(digest: str) -> WasmSource | None:
 def locate_opa(root: Path | None) -> Path | None:
     """``$GOVCTL_OPA_BIN``, else ``opa`` on PATH, else the one ``scripts/install-opa.sh`` builds
     (``.cache/opa/bin/opa`` of the repository, or under ``$OPA_CACHE_DIR``)."""
+    # Imported here: it brings urllib/ssl, which a bundle with a shipped module never needs.
+    from govctl.opa_server import DEFAULT_CACHE_BIN, cache_candidates, find_opa
+
     explicit = os.environ.get("GOVCTL_OPA_BIN")
     if explicit:
         return find_opa(Path(explicit))
@@ -287,6 +289,8 @@ def write_shipped(opa: Path, bundle: PolicyBundle, target: Path = SHIPPED_DIR) -
 
 
 def opa_is_pinned(opa: Path) -> bool:
+    from govctl.opa_server import PINNED_VERSION
+
     return opa_version(opa) == PINNED_VERSION.removeprefix("v")
 
 

@@ -17,11 +17,13 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govctl.errors import EngineError
 from govctl.policy.engine import EngineFinding, EvalRequest, entrypoint, parse_triples
-from govctl.policy.wasm_runtime import WasmPolicy, WasmTrap
+
+if TYPE_CHECKING:  # wasmtime (~0.04 s to import) is only loaded when something is evaluated
+    from govctl.policy.wasm_runtime import WasmPolicy
 
 NAME = "embedded"
 CHUNK = 64
@@ -43,7 +45,7 @@ _WORKER: dict[str, Any] = {}  # worker-process state, set by _init_worker
 def load_policy(serialized: bytes, data: Mapping[str, Any]) -> WasmPolicy:
     import wasmtime
 
-    from govctl.policy.wasm_runtime import wasm_engine
+    from govctl.policy.wasm_runtime import WasmPolicy, wasm_engine
 
     engine = wasm_engine()
     module = wasmtime.Module.deserialize(engine, serialized)
@@ -61,6 +63,8 @@ def _init_worker(slots: Any, counter: Any, serialized: bytes, data: dict[str, An
 
 
 def _evaluate_chunk(chunk: list[tuple[int, str, str]]) -> tuple[str, Any]:
+    from govctl.policy.wasm_runtime import WasmTrap
+
     policy = _WORKER.get("policy")
     if policy is None:
         policy = _WORKER["policy"] = load_policy(_WORKER["serialized"], _WORKER["data"])
@@ -145,6 +149,8 @@ class WasmBackend:
         return self._in_pool(itertools.chain(head, iterator))
 
     def _in_process(self, requests: Iterable[EvalRequest]) -> dict[str, list[EngineFinding]]:
+        from govctl.policy.wasm_runtime import WasmTrap
+
         policy = self.local()
         out: dict[str, list[EngineFinding]] = {}
         for request in requests:
