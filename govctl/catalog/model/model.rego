@@ -30,10 +30,11 @@ flagged(spec) if spec.status in {"blocked", "deprecated"}
 
 flagged(spec) if spec.dataHandling.trainsOnInputs == true
 
-floating_aliases := {
-	"latest", "default", "preview", "stable", "current", "newest", "auto",
-	"experimental", "beta", "canary", "nightly",
-}
+# Parameters of GOV-MDL-003: version names that float (compared whole, in lower case) and words
+# that make any version containing them float (e.g. "2024-latest").
+floating_aliases := {lower(a) | some a in lib.param("GOV-MDL-003", "floatingAliases")}
+
+floating_markers := [lower(m) | some m in lib.param("GOV-MDL-003", "floatingMarkers")]
 
 # METADATA
 # title: No blocked or deprecated models
@@ -167,18 +168,28 @@ warn contains finding if {
 }
 
 # pinned(version): the model version is a provider snapshot, not an alias that can move: it has
-# a digit and does not contain "latest". Every floating alias (floating_aliases, compared in
-# lower case) has no digit, so `not pinned` also covers them with one regex match.
+# a digit, is not one of floating_aliases and contains none of floating_markers (all compared in
+# lower case). The default aliases have no digit, so the regex alone covers them; the list
+# matters for aliases a repository adds (e.g. "v1").
 pinned(version) if {
 	regex.match(`[0-9]`, version)
-	not contains(lower(version), "latest")
+	not floating_name(lower(version))
+}
+
+floating_name(name) if name in floating_aliases
+
+floating_name(name) if {
+	some marker in floating_markers
+	contains(name, marker)
 }
 
 # METADATA
 # title: Staging and prod pin model versions
 # description: >-
 #   A staging or prod deployment must use pinned model snapshots, not floating aliases such as
-#   latest, default or preview, so that evaluations stay valid for what is served.
+#   latest, default or preview, so that evaluations stay valid for what is served. A version is
+#   floating when it has no digit, is one of floatingAliases or contains one of floatingMarkers
+#   (parameters).
 # custom:
 #   id: GOV-MDL-003
 #   severity: error
