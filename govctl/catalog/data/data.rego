@@ -37,6 +37,7 @@ part_seconds(part, false) := (to_number(part[1]) * 30) * 86400 if part[2] == "M"
 part_seconds(part, _) := to_number(part[1]) * unit_seconds[part[2]] if part[2] != "M"
 
 # METADATA
+# scope: rule
 # title: Retrieval indexes are refreshed at least weekly
 # description: >-
 #   A deployment with retrieval should declare retrieval.refreshCadence (ISO 8601 duration) of

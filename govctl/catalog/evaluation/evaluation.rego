@@ -191,14 +191,13 @@ primary_ref := "(unresolved)" if not lib.primary_entry
 deny contains finding if {
 	lib.is_prod
 	suite := lib.eval_suite
-	served := prompt
 	not has_passing_run
 	finding := {
 		"rule": "GOV-EVL-002",
 		"path": "spec.evalSuite",
 		"msg": concat("", [
 			"no passing EvalRun of suite ", suite.metadata.name, " covers prompt ",
-			served.metadata.name, "@", served.metadata.version, " (", served.digest, "), model ",
+			prompt.metadata.name, "@", prompt.metadata.version, " (", prompt.digest, "), model ",
 			primary_ref, " and dataset ", dataset_digest, runs_note, future_note,
 			" — run the suite against exactly this prompt and model and commit the EvalRun",
 		]),
@@ -216,7 +215,9 @@ runs_note := concat("", [
 
 runs_note := concat("", [
 	" (", lib.int_str(count(matching_run_ids)), " matching EvalRuns, none passed every metric of the suite)",
-]) if count(matching_run_ids) > 0
+]) if {
+	count(matching_run_ids) > 0
+}
 
 runs_note := " (the suite has no EvalRuns)" if count(run_ids) == 0
 
@@ -225,7 +226,9 @@ default future_note := ""
 future_note := concat("", [
 	"; ", lib.int_str(count(future_matching_ids)),
 	" of them dated after now, which is not evidence (GOV-EVL-005)",
-]) if count(future_matching_ids) > 0
+]) if {
+	count(future_matching_ids) > 0
+}
 
 # completed_at: run identity → when the run completed, in epoch nanoseconds, computed by govctl
 # (input.derived.evalEvidence[].completedAtNs): timestamps are never parsed in Rego. Built once

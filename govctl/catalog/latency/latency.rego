@@ -41,6 +41,7 @@ tolerance_note := concat("", [" (tolerance ", lib.num(tolerance_percent), "%)"])
 }
 
 # METADATA
+# scope: rule
 # title: User-facing prod has a latency budget the model meets
 # description: >-
 #   A user-facing prod deployment should declare latency.p95Ms and stream responses
@@ -90,17 +91,16 @@ warn contains finding if {
 }
 
 warn contains finding if {
-	budget := p95_budget
 	entry := lib.primary_entry
 	observed := input.related[entry.identity].spec.latency.p95Ms
 	is_number(observed)
-	over_budget(observed, budget)
+	over_budget(observed, p95_budget)
 	finding := {
 		"rule": "GOV-LAT-001",
 		"path": "spec.latency.p95Ms",
 		"msg": concat("", [
 			lib.role_label(entry), " has an observed p95 of ", lib.num(observed),
-			" ms, over the budget of ", lib.num(budget), " ms", tolerance_note,
+			" ms, over the budget of ", lib.num(p95_budget), " ms", tolerance_note,
 			" — choose a faster model or revisit the budget",
 		]),
 	}

@@ -23,4 +23,3 @@ test_param_risk_tier_wins_over_environment if {
 test_param_without_overrides if {
 	lib.resolve_param({"value": [1, 2]}, {"environment": "staging"}) == [1, 2]
 }
-

@@ -17,10 +17,10 @@ sensitive_classes := {c | some c in lib.param("GOV-MDL-004", "sensitiveClasses")
 
 sunset_warning_days := lib.param("GOV-MDL-002", "sunsetWarningDays")
 
-# model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
+# any_model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
 # guard of GOV-MDL-001 and GOV-MDL-004, so that a deployment whose models are all fine is looked at
 # in one pass over its models instead of three.
-model_flagged if {
+any_model_flagged if {
 	some entry in input.derived.models
 	id := entry.identity
 	flagged(input.related[id].spec)
@@ -57,7 +57,7 @@ floating_markers := [lower(m) | some m in lib.param("GOV-MDL-003", "floatingMark
 #     ones only in dev).
 deny contains finding if {
 	lib.is_deployment
-	model_flagged
+	any_model_flagged
 	some entry in input.derived.models
 	input.related[entry.identity].spec.status == "blocked"
 	finding := {
@@ -72,7 +72,7 @@ deny contains finding if {
 
 deny contains finding if {
 	lib.environment != "dev"
-	model_flagged
+	any_model_flagged
 	some entry in input.derived.models
 	input.related[entry.identity].spec.status == "deprecated"
 	finding := {
@@ -239,7 +239,7 @@ deny contains finding if {
 #     Use a model (or provider contract) with training on inputs disabled for sensitive data.
 deny contains finding if {
 	lib.is_deployment
-	model_flagged
+	any_model_flagged
 	some entry in input.derived.models
 	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
 	classes := lib.data_classes & sensitive_classes

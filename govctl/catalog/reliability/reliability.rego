@@ -69,19 +69,20 @@ deny contains finding if {
 	}
 }
 
-reliability := lib.get(lib.spec, "reliability", {}) if lib.is_deployment
+settings := lib.get(lib.spec, "reliability", {}) if lib.is_deployment
 
 # Parameters of GOV-REL-002: the fewest retries and the backoff strategies that count.
 min_retries := lib.param("GOV-REL-002", "minRetries")
 
 backoff_strategies := lib.param("GOV-REL-002", "backoffStrategies")
 
-# Guards read the fields directly (cheap on regopy); `reliability` above serves messages.
+# Guards read the fields directly (cheap on regopy); `settings` above serves messages.
 backoff_allowed if input.subject.spec.reliability.backoff in backoff_strategies
 
 has_timeout if input.subject.spec.reliability.timeoutMs != null
 
 # METADATA
+# scope: rule
 # title: Prod deployments retry with backoff and time out
 # description: >-
 #   A prod deployment should retry failed model calls (reliability.retries at least minRetries,
@@ -114,11 +115,15 @@ warn contains finding if {
 retries_problem := concat("", [
 	" retries failed model calls ", lib.num(retries_value), " times, fewer than ",
 	lib.num(min_retries), " (minRetries) — raise spec.reliability.retries",
-]) if retries_value > 0
+]) if {
+	retries_value > 0
+}
 
 retries_problem := concat("", [
 	" does not retry failed model calls — set spec.reliability.retries (", retries_hint, ")",
-]) if not retries_positive
+]) if {
+	not retries_positive
+}
 
 retries_hint := "e.g. 3" if min_retries < 3
 
@@ -135,7 +140,7 @@ warn contains finding if {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.backoff",
 		"msg": concat("", [
-			lib.deployment_label, " uses backoff ", lib.get(reliability, "backoff", "(none set)"),
+			lib.deployment_label, " uses backoff ", lib.get(settings, "backoff", "(none set)"),
 			" — set spec.reliability.backoff: ", backoff_choice,
 			" so retries do not pile onto a struggling provider",
 		]),
@@ -179,12 +184,11 @@ retries_set if retries_value >= min_retries
 deny contains finding if {
 	lib.is_deployment
 	input.subject.spec.rollout.strategy == "canary"
-	problem := rollback_problem
 	finding := {
 		"rule": "GOV-REL-003",
 		"path": "spec.rollout.rollbackTo",
 		"msg": concat("", [
-			"canary rollout of ", lib.spec.prompt, " ", problem,
+			"canary rollout of ", lib.spec.prompt, " ", rollback_problem,
 			" — set spec.rollout.rollbackTo to the released prompt version serving today",
 		]),
 	}
@@ -192,15 +196,18 @@ deny contains finding if {
 
 rollback_problem := "has no rollbackTo" if not has_rollback
 
-rollback_problem := concat("", ["rolls back to ", target, ", which is not a released prompt version"]) if {
-	target := rollback_target
+rollback_problem := concat("", [
+	"rolls back to ", rollback_target, ", which is not a released prompt version",
+]) if {
+	is_string(rollback_target)
 	not rollback_released
 }
 
-rollback_problem := concat("", ["rolls back to ", target, ", the version being rolled out"]) if {
-	target := rollback_target
+rollback_problem := concat("", [
+	"rolls back to ", rollback_target, ", the version being rolled out",
+]) if {
 	rollback_released
-	target == lib.spec.prompt
+	rollback_target == lib.spec.prompt
 }
 
 has_rollback if input.subject.spec.rollout.rollbackTo != null
