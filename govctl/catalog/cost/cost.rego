@@ -112,7 +112,8 @@ deny contains finding if {
 		"path": "spec.budget.monthlyCeilingUSD",
 		"msg": concat("", [
 			"projected monthly cost at ", ceiling_volume, " volume is ", lib.money(projected_x1),
-			" USD for ", primary_ref, ", above the ceiling of ", lib.num(ceiling_usd), " USD — lower the token budget or volume,",
+			" USD for ", primary_ref, ", above the ceiling of ", lib.num(ceiling_usd), " USD",
+			" — lower the token budget or volume,",
 			" choose a cheaper model, or raise the ceiling with approval",
 		]),
 	}
@@ -160,9 +161,9 @@ currency_reason := concat("", ["the model is priced in ", currency]) if {
 	currency != "USD"
 }
 
-currency_reason := "no projection was computed" if not non_usd
+currency_reason := "no projection was computed" if not priced_in_other_currency
 
-non_usd if {
+priced_in_other_currency if {
 	is_string(projection.currency)
 	projection.currency != "USD"
 }

@@ -84,7 +84,10 @@ blocks_prompt_injection if {
 	check.action in blocking_actions
 }
 
-pi_actions := {check.action | some check in input_checks; check.type == "prompt_injection"}
+pi_actions contains check.action if {
+	some check in input_checks
+	check.type == "prompt_injection"
+}
 
 pi_detail := concat("", [" (its prompt_injection action is ", lib.list(pi_actions), ")"]) if {
 	count(pi_actions) > 0
@@ -211,7 +214,7 @@ output_missing contains concat("", ["output ", type, " (user-facing)"]) if {
 #   remediation: Set onError to block in the guardrail policy.
 deny contains finding("GOV-GRD-004", msg) if {
 	lib.is_high_risk
-	object.get(lib.guardrail.spec, "onError", "block") == "allow"
+	lib.guardrail.spec.onError == "allow"
 	msg := concat("", [
 		policy_label, " fails open (onError: allow) but this deployment is high-risk",
 		" — set onError: block so a guardrail error blocks the request",
@@ -291,6 +294,6 @@ warn contains finding("GOV-GRD-006", msg) if {
 user_facing_input_checks := lib.param("GOV-GRD-006", "inputChecks")
 
 # check_example(type): the check to add, as YAML flow text.
-check_example(type) := "{type: topic_filter, allowedTopics: [...], action: block}" if type == "topic_filter"
+check_example("topic_filter") := "{type: topic_filter, allowedTopics: [...], action: block}"
 
 check_example(type) := concat("", ["{type: ", type, ", action: block}"]) if type != "topic_filter"

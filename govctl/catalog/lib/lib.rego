@@ -17,7 +17,8 @@
 #   negates the whole call (true). Negate a helper rule or has(obj, key) instead.
 #
 # Speed notes: regopy evaluates each Deployment against ~40 rule bodies; measured on regopy 1.5.2
-# (a rule or builtin costs ~5-25 us, so these patterns decide whether a deployment takes 4 or 14 ms):
+# (a rule or builtin costs ~5-25 us, so these patterns decide whether a deployment takes 4 or
+# 14 ms):
 # - No set of objects that embed artifacts (~0.3 ms per pass over a few members): iterate the
 #   identity lists of input.derived and look input.related[id] up where a field is needed. Prefer
 #   arrays to sets generally (sets are slow to build), booleans to bare object-valued rules (a bare

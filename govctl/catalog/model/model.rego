@@ -32,7 +32,9 @@ flagged(spec) if spec.dataHandling.trainsOnInputs == true
 
 # Parameters of GOV-MDL-003: version names that float (compared whole, in lower case) and words
 # that make any version containing them float (e.g. "2024-latest").
-floating_aliases := {lower(a) | some a in lib.param("GOV-MDL-003", "floatingAliases")}
+floating_aliases contains lower(alias) if {
+	some alias in lib.param("GOV-MDL-003", "floatingAliases")
+}
 
 floating_markers := [lower(m) | some m in lib.param("GOV-MDL-003", "floatingMarkers")]
 
@@ -240,10 +242,10 @@ deny contains finding if {
 deny contains finding if {
 	lib.is_deployment
 	any_model_flagged
-	some entry in input.derived.models
-	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
 	classes := lib.data_classes & sensitive_classes
 	count(classes) > 0
+	some entry in input.derived.models
+	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
 	finding := {
 		"rule": "GOV-MDL-004",
 		"path": entry.path,

@@ -45,7 +45,8 @@ deny contains finding if {
 		"rule": "GOV-HUM-001",
 		"path": "spec.humanOversight.mode",
 		"msg": concat("", [
-			"high-risk ", lib.deployment_label, " has human oversight ", lib.get(human_oversight, "mode", "(not declared)"),
+			"high-risk ", lib.deployment_label, " has human oversight ",
+			lib.get(human_oversight, "mode", "(not declared)"),
 			" — set spec.humanOversight.mode to one of ", lib.list(accepted_modes), " (oversightModes)",
 		]),
 	}

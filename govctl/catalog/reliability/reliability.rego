@@ -150,7 +150,9 @@ warn contains finding if {
 # backoff_choice: "exponential", or "one of a, b" when backoffStrategies lists several.
 backoff_choice := backoff_strategies[0] if count(backoff_strategies) == 1
 
-backoff_choice := concat("", ["one of ", lib.list(backoff_strategies)]) if count(backoff_strategies) > 1
+backoff_choice := concat("", ["one of ", lib.list(backoff_strategies)]) if {
+	count(backoff_strategies) > 1
+}
 
 warn contains finding if {
 	lib.is_prod
@@ -158,7 +160,10 @@ warn contains finding if {
 	finding := {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.timeoutMs",
-		"msg": concat("", [lib.deployment_label, " sets no timeout for model calls — set spec.reliability.timeoutMs"]),
+		"msg": concat("", [
+			lib.deployment_label, " sets no timeout for model calls",
+			" — set spec.reliability.timeoutMs",
+		]),
 	}
 }
 

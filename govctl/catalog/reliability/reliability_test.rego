@@ -140,8 +140,8 @@ test_rel_002_min_retries_parameter if {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.retries",
 		"msg": "prod deployment support-assistant-eu-prod retries failed model calls 2 times, fewer than 3 (minRetries) — raise spec.reliability.retries",
-	}} with data.govctl.parameters["GOV-REL-002"].minRetries as {"value": 3}
-	count(warns(inp)) == 0 with data.govctl.parameters["GOV-REL-002"].minRetries as {"value": 2}
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 3}}})
+	count(warns(inp)) == 0 with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 2}}})
 }
 
 test_rel_002_no_retries_quotes_a_high_minimum if {
@@ -150,16 +150,16 @@ test_rel_002_no_retries_quotes_a_high_minimum if {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.retries",
 		"msg": "prod deployment support-assistant-eu-prod does not retry failed model calls — set spec.reliability.retries (at least 5)",
-	}} with data.govctl.parameters["GOV-REL-002"].minRetries as {"value": 5}
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 5}}})
 }
 
 test_rel_002_backoff_strategies_parameter if {
 	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/reliability/backoff", "value": "jittered"}])
 	fx.at(warns(inp), "GOV-REL-002") == {"spec.reliability.backoff"}
-	count(warns(inp)) == 0 with data.govctl.parameters["GOV-REL-002"].backoffStrategies as {"value": ["exponential", "jittered"]}
+	count(warns(inp)) == 0 with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"backoffStrategies": {"value": ["exponential", "jittered"]}}})
 	warns(fx.deployment_input) == {{
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.backoff",
 		"msg": "prod deployment support-assistant-eu-prod uses backoff exponential — set spec.reliability.backoff: one of decorrelated, jittered so retries do not pile onto a struggling provider",
-	}} with data.govctl.parameters["GOV-REL-002"].backoffStrategies as {"value": ["jittered", "decorrelated"]}
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"backoffStrategies": {"value": ["jittered", "decorrelated"]}}})
 }
