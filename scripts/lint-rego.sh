@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lint the built-in policy catalog (govctl/catalog) with the pinned Regal and the rules configured
-# in .regal/config.yaml. Errors fail; warnings are printed (see the config for which and why).
+# in .regal/config.yaml: any violation fails (the config says which rules are off, and why).
 # scripts/install-regal.sh builds Regal once (needs Go the first time).
 #
 #   bash scripts/lint-rego.sh [FOLDER...]        # default: govctl/catalog

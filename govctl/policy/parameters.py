@@ -6,8 +6,8 @@ A parameter is declared next to its rule: the built-in catalog declares its para
 ``parameters.yaml`` of the same format at the root of a policy folder, or in a rule's METADATA
 (``custom.parameters``, with ``default`` for the value). Each declaration has a default
 (``value``), a ``type`` (integer, number, duration, string, strings), optional
-``minimum``/``maximum`` (numbers) or ``choices``, and the ``scopes`` its meaning allows
-(``environment``, ``riskTier``).
+``minimum``/``maximum`` (numbers), ``minItems`` (lists) or ``choices``, and the ``scopes`` its
+meaning allows (``environment``, ``riskTier``).
 
 ``govctl.yaml`` sets values under ``policy.parameters`` (rule id → parameter → a value, or
 ``{value, environments, riskTiers}``). Every value is checked against the declaration here: an
@@ -54,6 +54,7 @@ class ParameterSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[Any, ...] = ()
+    min_items: int | None = None  # lists a rule cannot do without (e.g. the one blocking action)
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not a valid value of this parameter (None when it is)."""
@@ -70,6 +71,8 @@ class ParameterSpec:
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
             return "expected a list of strings"
+        if kind == "strings" and self.min_items is not None and len(value) < self.min_items:
+            return f"must list at least {self.min_items} value(s)"
         if self.choices and value not in self.choices:
             return "must be one of " + ", ".join(str(c) for c in self.choices)
         if kind in ("integer", "number"):
@@ -141,6 +144,7 @@ def _spec(rule: str, name: str, raw: Any, source: str, default_key: str) -> Para
         minimum=raw.get("minimum"),
         maximum=raw.get("maximum"),
         choices=tuple(raw.get("choices") or ()),
+        min_items=raw.get("minItems"),
     )
     problem = spec.problem(spec.default)
     if problem:

@@ -74,6 +74,21 @@ def open_rules(report: dict[str, object]) -> set[tuple[str, str]]:
         ),
         ("  parameters:\n    GOV-DAT-001: {maxRefreshCadence: 7 days}", 10, "ISO 8601"),
         ("  parameters:\n    GOV-CST-002: {ceilingVolume: x2}", 10, "must be one of x1, x10"),
+        ("  parameters:\n    GOV-REL-002: {backoffStrategies: []}", 10, "at least 1 value"),
+        ("  parameters:\n    GOV-GRD-001: {blockingActions: []}", 10, "at least 1 value"),
+        ("  parameters:\n    GOV-REL-002: {minRetries: 0}", 10, "must be at least 1"),
+        ("  parameters:\n    GOV-LAT-001: {tolerancePercent: -5}", 10, "must be at least 0"),
+        (
+            "  parameters:\n    GOV-MDL-003: {floatingAlias: [v1]}",
+            10,
+            "did you mean floatingAliases?",
+        ),
+        (
+            "  parameters:\n    GOV-GRD-002:\n      inputChecks:\n"
+            "        riskTiers: {high: pii_detection}",
+            12,
+            "expected a list of strings",
+        ),
         ("  severity:\n    GOV-PRM-04: error", 10, "did you mean GOV-PRM-004?"),
         ("  severity:\n    GOV-MDL-001: warning", 10, "cannot go below error"),
     ],
@@ -116,6 +131,30 @@ def test_policy_list_and_show_give_parameters_and_effective_values(tmp_path: Pat
     assert code == 2 and "did you mean GOV-EVL-001?" in err
 
 
+def test_policy_list_and_show_give_the_guardrail_reliability_latency_and_model_parameters(
+    tmp_path: Path,
+) -> None:
+    root = repo(tmp_path, "  parameters:\n    GOV-REL-002: {minRetries: {value: 2, riskTiers: "
+                "{high: 4}}}\n    GOV-GRD-006: {inputChecks: [topic_filter, language]}")  # fmt: skip
+    code, out, err = govctl(root, "policy", "list", "--format", "json")
+    assert code == 0, err
+    params = {r["id"]: r.get("parameters", {}) for r in json.loads(out)}
+    assert params["GOV-REL-002"]["minRetries"]["value"] == 2
+    assert params["GOV-REL-002"]["minRetries"]["riskTiers"] == {"high": 4}
+    assert params["GOV-REL-002"]["backoffStrategies"]["value"] == ["exponential"]
+    assert params["GOV-GRD-006"]["inputChecks"]["value"] == ["topic_filter", "language"]
+    assert params["GOV-GRD-006"]["inputChecks"]["default"] == ["topic_filter"]
+    assert params["GOV-GRD-002"]["inputChecks"]["value"] == ["pii_detection"]
+    assert params["GOV-GRD-003"]["userFacingOutputChecks"]["value"] == ["safety"]
+    assert params["GOV-MDL-003"]["floatingMarkers"]["value"] == ["latest"]
+    assert len(params["GOV-MDL-003"]["floatingAliases"]["value"]) == 11
+    assert params["GOV-LAT-001"]["tolerancePercent"]["value"] == 0
+    code, out, _ = govctl(root, "policy", "show", "GOV-REL-002")
+    assert code == 0
+    assert "minRetries = 2 (default 1); riskTier high: 4" in out
+    assert "backoffStrategies = [exponential]" in out
+
+
 def test_eject_then_edit_replaces_the_built_in_package(tmp_path: Path) -> None:
     root = repo(tmp_path)
     code, out, err = govctl(root, "policy", "eject", "GOV-EVL-001")
@@ -142,7 +181,9 @@ def test_eject_then_edit_replaces_the_built_in_package(tmp_path: Path) -> None:
         {"package": "govctl.rules.evaluation", "file": "policies/evaluation/evaluation.rego"}
     ]
     _, text, _ = govctl(root, "check", "--no-audit", "--now", NOW)
-    assert "built-in govctl.rules.evaluation overridden by policies/evaluation/evaluation.rego" in text
+    assert (
+        "built-in govctl.rules.evaluation overridden by policies/evaluation/evaluation.rego" in text
+    )
 
 
 FAILING = "  parameters:\n    GOV-EVL-001: {minCases: 241}\n    GOV-PRM-004: {maxTemperature: 0.1}"

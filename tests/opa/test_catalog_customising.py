@@ -69,11 +69,17 @@ def test_the_base_repository_is_clean(tmp_path: Path, engine: tuple[str, str | N
         ("GOV-EVL-001: {minCases: 241}", True),  # the dataset holds 240 cases
         ("GOV-EVL-001: {minCases: 240}", False),
         ("GOV-EVL-001: {minCases: {value: 100, riskTiers: {high: 300}}}", True),
-        ("GOV-EVL-001: {minCases: {value: 300, riskTiers: {limited: 500}, "
-         "environments: {prod: 100}}}", False),
+        (
+            "GOV-EVL-001: {minCases: {value: 300, riskTiers: {limited: 500}, "
+            "environments: {prod: 100}}}",
+            False,
+        ),
         ("GOV-EVL-001: {minCases: {value: 100, environments: {prod: 241}}}", True),
-        ("GOV-EVL-001: {minCases: {value: 500, environments: {prod: 100}, "
-         "riskTiers: {high: 200}}}", False),  # the risk tier wins over the environment
+        (
+            "GOV-EVL-001: {minCases: {value: 500, environments: {prod: 100}, "
+            "riskTiers: {high: 200}}}",
+            False,
+        ),  # the risk tier wins over the environment
     ],
 )
 def test_min_cases_parameter_alters_exactly_its_finding(
@@ -91,7 +97,9 @@ def test_min_cases_parameter_alters_exactly_its_finding(
 def test_temperature_parameter_flags_only_the_high_risk_prompts(
     tmp_path: Path, engine: tuple[str, str | None]
 ) -> None:
-    found = findings(repo(tmp_path, "  parameters:\n    GOV-PRM-004: {maxTemperature: 0.1}"), *engine)
+    found = findings(
+        repo(tmp_path, "  parameters:\n    GOV-PRM-004: {maxTemperature: 0.1}"), *engine
+    )
     assert rules_refs(found) == {
         ("GOV-PRM-004", "Prompt/support-reply@1.3.0"),
         ("GOV-PRM-004", "Prompt/support-reply@1.4.0"),
@@ -155,7 +163,9 @@ def test_two_modules_with_the_same_rule_id_are_an_error(tmp_path: Path) -> None:
         check(CheckOptions(root=root, now=NOW, use_cache=False, audit=False))
     text = str(raised.value)
     assert "GOV-EVL-001" in text
-    assert "policies/evaluation.rego" in text and "govctl:catalog/evaluation/evaluation.rego" in text
+    assert (
+        "policies/evaluation.rego" in text and "govctl:catalog/evaluation/evaluation.rego" in text
+    )
 
 
 def test_one_package_in_two_repository_files_is_an_error(tmp_path: Path) -> None:
@@ -271,3 +281,124 @@ def test_ceiling_volume_parameter(
     ((rule, ref, message),) = found
     assert (rule, ref) == ("GOV-CST-002", DEPLOYMENT)
     assert message.startswith("projected monthly cost at x10 volume is 20250 USD")
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        # The fallback's version is 2024-07-18, the primary's 2024-08-06.
+        ("{floatingAliases: [latest, 2024-07-18]}", "version 2024-07-18 is a floating alias"),
+        ("{floatingMarkers: [latest, '-08-']}", "version 2024-08-06 is a floating alias"),
+        ("{floatingAliases: [latest, v1], floatingMarkers: [nightly]}", None),
+    ],
+)
+def test_floating_alias_parameters(
+    tmp_path: Path, engine: tuple[str, str | None], setting: str, expected: str | None
+) -> None:
+    found = findings(repo(tmp_path, f"  parameters:\n    GOV-MDL-003: {setting}"), *engine)
+    if expected is None:
+        assert found == set()
+        return
+    ((rule, ref, message),) = found
+    assert (rule, ref) == ("GOV-MDL-003", DEPLOYMENT)
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "missing"),
+    [
+        (
+            "GOV-GRD-002: {inputChecks: [pii_detection, language]}",
+            ("GOV-GRD-002", "input language"),
+        ),
+        (
+            "GOV-GRD-002: {outputChecks: {value: [pii_redaction], riskTiers: {high: [pii_redaction, "
+            "toxicity]}}}",
+            ("GOV-GRD-002", "output toxicity"),
+        ),
+        (
+            "GOV-GRD-002: {outputChecks: {value: [pii_redaction], riskTiers: {limited: [toxicity]}}}",
+            None,
+        ),  # the deployment is high-risk
+        (
+            "GOV-GRD-003: {prodOutputChecks: [format_validation, schema]}",
+            ("GOV-GRD-003", "output schema (prod)"),
+        ),
+        (
+            "GOV-GRD-003: {userFacingOutputChecks: {value: [safety], environments: {prod: "
+            "[toxicity]}}}",
+            ("GOV-GRD-003", "output toxicity (user-facing)"),
+        ),
+        (
+            "GOV-GRD-003: {userFacingOutputChecks: {value: [safety], environments: {dev: [x]}}}",
+            None,
+        ),
+        (
+            "GOV-GRD-006: {inputChecks: [topic_filter, language]}",
+            ("GOV-GRD-006", "lacks an input language"),
+        ),
+        ("GOV-GRD-006: {inputChecks: []}", None),
+    ],
+)
+def test_guardrail_check_type_parameters(
+    tmp_path: Path,
+    engine: tuple[str, str | None],
+    setting: str,
+    missing: tuple[str, str] | None,
+) -> None:
+    found = findings(repo(tmp_path, f"  parameters:\n    {setting}"), *engine)
+    if missing is None:
+        assert found == set()
+        return
+    ((rule, ref, message),) = found
+    assert (rule, ref) == (missing[0], DEPLOYMENT)
+    assert missing[1] in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("{minRetries: 4}", "retries failed model calls 3 times, fewer than 4 (minRetries)"),
+        ("{minRetries: 3}", None),  # the deployment retries 3 times
+        ("{minRetries: {value: 5, riskTiers: {high: 3}}}", None),
+        ("{minRetries: {value: 1, riskTiers: {high: 6}}}", "fewer than 6 (minRetries)"),
+        ("{backoffStrategies: [jittered]}", "set spec.reliability.backoff: jittered"),
+        ("{backoffStrategies: [jittered, exponential]}", None),
+    ],
+)
+def test_retry_parameters(
+    tmp_path: Path, engine: tuple[str, str | None], setting: str, expected: str | None
+) -> None:
+    found = findings(repo(tmp_path, f"  parameters:\n    GOV-REL-002: {setting}"), *engine)
+    if expected is None:
+        assert found == set()
+        return
+    ((rule, ref, message),) = found
+    assert (rule, ref) == ("GOV-REL-002", DEPLOYMENT)
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("", "over the budget of 1700 ms — "),  # the model's observed p95 is 1800 ms
+        ("GOV-LAT-001: {tolerancePercent: 5}", "over the budget of 1700 ms (tolerance 5%)"),
+        ("GOV-LAT-001: {tolerancePercent: 6}", None),  # 1700 ms + 6% = 1802 ms
+        ("GOV-LAT-001: {tolerancePercent: {value: 0, riskTiers: {high: 10}}}", None),
+        ("GOV-LAT-001: {tolerancePercent: {value: 0, environments: {dev: 10}}}", "over the budget"),
+    ],
+)
+def test_latency_tolerance_parameter(
+    tmp_path: Path, engine: tuple[str, str | None], setting: str, expected: str | None
+) -> None:
+    root = repo(tmp_path, f"  parameters:\n    {setting}" if setting else "")
+    deployment = root / "registry" / "deployments" / "support-assistant-eu-prod.yaml"
+    text = deployment.read_text(encoding="utf-8")
+    deployment.write_text(text.replace("p95Ms: 2500", "p95Ms: 1700"), encoding="utf-8")
+    found = findings(root, *engine)
+    if expected is None:
+        assert found == set()
+        return
+    ((rule, ref, message),) = found
+    assert (rule, ref) == ("GOV-LAT-001", DEPLOYMENT)
+    assert expected in message

@@ -22,11 +22,20 @@ unit_seconds := {
 # duration_seconds(d): an ISO 8601 duration (P1D, PT6H, P1W, P1M, P1DT12H) in seconds; months
 # count as 30 days and years as 365. Durations are validated against a strict pattern on load,
 # so this parses plain ASCII.
-duration_seconds(d) := sum([n | some part in date_parts(d); n := part_seconds(part, false)]) + sum([n | some part in time_parts(d); n := part_seconds(part, true)])
+duration_seconds(d) := date_seconds + time_seconds if {
+	date_seconds := sum([n | some part in date_parts(d); n := part_seconds(part, false)])
+	time_seconds := sum([n | some part in time_parts(d); n := part_seconds(part, true)])
+}
 
-date_parts(d) := regex.find_all_string_submatch_n(`([0-9]+)([YMWD])`, split(trim_prefix(d, "P"), "T")[0], -1)
+date_parts(d) := regex.find_all_string_submatch_n(
+	`([0-9]+)([YMWD])`,
+	split(trim_prefix(d, "P"), "T")[0],
+	-1,
+)
 
-time_parts(d) := regex.find_all_string_submatch_n(`([0-9]+)([HMS])`, split(d, "T")[1], -1) if contains(d, "T")
+time_parts(d) := regex.find_all_string_submatch_n(`([0-9]+)([HMS])`, split(d, "T")[1], -1) if {
+	contains(d, "T")
+}
 
 time_parts(d) := [] if not contains(d, "T")
 
@@ -37,6 +46,7 @@ part_seconds(part, false) := (to_number(part[1]) * 30) * 86400 if part[2] == "M"
 part_seconds(part, _) := to_number(part[1]) * unit_seconds[part[2]] if part[2] != "M"
 
 # METADATA
+# scope: rule
 # title: Retrieval indexes are refreshed at least weekly
 # description: >-
 #   A deployment with retrieval should declare retrieval.refreshCadence (ISO 8601 duration) of

@@ -84,7 +84,7 @@ enough_cases if {
 	cases >= min_cases
 }
 
-dataset_state(dataset) := "has no dataset" if dataset == null
+dataset_state(null) := "has no dataset"
 
 dataset_state(dataset) := concat("", ["dataset ", dataset.path, " does not exist"]) if {
 	dataset != null
@@ -117,8 +117,8 @@ run_ids contains id if {
 metric_passes(metric, results) if {
 	name := metric.name
 	value := results[name]
-	threshold := metric.threshold
 	is_number(value)
+	threshold := metric.threshold
 	is_number(threshold)
 	meets(value, threshold, object.get(metric, "direction", "higher"))
 }
@@ -191,14 +191,13 @@ primary_ref := "(unresolved)" if not lib.primary_entry
 deny contains finding if {
 	lib.is_prod
 	suite := lib.eval_suite
-	served := prompt
 	not has_passing_run
 	finding := {
 		"rule": "GOV-EVL-002",
 		"path": "spec.evalSuite",
 		"msg": concat("", [
 			"no passing EvalRun of suite ", suite.metadata.name, " covers prompt ",
-			served.metadata.name, "@", served.metadata.version, " (", served.digest, "), model ",
+			prompt.metadata.name, "@", prompt.metadata.version, " (", prompt.digest, "), model ",
 			primary_ref, " and dataset ", dataset_digest, runs_note, future_note,
 			" — run the suite against exactly this prompt and model and commit the EvalRun",
 		]),
@@ -215,8 +214,11 @@ runs_note := concat("", [
 }
 
 runs_note := concat("", [
-	" (", lib.int_str(count(matching_run_ids)), " matching EvalRuns, none passed every metric of the suite)",
-]) if count(matching_run_ids) > 0
+	" (", lib.int_str(count(matching_run_ids)),
+	" matching EvalRuns, none passed every metric of the suite)",
+]) if {
+	count(matching_run_ids) > 0
+}
 
 runs_note := " (the suite has no EvalRuns)" if count(run_ids) == 0
 
@@ -225,15 +227,25 @@ default future_note := ""
 future_note := concat("", [
 	"; ", lib.int_str(count(future_matching_ids)),
 	" of them dated after now, which is not evidence (GOV-EVL-005)",
-]) if count(future_matching_ids) > 0
+]) if {
+	count(future_matching_ids) > 0
+}
+
+# newest_name: the name of the newest passing run (the first by name of equally new ones).
+newest_name := sort(names)[0] if {
+	names := [candidate.metadata.name |
+		some candidate_id in passing_run_ids
+		candidate := input.related[candidate_id]
+		completed_at[candidate.identity] == newest_ns
+	]
+}
 
 # completed_at: run identity → when the run completed, in epoch nanoseconds, computed by govctl
 # (input.derived.evalEvidence[].completedAtNs): timestamps are never parsed in Rego. Built once
 # per evaluation, then looked up (a function scanning the evidence list costs that scan per run).
-completed_at := {evidence.identity: ns |
+completed_at[evidence.identity] := evidence.completedAtNs if {
 	some evidence in input.derived.evalEvidence
-	ns := evidence.completedAtNs
-	is_number(ns)
+	is_number(evidence.completedAtNs)
 }
 
 newest_ns := max({completed_at[input.related[id].identity] | some id in passing_run_ids})
@@ -276,17 +288,17 @@ warn contains finding if {
 	evidence_stale
 	age_ns := lib.now_ns - newest_ns
 	age_ns > max_age_days * lib.day_ns
-	newest := sort([run.metadata.name | some id in passing_run_ids; run := input.related[id]; completed_at[run.identity] == newest_ns])[0]
 	some id in passing_run_ids
 	run := input.related[id]
-	run.metadata.name == newest
+	run.metadata.name == newest_name
 	finding := {
 		"rule": "GOV-EVL-003",
 		"path": "spec.evalSuite",
 		"msg": concat("", [
 			"the newest passing EvalRun ", run.metadata.name, " completed on ",
 			lib.date(run.spec.completedAt), ", ", lib.int_str(floor(age_ns / lib.day_ns)),
-			" days ago (limit ", lib.int_str(max_age_days), ") — re-run the suite and commit the new EvalRun",
+			" days ago (limit ", lib.int_str(max_age_days), ")",
+			" — re-run the suite and commit the new EvalRun",
 		]),
 	}
 }

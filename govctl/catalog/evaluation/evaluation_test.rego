@@ -239,4 +239,3 @@ test_evl_004_warns_for_zero_counts if {
 	inp := fx.patch(fx.suite_input, [{"op": "add", "path": "/derived/dataset/tagCounts", "value": {"edge_case": 0, "adversarial": 0}}])
 	fx.at(warns(inp), "GOV-EVL-004") == {"spec.dataset"}
 }
-

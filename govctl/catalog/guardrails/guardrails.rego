@@ -84,7 +84,10 @@ blocks_prompt_injection if {
 	check.action in blocking_actions
 }
 
-pi_actions := {check.action | some check in input_checks; check.type == "prompt_injection"}
+pi_actions contains check.action if {
+	some check in input_checks
+	check.type == "prompt_injection"
+}
 
 pi_detail := concat("", [" (its prompt_injection action is ", lib.list(pi_actions), ")"]) if {
 	count(pi_actions) > 0
@@ -96,7 +99,7 @@ pi_detail := "" if count(pi_actions) == 0
 # title: Personal data is detected on input and redacted on output
 # description: >-
 #   A deployment that processes pii must run an input pii_detection check and an output
-#   pii_redaction check.
+#   pii_redaction check (parameters inputChecks and outputChecks: the check types required).
 # custom:
 #   id: GOV-GRD-002
 #   severity: error
@@ -120,20 +123,28 @@ deny contains finding("GOV-GRD-002", msg) if {
 	])
 }
 
-pii_checks_present if {
-	has_input("pii_detection")
-	has_output("pii_redaction")
+# Parameters of GOV-GRD-002: the input and output check types a deployment with pii must run.
+pii_input_checks := lib.param("GOV-GRD-002", "inputChecks")
+
+pii_output_checks := lib.param("GOV-GRD-002", "outputChecks")
+
+pii_checks_present if count(pii_missing) == 0
+
+pii_missing contains concat(" ", ["input", type]) if {
+	some type in pii_input_checks
+	not has_input(type)
 }
 
-pii_missing contains "input pii_detection" if not has_input("pii_detection")
-
-pii_missing contains "output pii_redaction" if not has_output("pii_redaction")
+pii_missing contains concat(" ", ["output", type]) if {
+	some type in pii_output_checks
+	not has_output(type)
+}
 
 # METADATA
 # title: Outputs are validated and safety-checked
 # description: >-
 #   A prod deployment should validate output format (format_validation); a user-facing one should
-#   run an output safety check.
+#   run an output safety check (parameters prodOutputChecks and userFacingOutputChecks).
 # custom:
 #   id: GOV-GRD-003
 #   severity: warning
@@ -153,25 +164,35 @@ warn contains finding("GOV-GRD-003", msg) if {
 	msg := concat("", [lacks(lib.list(output_missing)), " — add the missing output checks"])
 }
 
+# Parameters of GOV-GRD-003: the output check types every prod deployment, and every
+# user-facing one, should run.
+prod_output_checks := lib.param("GOV-GRD-003", "prodOutputChecks")
+
+user_facing_output_checks := lib.param("GOV-GRD-003", "userFacingOutputChecks")
+
 # output_gap: output_missing is not empty (the cheap test; the set is built for the message).
 output_gap if {
 	lib.is_prod
-	not has_output("format_validation")
+	some type in prod_output_checks
+	not has_output(type)
 }
 
 output_gap if {
 	lib.is_user_facing
-	not has_output("safety")
+	some type in user_facing_output_checks
+	not has_output(type)
 }
 
-output_missing contains "output format_validation (prod)" if {
+output_missing contains concat("", ["output ", type, " (prod)"]) if {
 	lib.is_prod
-	not has_output("format_validation")
+	some type in prod_output_checks
+	not has_output(type)
 }
 
-output_missing contains "output safety (user-facing)" if {
+output_missing contains concat("", ["output ", type, " (user-facing)"]) if {
 	lib.is_user_facing
-	not has_output("safety")
+	some type in user_facing_output_checks
+	not has_output(type)
 }
 
 # METADATA
@@ -193,7 +214,7 @@ output_missing contains "output safety (user-facing)" if {
 #   remediation: Set onError to block in the guardrail policy.
 deny contains finding("GOV-GRD-004", msg) if {
 	lib.is_high_risk
-	object.get(lib.guardrail.spec, "onError", "block") == "allow"
+	lib.guardrail.spec.onError == "allow"
 	msg := concat("", [
 		policy_label, " fails open (onError: allow) but this deployment is high-risk",
 		" — set onError: block so a guardrail error blocks the request",
@@ -244,7 +265,8 @@ weakening_reasons(record) := "a check was removed or loosened" if {
 # title: User-facing deployments filter topics
 # description: >-
 #   A user-facing deployment should restrict conversations to its intended use with an input
-#   topic_filter check.
+#   topic_filter check (parameter inputChecks: the input check types required; one finding per
+#   missing type).
 # custom:
 #   id: GOV-GRD-006
 #   severity: warning
@@ -260,9 +282,18 @@ weakening_reasons(record) := "a check was removed or loosened" if {
 #     Add {type: topic_filter, allowedTopics: [...], action: block} to the input checks.
 warn contains finding("GOV-GRD-006", msg) if {
 	lib.is_user_facing
-	not has_input("topic_filter")
+	some type in user_facing_input_checks
+	not has_input(type)
 	msg := concat("", [
-		lacks("an input topic_filter"), " although the deployment is user-facing",
-		" — add {type: topic_filter, allowedTopics: [...], action: block}",
+		lacks(concat(" ", ["an input", type])), " although the deployment is user-facing",
+		" — add ", check_example(type),
 	])
 }
+
+# Parameter GOV-GRD-006 inputChecks: the input check types a user-facing deployment should run.
+user_facing_input_checks := lib.param("GOV-GRD-006", "inputChecks")
+
+# check_example(type): the check to add, as YAML flow text.
+check_example("topic_filter") := "{type: topic_filter, allowedTopics: [...], action: block}"
+
+check_example(type) := concat("", ["{type: ", type, ", action: block}"]) if type != "topic_filter"

@@ -184,3 +184,67 @@ test_grd_006_warns_without_topic_filter if {
 		"msg": "guardrail policy customer-facing-strict lacks an input topic_filter although the deployment is user-facing — add {type: topic_filter, allowedTopics: [...], action: block}",
 	}}
 }
+
+# Parameters of GOV-GRD-002, 003 and 006: the check types each requires --------------------
+
+test_grd_002_input_and_output_checks_parameters if {
+	found := denies(fx.deployment_input) with data.govctl.parameters as fx.parameters({"GOV-GRD-002": {
+		"inputChecks": {"value": ["pii_detection", "secrets_detection"]},
+		"outputChecks": {"value": ["pii_redaction", "grounding"]},
+	}})
+	fx.only(found, "GOV-GRD-002") == {{
+		"rule": "GOV-GRD-002",
+		"path": "spec.guardrails",
+		"msg": "guardrail policy customer-facing-strict lacks input secrets_detection although the deployment processes pii — add the missing checks",
+	}}
+}
+
+test_grd_002_empty_check_lists_require_nothing if {
+	inp := unguarded
+	found := denies(inp) with data.govctl.parameters as fx.parameters({"GOV-GRD-002": {
+		"inputChecks": {"value": []},
+		"outputChecks": {"value": []},
+	}})
+	not "GOV-GRD-002" in fx.rules(found)
+}
+
+test_grd_003_output_checks_parameters if {
+	found := warns(fx.deployment_input) with data.govctl.parameters as fx.parameters({"GOV-GRD-003": {
+		"prodOutputChecks": {"value": ["format_validation", "schema"]},
+		"userFacingOutputChecks": {"value": ["safety", "toxicity"]},
+	}})
+	fx.only(found, "GOV-GRD-003") == {{
+		"rule": "GOV-GRD-003",
+		"path": "spec.guardrails",
+		"msg": "guardrail policy customer-facing-strict lacks output schema (prod), output toxicity (user-facing) — add the missing output checks",
+	}}
+}
+
+test_grd_003_user_facing_checks_apply_outside_prod if {
+	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/environment", "value": "staging"}])
+	found := warns(inp) with data.govctl.parameters as fx.parameters({"GOV-GRD-003": {
+		"prodOutputChecks": {"value": ["schema"]},
+		"userFacingOutputChecks": {"value": ["toxicity"]},
+	}})
+	fx.only(found, "GOV-GRD-003") == {{
+		"rule": "GOV-GRD-003",
+		"path": "spec.guardrails",
+		"msg": "guardrail policy customer-facing-strict lacks output toxicity (user-facing) — add the missing output checks",
+	}}
+}
+
+test_grd_006_input_checks_parameter if {
+	found := warns(fx.deployment_input) with data.govctl.parameters as fx.parameters({"GOV-GRD-006": {"inputChecks": {"value": ["topic_filter", "jailbreak", "language"]}}})
+	fx.only(found, "GOV-GRD-006") == {
+		{
+			"rule": "GOV-GRD-006",
+			"path": "spec.guardrails",
+			"msg": "guardrail policy customer-facing-strict lacks an input jailbreak although the deployment is user-facing — add {type: jailbreak, action: block}",
+		},
+		{
+			"rule": "GOV-GRD-006",
+			"path": "spec.guardrails",
+			"msg": "guardrail policy customer-facing-strict lacks an input language although the deployment is user-facing — add {type: language, action: block}",
+		},
+	}
+}

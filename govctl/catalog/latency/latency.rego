@@ -22,12 +22,32 @@ has_p95_budget if input.subject.spec.latency.p95Ms != null
 
 streams if input.subject.spec.latency.streaming == true
 
+# Parameter GOV-LAT-001 tolerancePercent: how far (in percent of the budget) the model's observed
+# p95 may exceed the budget before the rule warns.
+tolerance_percent := lib.param("GOV-LAT-001", "tolerancePercent")
+
+# over_budget(observed, budget): observed exceeds budget by more than the tolerance. Compared in
+# hundredths of a millisecond so that float noise in budget * (1 + tolerance) never decides.
+over_budget(observed, budget) if {
+	allowed := budget + ((budget * tolerance_percent) / 100)
+	lib.cents(observed) > lib.cents(allowed)
+}
+
+# tolerance_note: quotes the tolerance in the message when one is set.
+tolerance_note := "" if tolerance_percent == 0
+
+tolerance_note := concat("", [" (tolerance ", lib.num(tolerance_percent), "%)"]) if {
+	tolerance_percent != 0
+}
+
 # METADATA
+# scope: rule
 # title: User-facing prod has a latency budget the model meets
 # description: >-
 #   A user-facing prod deployment should declare latency.p95Ms and stream responses
 #   (latency.streaming: true); any deployment's primary model should have an observed p95
-#   (Model spec.latency.p95Ms) within the declared budget.
+#   (Model spec.latency.p95Ms) within the declared budget, plus tolerancePercent (parameter,
+#   default 0).
 # custom:
 #   id: GOV-LAT-001
 #   severity: warning
@@ -71,18 +91,17 @@ warn contains finding if {
 }
 
 warn contains finding if {
-	budget := p95_budget
 	entry := lib.primary_entry
 	observed := input.related[entry.identity].spec.latency.p95Ms
 	is_number(observed)
-	observed > budget
+	over_budget(observed, p95_budget)
 	finding := {
 		"rule": "GOV-LAT-001",
 		"path": "spec.latency.p95Ms",
 		"msg": concat("", [
 			lib.role_label(entry), " has an observed p95 of ", lib.num(observed),
-			" ms, over the budget of ", lib.num(budget),
-			" ms — choose a faster model or revisit the budget",
+			" ms, over the budget of ", lib.num(p95_budget), " ms", tolerance_note,
+			" — choose a faster model or revisit the budget",
 		]),
 	}
 }

@@ -48,3 +48,14 @@ test_lat_001_warns_when_model_is_slower_than_budget if {
 		"msg": "primary model gpt-4o@2024-08-06 has an observed p95 of 1800 ms, over the budget of 1500.5 ms — choose a faster model or revisit the budget",
 	}}
 }
+
+# Parameter tolerancePercent: the observed p95 (1800 ms) may exceed the budget by that much.
+test_lat_001_tolerance_percent_parameter if {
+	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/latency/p95Ms", "value": 1500}])
+	count(warns(inp)) == 0 with data.govctl.parameters as fx.parameters({"GOV-LAT-001": {"tolerancePercent": {"value": 20}}})
+	warns(inp) == {{
+		"rule": "GOV-LAT-001",
+		"path": "spec.latency.p95Ms",
+		"msg": "primary model gpt-4o@2024-08-06 has an observed p95 of 1800 ms, over the budget of 1500 ms (tolerance 19.5%) — choose a faster model or revisit the budget",
+	}} with data.govctl.parameters as fx.parameters({"GOV-LAT-001": {"tolerancePercent": {"value": 19.5}}})
+}

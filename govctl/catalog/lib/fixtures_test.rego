@@ -284,3 +284,8 @@ at(findings, id) := {f.path | some f in findings; f.rule == id}
 
 # only(findings, id): the findings of one rule.
 only(findings, id) := {f | some f in findings; f.rule == id}
+
+# parameters(overrides): the catalog's parameters with some replaced, for
+# `with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 3}}})`
+# (a `with` on the whole document: regopy cannot replace a path below it with a quoted key).
+parameters(overrides) := object.union(data.govctl.parameters, overrides)

@@ -17,10 +17,10 @@ sensitive_classes := {c | some c in lib.param("GOV-MDL-004", "sensitiveClasses")
 
 sunset_warning_days := lib.param("GOV-MDL-002", "sunsetWarningDays")
 
-# model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
+# any_model_flagged: some resolved model is blocked, deprecated or trains on its inputs: the shared
 # guard of GOV-MDL-001 and GOV-MDL-004, so that a deployment whose models are all fine is looked at
 # in one pass over its models instead of three.
-model_flagged if {
+any_model_flagged if {
 	some entry in input.derived.models
 	id := entry.identity
 	flagged(input.related[id].spec)
@@ -30,10 +30,13 @@ flagged(spec) if spec.status in {"blocked", "deprecated"}
 
 flagged(spec) if spec.dataHandling.trainsOnInputs == true
 
-floating_aliases := {
-	"latest", "default", "preview", "stable", "current", "newest", "auto",
-	"experimental", "beta", "canary", "nightly",
+# Parameters of GOV-MDL-003: version names that float (compared whole, in lower case) and words
+# that make any version containing them float (e.g. "2024-latest").
+floating_aliases contains lower(alias) if {
+	some alias in lib.param("GOV-MDL-003", "floatingAliases")
 }
+
+floating_markers := [lower(m) | some m in lib.param("GOV-MDL-003", "floatingMarkers")]
 
 # METADATA
 # title: No blocked or deprecated models
@@ -56,7 +59,7 @@ floating_aliases := {
 #     ones only in dev).
 deny contains finding if {
 	lib.is_deployment
-	model_flagged
+	any_model_flagged
 	some entry in input.derived.models
 	input.related[entry.identity].spec.status == "blocked"
 	finding := {
@@ -71,7 +74,7 @@ deny contains finding if {
 
 deny contains finding if {
 	lib.environment != "dev"
-	model_flagged
+	any_model_flagged
 	some entry in input.derived.models
 	input.related[entry.identity].spec.status == "deprecated"
 	finding := {
@@ -167,18 +170,28 @@ warn contains finding if {
 }
 
 # pinned(version): the model version is a provider snapshot, not an alias that can move: it has
-# a digit and does not contain "latest". Every floating alias (floating_aliases, compared in
-# lower case) has no digit, so `not pinned` also covers them with one regex match.
+# a digit, is not one of floating_aliases and contains none of floating_markers (all compared in
+# lower case). The default aliases have no digit, so the regex alone covers them; the list
+# matters for aliases a repository adds (e.g. "v1").
 pinned(version) if {
 	regex.match(`[0-9]`, version)
-	not contains(lower(version), "latest")
+	not floating_name(lower(version))
+}
+
+floating_name(name) if name in floating_aliases
+
+floating_name(name) if {
+	some marker in floating_markers
+	contains(name, marker)
 }
 
 # METADATA
 # title: Staging and prod pin model versions
 # description: >-
 #   A staging or prod deployment must use pinned model snapshots, not floating aliases such as
-#   latest, default or preview, so that evaluations stay valid for what is served.
+#   latest, default or preview, so that evaluations stay valid for what is served. A version is
+#   floating when it has no digit, is one of floatingAliases or contains one of floatingMarkers
+#   (parameters).
 # custom:
 #   id: GOV-MDL-003
 #   severity: error
@@ -228,11 +241,11 @@ deny contains finding if {
 #     Use a model (or provider contract) with training on inputs disabled for sensitive data.
 deny contains finding if {
 	lib.is_deployment
-	model_flagged
-	some entry in input.derived.models
-	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
+	any_model_flagged
 	classes := lib.data_classes & sensitive_classes
 	count(classes) > 0
+	some entry in input.derived.models
+	input.related[entry.identity].spec.dataHandling.trainsOnInputs == true
 	finding := {
 		"rule": "GOV-MDL-004",
 		"path": entry.path,

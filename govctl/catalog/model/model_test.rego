@@ -116,15 +116,41 @@ test_mdl_003_passes_for_numbered_snapshots if {
 	not "GOV-MDL-003" in fx.rules(denies(inp))
 }
 
-# pinned() alone decides GOV-MDL-003: no floating alias has a digit, so `not pinned` also covers
-# the alias list, in any case.
+# pinned() alone decides GOV-MDL-003: no default floating alias has a digit, so `not pinned` also
+# covers the alias list, in any case. The parameters are read for a subject, hence the input.
 test_mdl_003_every_floating_alias_is_unpinned if {
-	count([alias | some alias in model.floating_aliases; model.pinned(alias)]) == 0
-	not model.pinned("LATEST")
-	not model.pinned("Preview")
-	not model.pinned("2024-latest")
-	model.pinned("2024-08-06")
-	model.pinned("v2")
+	subject := fx.deployment
+	count(model.floating_aliases) == 11 with input.subject as subject
+	count([a | some a in model.floating_aliases; model.pinned(a)]) == 0 with input.subject as subject
+	not model.pinned("LATEST") with input.subject as subject
+	not model.pinned("Preview") with input.subject as subject
+	not model.pinned("2024-latest") with input.subject as subject
+	model.pinned("2024-08-06") with input.subject as subject
+	model.pinned("v2") with input.subject as subject
+}
+
+# Parameters floatingAliases and floatingMarkers: a repository's own aliases and markers count.
+test_mdl_003_floating_parameters if {
+	subject := fx.deployment
+	aliases := {"value": ["latest", "v2"]}
+	not model.pinned("V2") with input.subject as subject
+		with data.govctl.parameters as fx.parameters({"GOV-MDL-003": {"floatingAliases": aliases}})
+	model.pinned("v3") with input.subject as subject
+		with data.govctl.parameters as fx.parameters({"GOV-MDL-003": {"floatingAliases": aliases}})
+	markers := {"value": ["preview"]}
+	not model.pinned("2024-08-01-Preview") with input.subject as subject
+		with data.govctl.parameters as fx.parameters({"GOV-MDL-003": {"floatingMarkers": markers}})
+	model.pinned("2024-latest") with input.subject as subject
+		with data.govctl.parameters as fx.parameters({"GOV-MDL-003": {"floatingMarkers": markers}})
+}
+
+test_mdl_003_fails_for_a_marker_in_prod if {
+	inp := fx.patch(fx.deployment_input, [{
+		"op": "add", "path": "/related/Model~1gpt-4o@2024-08-06/metadata/version",
+		"value": "2024-08-01-preview",
+	}])
+	not "GOV-MDL-003" in fx.rules(denies(inp))
+	fx.at(denies(inp), "GOV-MDL-003") == {"spec.model"} with data.govctl.parameters as fx.parameters({"GOV-MDL-003": {"floatingMarkers": {"value": ["latest", "preview"]}}})
 }
 
 test_mdl_003_fails_for_latest_in_prod if {

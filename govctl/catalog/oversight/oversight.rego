@@ -11,14 +11,15 @@ import rego.v1
 
 import data.govctl.lib
 
-oversight := lib.get(lib.spec, "humanOversight", {}) if lib.is_deployment
+human_oversight := lib.get(lib.spec, "humanOversight", {}) if lib.is_deployment
 
-# Guards read the fields directly (cheap on regopy); `oversight` above serves messages.
+# Guards read the fields directly (cheap on regopy); `human_oversight` above serves messages.
 has_escalation if input.subject.spec.humanOversight.escalation != null
 
 captures_feedback if input.subject.spec.humanOversight.feedback == true
 
 # METADATA
+# scope: rule
 # title: High-risk deployments have human oversight and escalation
 # description: >-
 #   A high-risk deployment must have humanOversight mode sampled or required (not none) and an
@@ -39,13 +40,14 @@ captures_feedback if input.subject.spec.humanOversight.feedback == true
 #     Set spec.humanOversight.mode to sampled or required and name an escalation contact.
 deny contains finding if {
 	lib.is_high_risk
-	not oversight_active
+	not mode_accepted
 	finding := {
 		"rule": "GOV-HUM-001",
 		"path": "spec.humanOversight.mode",
 		"msg": concat("", [
-			"high-risk ", lib.deployment_label, " has human oversight ", lib.get(oversight, "mode", "(not declared)"),
-			" — set spec.humanOversight.mode to one of ", lib.list(oversight_modes), " (oversightModes)",
+			"high-risk ", lib.deployment_label, " has human oversight ",
+			lib.get(human_oversight, "mode", "(not declared)"),
+			" — set spec.humanOversight.mode to one of ", lib.list(accepted_modes), " (oversightModes)",
 		]),
 	}
 }
@@ -64,9 +66,9 @@ deny contains finding if {
 }
 
 # Parameter GOV-HUM-001 oversightModes (govctl/catalog/parameters.yaml).
-oversight_modes := lib.param("GOV-HUM-001", "oversightModes")
+accepted_modes := lib.param("GOV-HUM-001", "oversightModes")
 
-oversight_active if input.subject.spec.humanOversight.mode in oversight_modes
+mode_accepted if input.subject.spec.humanOversight.mode in accepted_modes
 
 # METADATA
 # title: User-facing deployments capture feedback

@@ -204,7 +204,8 @@ warn contains finding if {
 		"path": "spec.parameters.temperature",
 		"msg": concat("", [
 			"high-risk prompt uses temperature ", lib.num(temperature),
-			" — set ", lib.num(max_temperature), " or lower (maxTemperature) so answers are reproducible enough to",
+			" — set ", lib.num(max_temperature), " or lower (maxTemperature)",
+			" so answers are reproducible enough to",
 			" evaluate and review",
 		]),
 	}

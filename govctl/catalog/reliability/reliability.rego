@@ -69,18 +69,25 @@ deny contains finding if {
 	}
 }
 
-reliability := lib.get(lib.spec, "reliability", {}) if lib.is_deployment
+settings := lib.get(lib.spec, "reliability", {}) if lib.is_deployment
 
-# Guards read the fields directly (cheap on regopy); `reliability` above serves messages.
-backoff_exponential if input.subject.spec.reliability.backoff == "exponential"
+# Parameters of GOV-REL-002: the fewest retries and the backoff strategies that count.
+min_retries := lib.param("GOV-REL-002", "minRetries")
+
+backoff_strategies := lib.param("GOV-REL-002", "backoffStrategies")
+
+# Guards read the fields directly (cheap on regopy); `settings` above serves messages.
+backoff_allowed if input.subject.spec.reliability.backoff in backoff_strategies
 
 has_timeout if input.subject.spec.reliability.timeoutMs != null
 
 # METADATA
+# scope: rule
 # title: Prod deployments retry with backoff and time out
 # description: >-
-#   A prod deployment should retry failed model calls (reliability.retries > 0) with exponential
-#   backoff, and bound each call with reliability.timeoutMs.
+#   A prod deployment should retry failed model calls (reliability.retries at least minRetries,
+#   default 1) with exponential backoff (backoffStrategies), and bound each call with
+#   reliability.timeoutMs.
 # custom:
 #   id: GOV-REL-002
 #   severity: warning
@@ -99,21 +106,52 @@ warn contains finding if {
 	finding := {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.retries",
-		"msg": concat("", [lib.deployment_label, " does not retry failed model calls — set spec.reliability.retries (e.g. 3)"]),
+		"msg": concat("", [lib.deployment_label, retries_problem]),
 	}
 }
 
+# retries_problem: what is wrong with the retries, quoting minRetries when the deployment retries
+# fewer times than it.
+retries_problem := concat("", [
+	" retries failed model calls ", lib.num(retries_value), " times, fewer than ",
+	lib.num(min_retries), " (minRetries) — raise spec.reliability.retries",
+]) if {
+	retries_value > 0
+}
+
+retries_problem := concat("", [
+	" does not retry failed model calls — set spec.reliability.retries (", retries_hint, ")",
+]) if {
+	not retries_positive
+}
+
+retries_hint := "e.g. 3" if min_retries < 3
+
+retries_hint := concat("", ["at least ", lib.num(min_retries)]) if min_retries >= 3
+
+retries_value := lib.number(input.subject.spec.reliability, "retries")
+
+retries_positive if retries_value > 0
+
 warn contains finding if {
 	lib.is_prod
-	not backoff_exponential
+	not backoff_allowed
 	finding := {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.backoff",
 		"msg": concat("", [
-			lib.deployment_label, " uses backoff ", lib.get(reliability, "backoff", "(none set)"),
-			" — set spec.reliability.backoff: exponential so retries do not pile onto a struggling provider",
+			lib.deployment_label, " uses backoff ", lib.get(settings, "backoff", "(none set)"),
+			" — set spec.reliability.backoff: ", backoff_choice,
+			" so retries do not pile onto a struggling provider",
 		]),
 	}
+}
+
+# backoff_choice: "exponential", or "one of a, b" when backoffStrategies lists several.
+backoff_choice := backoff_strategies[0] if count(backoff_strategies) == 1
+
+backoff_choice := concat("", ["one of ", lib.list(backoff_strategies)]) if {
+	count(backoff_strategies) > 1
 }
 
 warn contains finding if {
@@ -122,15 +160,14 @@ warn contains finding if {
 	finding := {
 		"rule": "GOV-REL-002",
 		"path": "spec.reliability.timeoutMs",
-		"msg": concat("", [lib.deployment_label, " sets no timeout for model calls — set spec.reliability.timeoutMs"]),
+		"msg": concat("", [
+			lib.deployment_label, " sets no timeout for model calls",
+			" — set spec.reliability.timeoutMs",
+		]),
 	}
 }
 
-retries_set if {
-	retries := input.subject.spec.reliability.retries
-	is_number(retries)
-	retries > 0
-}
+retries_set if retries_value >= min_retries
 
 # METADATA
 # title: Canary rollouts can roll back to a released prompt
@@ -152,12 +189,11 @@ retries_set if {
 deny contains finding if {
 	lib.is_deployment
 	input.subject.spec.rollout.strategy == "canary"
-	problem := rollback_problem
 	finding := {
 		"rule": "GOV-REL-003",
 		"path": "spec.rollout.rollbackTo",
 		"msg": concat("", [
-			"canary rollout of ", lib.spec.prompt, " ", problem,
+			"canary rollout of ", lib.spec.prompt, " ", rollback_problem,
 			" — set spec.rollout.rollbackTo to the released prompt version serving today",
 		]),
 	}
@@ -165,15 +201,18 @@ deny contains finding if {
 
 rollback_problem := "has no rollbackTo" if not has_rollback
 
-rollback_problem := concat("", ["rolls back to ", target, ", which is not a released prompt version"]) if {
-	target := rollback_target
+rollback_problem := concat("", [
+	"rolls back to ", rollback_target, ", which is not a released prompt version",
+]) if {
+	is_string(rollback_target)
 	not rollback_released
 }
 
-rollback_problem := concat("", ["rolls back to ", target, ", the version being rolled out"]) if {
-	target := rollback_target
+rollback_problem := concat("", [
+	"rolls back to ", rollback_target, ", the version being rolled out",
+]) if {
 	rollback_released
-	target == lib.spec.prompt
+	rollback_target == lib.spec.prompt
 }
 
 has_rollback if input.subject.spec.rollout.rollbackTo != null

@@ -130,3 +130,36 @@ test_rel_003_fails_for_null_rollback_target if {
 	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/rollout/rollbackTo", "value": null}])
 	fx.at(denies(inp), "GOV-REL-003") == {"spec.rollout.rollbackTo"}
 }
+
+# Parameters of GOV-REL-002 ------------------------------------------------------------------
+
+test_rel_002_min_retries_parameter if {
+	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/reliability/retries", "value": 2}])
+	count(warns(inp)) == 0
+	warns(inp) == {{
+		"rule": "GOV-REL-002",
+		"path": "spec.reliability.retries",
+		"msg": "prod deployment support-assistant-eu-prod retries failed model calls 2 times, fewer than 3 (minRetries) — raise spec.reliability.retries",
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 3}}})
+	count(warns(inp)) == 0 with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 2}}})
+}
+
+test_rel_002_no_retries_quotes_a_high_minimum if {
+	inp := fx.patch(fx.deployment_input, [{"op": "remove", "path": "/subject/spec/reliability/retries"}])
+	warns(inp) == {{
+		"rule": "GOV-REL-002",
+		"path": "spec.reliability.retries",
+		"msg": "prod deployment support-assistant-eu-prod does not retry failed model calls — set spec.reliability.retries (at least 5)",
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"minRetries": {"value": 5}}})
+}
+
+test_rel_002_backoff_strategies_parameter if {
+	inp := fx.patch(fx.deployment_input, [{"op": "add", "path": "/subject/spec/reliability/backoff", "value": "jittered"}])
+	fx.at(warns(inp), "GOV-REL-002") == {"spec.reliability.backoff"}
+	count(warns(inp)) == 0 with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"backoffStrategies": {"value": ["exponential", "jittered"]}}})
+	warns(fx.deployment_input) == {{
+		"rule": "GOV-REL-002",
+		"path": "spec.reliability.backoff",
+		"msg": "prod deployment support-assistant-eu-prod uses backoff exponential — set spec.reliability.backoff: one of decorrelated, jittered so retries do not pile onto a struggling provider",
+	}} with data.govctl.parameters as fx.parameters({"GOV-REL-002": {"backoffStrategies": {"value": ["jittered", "decorrelated"]}}})
+}

@@ -73,7 +73,7 @@ model_finding(rule_id, entry, hosting, violated, what) := {
 }
 
 # governing_ids: the identities of the governing rules that resolve.
-governing_ids := {id |
+governing_ids contains id if {
 	some id in input.derived.residencyRules
 	_ = input.related[id]
 }
@@ -160,7 +160,11 @@ deny contains finding if {
 	some sink in sinks
 	region := sink.value.region
 	region_breaks(region)
-	bad := {id | some id in input.derived.residencyRules; rule := input.related[id]; not region_allowed(rule, region)}
+	bad := {id |
+		some id in input.derived.residencyRules
+		rule := input.related[id]
+		not region_allowed(rule, region)
+	}
 	finding := {
 		"rule": "GOV-RES-003",
 		"path": concat("", [sink.path, ".region"]),
@@ -176,7 +180,11 @@ deny contains finding if {
 	some sink in sinks
 	jurisdiction := lib.string(sink.value, "jurisdiction")
 	jurisdiction_breaks(jurisdiction)
-	bad := {id | some id in input.derived.residencyRules; rule := input.related[id]; not jurisdiction_allowed(rule, jurisdiction)}
+	bad := {id |
+		some id in input.derived.residencyRules
+		rule := input.related[id]
+		not jurisdiction_allowed(rule, jurisdiction)
+	}
 	finding := {
 		"rule": "GOV-RES-003",
 		"path": concat("", [sink.path, ".jurisdiction"]),

@@ -124,7 +124,7 @@ deny contains finding if {
 
 retained_long_enough if retention_days >= min_retention_days
 
-retention_text := concat("", [lib.num(days), " days"]) if days := retention_days
+retention_text := concat("", [lib.num(retention_days), " days"]) if retention_declared
 
 retention_text := "an undeclared period" if not retention_declared
 
