@@ -95,7 +95,6 @@ __all__ = [
     "gateway",
     "govctl_pin",
     "impact",
-    "impact_exit_code",
     "init",
     "links_at",
     "load_config",
@@ -131,14 +130,6 @@ def impact(options: ImpactOptions) -> ImpactReport:
     if options.audit:
         record_impact(options, report, options.actor or "unknown")
     return report
-
-
-def impact_exit_code(report: ImpactReport, fail_on: str = "never") -> int:
-    """1 when the change introduces unwaived findings at or above ``fail_on`` (error, warning;
-    never: always 0): a produced report is otherwise a success."""
-    if fail_on != "never" and report.introduced_at_least(fail_on):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
 
 
 def record_impact(options: ImpactOptions, report: ImpactReport, actor: str) -> RecordResult:

@@ -13,7 +13,7 @@ from pathlib import Path
 from govctl.cache import Cache
 from govctl.clock import normalise_now
 from govctl.config import load_config
-from govctl.errors import ConfigError
+from govctl.errors import EXIT_CLEAN, EXIT_FINDINGS, ConfigError
 from govctl.gitio import GitRepository, require_ref
 from govctl.graph import DependencyGraph
 from govctl.impact.affected import AffectedDeployment, reach, touched_subjects
@@ -52,6 +52,7 @@ class ImpactOptions:
     config_path: Path | None = None
     audit: bool = True  # govctl.api.impact appends one ``impact`` event after a successful run
     actor: str | None = None  # who ran it, for that event
+    fail_on: str = "never"  # error | warning | never: what the change may introduce (exit_code)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,15 @@ class ImpactReport:
     engine_version: str
     policy_digest: str
     timings: dict[str, float] = field(default_factory=dict)
+    fail_on: str = "never"
+
+    @property
+    def exit_code(self) -> int:
+        """1 when the change introduces unwaived findings at or above ``fail_on`` (error,
+        warning; never: always 0): a produced report is otherwise a success."""
+        if self.fail_on != "never" and self.introduced_at_least(self.fail_on):
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
 
     def introduced_at_least(self, severity: str) -> bool:
         order = ("info", "warning", "error")
@@ -227,4 +237,5 @@ def run_impact(options: ImpactOptions) -> ImpactReport:
         engine_version=head_side.engine_version,
         policy_digest=bundle.digest,
         timings=laps.timings,
+        fail_on=options.fail_on,
     )

@@ -157,3 +157,20 @@ def test_shallow_ci_clone_needs_the_base_fetched(repo: GitRepo, tmp_path: Path) 
     assert [(c["ref"], c["predicates"]) for c in report["changes"]] == [
         ("GuardrailPolicy/strict", ["modified.spec", "guardrail.weakened"])
     ]
+
+
+def test_the_library_result_carries_the_gate(repo: GitRepo) -> None:
+    """``api.impact`` returns the exit code the CLI exits with: the gate is in the result."""
+    from govctl import api
+
+    repo.remove("registry/guardrails/basic.yaml")  # introduces GOV-REG-002 errors
+    repo.commit()
+
+    def report(fail_on: str) -> api.ImpactReport:
+        options = api.ImpactOptions(
+            root=repo.root, base="main", now=NOW, use_cache=False, workers=1, audit=False,
+            fail_on=fail_on,
+        )
+        return api.impact(options)
+
+    assert [report(level).exit_code for level in ("never", "warning", "error")] == [0, 1, 1]

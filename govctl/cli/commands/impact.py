@@ -78,6 +78,7 @@ def impact_command(
         config_path=ctx.config_option,
         audit=not no_audit,
         actor=ctx.env.actor(),
+        fail_on=fail_on,
     )
     report = api.impact(options)
     links = api.links_at(ctx.env.variables, report.head.sha) if fmt == "markdown" else None
@@ -89,4 +90,4 @@ def impact_command(
     if stats:
         text = messages.impact_stats(report.timings, report.findings.evaluated)
         click.echo(text, err=True)
-    return api.impact_exit_code(report, fail_on)
+    return report.exit_code
