@@ -1,8 +1,5 @@
-"""Pydantic models for govctl's YAML files: artifacts (docs/spec.md §2) and govctl.yaml."""
+"""Pydantic models for govctl's YAML files: artifacts (docs/spec.md §2, ``govctl.models.kinds``)
+and govctl.yaml (``govctl.models.config``).
 
-from __future__ import annotations
-
-from govctl.models.config import Config
-from govctl.models.kinds import ARTIFACT_MODELS, KINDS, VERSIONED_KINDS
-
-__all__ = ["ARTIFACT_MODELS", "KINDS", "VERSIONED_KINDS", "Config"]
+Import the module you need: this package imports none of them, so reading govctl.yaml does not
+build the artifact models (~30 ms) in commands that never load the registry."""

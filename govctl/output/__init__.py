@@ -1,22 +1,25 @@
-"""Renderers for check results: one module per format, registered explicitly here."""
+"""Renderers for check results: one module per format, registered explicitly here.
+
+The format modules are imported when a result is rendered, not with this package: commands
+that only use the package's other renderers (audit, policy, registry) skip their imports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from govctl.check import CheckResult
-from govctl.output import github, json_format, junit, markdown, sarif, text
-from govctl.source_links import SourceLinks
+if TYPE_CHECKING:
+    from govctl.check import CheckResult
+    from govctl.source_links import SourceLinks
 
-Renderer = Callable[[CheckResult], str]
-
-RENDERERS: Mapping[str, Renderer] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "markdown": markdown.render,
+# format → the module under govctl.output whose ``render(result)`` produces it
+RENDERERS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "markdown": "markdown",
 }
 
 FORMATS = tuple(RENDERERS)
@@ -34,8 +37,9 @@ def render(
     """Render ``result``. ``color``, ``width`` (wrap at this many columns) and ``compact`` (one
     line per finding) only affect the text format; ``links`` (file links at a commit) only the
     Markdown format."""
+    module = import_module(f"govctl.output.{RENDERERS[fmt]}")
     if fmt == "text":
-        return text.render(result, color=color, width=width, compact=compact)
+        return str(module.render(result, color=color, width=width, compact=compact))
     if fmt == "markdown":
-        return markdown.render(result, links=links)
-    return RENDERERS[fmt](result)
+        return str(module.render(result, links=links))
+    return str(module.render(result))

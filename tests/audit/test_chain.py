@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -115,3 +116,43 @@ def test_nulls_fail_both_verifiers_alike(store: Store) -> None:
     sql, py = scan_sql(con, "t"), scan_python(con, "t")
     assert sql == py
     assert sql.first_break is not None and sql.first_break.position == 2
+
+
+def _chain(count: int) -> list[tuple[object, object, object, object]]:
+    from govctl.audit.chain import GENESIS_PREV_HASH, chain_hash
+
+    rows: list[tuple[object, object, object, object]] = []
+    previous = GENESIS_PREV_HASH
+    for seq in range(1, count + 1):
+        payload = f'{{"n":{seq}}}'
+        digest = chain_hash(seq, previous, payload)
+        rows.append((seq, previous, digest, payload))
+        previous = digest
+    return rows
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda r: (r[0] + 1, r[1], r[2], r[3]),  # sequence gap
+        lambda r: (r[0], "f" * 64, r[2], r[3]),  # link
+        lambda r: (r[0], r[1], r[2], r[3] + " "),  # content
+        lambda r: (float(r[0]), r[1], r[2], r[3]),  # a seq that only compares equal
+        lambda r: (r[0], r[1], r[2], None),  # no payload
+    ],
+)
+def test_clean_scan_gives_up_exactly_where_scan_rows_finds_a_break(mutate: Any) -> None:
+    from govctl.audit.chain import clean_scan, scan_rows
+
+    rows = _chain(5)
+    assert clean_scan([rows[:2], rows[2:]]) == scan_rows(rows)
+    assert scan_rows(rows).ok and scan_rows(rows).rows == 5
+    rows[3] = mutate(rows[3])
+    assert clean_scan([rows[:2], rows[2:]]) is None
+    assert scan_rows(rows).first_break is not None
+
+
+def test_clean_scan_of_an_empty_table_matches_scan_rows() -> None:
+    from govctl.audit.chain import clean_scan, scan_rows
+
+    assert clean_scan([]) == scan_rows([]) == clean_scan([[]])
