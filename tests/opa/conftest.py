@@ -57,9 +57,13 @@ def opa_binary() -> Path:
     return require_opa()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def opa_url(opa_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One OPA for the session: govctl's namespaces keep tests that share it apart."""
+    """One OPA per test module: govctl's namespaces keep the tests that share it apart.
+
+    Not one per session: govctl keeps a bundle's namespace on the server for a day, and OPA
+    recompiles every loaded module on each upload, so a server that had collected the hundreds
+    of bundles the whole suite uploads made each later upload slower than the last."""
     log = tmp_path_factory.mktemp("opa") / "opa.log"
     with OpaServer(opa_binary, log_file=log) as server:
         yield server.url
