@@ -9,7 +9,7 @@ Nothing here reads the environment: the caller passes the actor and any signing-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ __all__ = [
     "LogResult",
     "QueryOutcome",
     "RecordOutcome",
-    "ReleaseRequest",
+    "ReleaseInfo",
     "ReportResult",
     "RotateResult",
     "VerifyOutcome",
@@ -177,19 +177,6 @@ class RotateResult:
     public_key_shown: str
     statement_shown: str
     exit_code: int = EXIT_CLEAN
-
-
-@dataclass(frozen=True)
-class ReleaseRequest:
-    """What went live with a merge (``audit record-release``)."""
-
-    actor: str
-    commit: str
-    author: str
-    ref: str | None = None
-    pr: str | None = None
-    approvers: tuple[str, ...] = field(default_factory=tuple)
-    policy_digest: str | None = None
 
 
 def log(target: AuditTarget, request: LogQuery) -> LogResult:
@@ -350,18 +337,9 @@ def rotate_key(target: AuditTarget, new_private_key: Path) -> RotateResult:
     )
 
 
-def record_release(target: AuditTarget, request: ReleaseRequest) -> RecordOutcome:
+def record_release(target: AuditTarget, info: ReleaseInfo) -> RecordOutcome:
     """Record what went live with a merge: the release event and the waiver changes since the
     previous release."""
-    info = ReleaseInfo(
-        actor=request.actor,
-        commit=request.commit,
-        ref=request.ref,
-        pr=request.pr,
-        author=request.author,
-        approvers=request.approvers,
-        policy_digest=request.policy_digest,
-    )
     registry = load_registry(target.root, target.config)
     paths = target.paths()
     before: dict[str, Any] = {}

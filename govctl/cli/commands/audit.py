@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from govctl import api_audit
-from govctl.api_audit import AuditTarget, LogQuery, ReleaseRequest
+from govctl.api_audit import AuditTarget, LogQuery, ReleaseInfo
 from govctl.cli.context import CliContext
 from govctl.errors import UsageError
 from govctl.output import audit_render
@@ -265,7 +265,7 @@ def record_release_command(
     commit = commit or ctx.env.get("GITHUB_SHA")
     if not commit:
         raise UsageError("pass --commit SHA (or set GITHUB_SHA)")
-    request = ReleaseRequest(
+    info = ReleaseInfo(
         actor=ctx.env.actor(actor),
         commit=commit,
         ref=git_ref or ctx.env.get("GITHUB_REF"),
@@ -274,6 +274,6 @@ def record_release_command(
         approvers=tuple(approvers),
         policy_digest=policy_digest,
     )
-    result = api_audit.record_release(_target(ctx), request)
+    result = api_audit.record_release(_target(ctx), info)
     click.echo(audit_render.recorded_line(result.recorded))
     return result.exit_code
