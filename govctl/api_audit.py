@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govctl.api_registry import load_registry
 from govctl.audit import auditor
 from govctl.audit.api import EventDraft, RecordResult, record_events, utc_now, verify_audit
 from govctl.audit.checkpoints import generate_keypair
@@ -340,6 +339,10 @@ def rotate_key(target: AuditTarget, new_private_key: Path) -> RotateResult:
 def record_release(target: AuditTarget, info: ReleaseInfo) -> RecordOutcome:
     """Record what went live with a merge: the release event and the waiver changes since the
     previous release."""
+    # Imported here: loading the registry pulls in the artifact models, which no other audit
+    # command needs (``audit verify`` starts ~50 ms sooner without them).
+    from govctl.api_registry import load_registry
+
     registry = load_registry(target.root, target.config)
     paths = target.paths()
     before: dict[str, Any] = {}

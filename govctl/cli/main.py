@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from govctl import __version__
+import govctl
 from govctl.cli.context import CliContext, Environment
 from govctl.cli.error_handler import run_guarded
 from govctl.errors import EXIT_CLEAN
@@ -63,11 +63,26 @@ class _Root(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Not click.version_option(__version__): that reads the installed version at import time,
+    # on every start, although only --version prints it.
+    if value and not ctx.resilient_parsing:
+        click.echo(f"govctl, version {govctl.__version__}")
+        ctx.exit()
+
+
 @click.group(
     cls=_Root,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, prog_name="govctl")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "-C",
     "--root",
