@@ -133,3 +133,20 @@ def test_govctl_api_reexports_every_api_module_on_first_use() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert set(json.loads(proc.stdout)) == files  # every api_*.py module is reachable
+
+
+def test_version_option_prints_the_installed_version_and_start_up_does_not_read_it() -> None:
+    from importlib import metadata
+
+    from govctl import DISTRIBUTION
+
+    done = subprocess.run(
+        [sys.executable, "-m", "govctl", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, f"govctl, version {metadata.version(DISTRIBUTION)}\n")
+    probe = (
+        "import govctl, govctl.cli.main\n"
+        "print(govctl._installed_version.cache_info().currsize)\n"
+    )
+    started = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert started.stdout == "0\n"  # importing the CLI did not compute the version
