@@ -13,7 +13,7 @@ from govctl.loader.load import LoadSettings
 from govctl.loader.load import load_registry as _load_registry
 from govctl.loader.source import WorkTreeSource
 from govctl.models.config import Config
-from govctl.models.kinds import KINDS
+from govctl.models.names import KINDS
 from govctl.registry import Artifact, Registry
 
 __all__ = [

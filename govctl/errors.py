@@ -156,4 +156,3 @@ class AuditIntegrityError(GovctlError):
         super().__init__(message)
         self.first_bad_seq = first_bad_seq
         self.kind = kind
-

@@ -18,12 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-
-import git
+from typing import TYPE_CHECKING
 
 from govctl.errors import GitError, UsageError
 from govctl.hints import nearest
 from govctl.loader.source import YAML_SUFFIXES, Listing, SourceProblem
+
+if TYPE_CHECKING:
+    import git
 
 MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
@@ -55,6 +57,12 @@ class GitRepository:
     """A git repository seen from a govctl root (the repository's top level or a folder in it)."""
 
     def __init__(self, root: Path) -> None:
+        # GitPython costs ~25 ms to import: bound here, by the first repository opened, so a
+        # check that never opens one does not pay for it. Every other use of ``git`` in this
+        # module runs on an open repository.
+        global git
+        import git
+
         self.root = root.resolve()
         try:
             self.repo = git.Repo(self.root, search_parent_directories=True)

@@ -41,18 +41,22 @@ class Reference:
     target: str | None  # identity, or None when the value is malformed
 
 
-def _walk(value: Any, keys: tuple[str, ...], path: str) -> Iterator[tuple[str, Any]]:
-    if not keys:
-        yield path, value
-        return
-    key, rest = keys[0], keys[1:]
-    if key == "[]":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _walk(item, rest, f"{path}[{i}]")
-        return
-    if isinstance(value, dict) and key in value and value[key] is not None:
-        yield from _walk(value[key], rest, f"{path}.{key}" if path else key)
+def _walk(value: Any, keys: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The (field path, value) pairs that ``keys`` reaches in ``value``; ``"[]"`` fans out over a
+    list. A loop, not recursive generators: it runs for every artifact of every check."""
+    found: list[tuple[str, Any]] = [("", value)]
+    for key in keys:
+        reached: list[tuple[str, Any]] = []
+        for path, current in found:
+            if key == "[]":
+                if isinstance(current, list):
+                    reached.extend((f"{path}[{i}]", item) for i, item in enumerate(current))
+            elif isinstance(current, dict) and current.get(key) is not None:
+                reached.append((f"{path}.{key}" if path else key, current[key]))
+        if not reached:
+            return reached
+        found = reached
+    return found
 
 
 _FIELDS_BY_KIND: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -64,7 +68,7 @@ def references(artifact: Artifact) -> list[Reference]:
     """Explicit references written in the artifact, in field order."""
     out = []
     for keys, target_kind in _FIELDS_BY_KIND.get(artifact.kind, ()):
-        for path, text in _walk(artifact.doc, keys, ""):
+        for path, text in _walk(artifact.doc, keys):
             out.append(
                 Reference(
                     artifact.identity, path, target_kind, text, parse_reference(target_kind, text)

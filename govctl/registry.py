@@ -12,7 +12,7 @@ from typing import Any
 
 from govctl.canonical import registry_digest
 from govctl.models.config import Config
-from govctl.models.kinds import VERSIONED_KINDS
+from govctl.models.names import VERSIONED_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from govctl.fileio import write_output
-from govctl.models.baseline import Baseline
-from govctl.models.config import Config
-from govctl.models.kinds import ARTIFACT_MODELS
+from govctl.models.names import KINDS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMBINED = "govctl.schema.json"
@@ -35,6 +31,14 @@ def schema_filename(kind: str) -> str:
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
+    # Imported here: generating is rare (``schema export``, the tests), while every check reads
+    # the shipped files through this module and should not pay for importing the models.
+    from pydantic import BaseModel
+
+    from govctl.models.baseline import Baseline
+    from govctl.models.config import Config
+    from govctl.models.kinds import ARTIFACT_MODELS
+
     own: dict[str, type[BaseModel]] = {"Config": Config, "Baseline": Baseline}
     model = own.get(kind) or ARTIFACT_MODELS[kind]
     schema = model.model_json_schema()
@@ -43,7 +47,7 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 def combined_schema() -> dict[str, Any]:
     """One schema for any govctl YAML file: the per-kind schemas embedded, chosen by ``kind``."""
-    kinds = [*ARTIFACT_MODELS, "Config", "Baseline"]
+    kinds = [*KINDS, "Config", "Baseline"]
     embedded = {}
     for kind in kinds:
         resource = kind_schema(kind)
@@ -83,7 +87,7 @@ def combined_schema() -> dict[str, Any]:
 def all_schemas() -> dict[str, dict[str, Any]]:
     out = {
         schema_filename(kind): kind_schema(kind)
-        for kind in [*ARTIFACT_MODELS, "Config", "Baseline"]
+        for kind in [*KINDS, "Config", "Baseline"]
     }
     out[COMBINED] = combined_schema()
     return out

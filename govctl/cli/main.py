@@ -17,6 +17,7 @@ import govctl
 from govctl.cli.context import CliContext, Environment
 from govctl.cli.error_handler import run_guarded
 from govctl.errors import EXIT_CLEAN
+from govctl.gcpause import tune_for_one_run
 from govctl.hints import nearest
 
 # The explicit registry of commands: name → (module, attribute). Modules are imported only when
@@ -107,6 +108,7 @@ def cli(ctx: click.Context, root: Path | None, config_path: Path | None) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     env = Environment.from_process()  # the one read of the environment
+    tune_for_one_run()  # every command loads at most one registry, then the process exits
 
     def invoke() -> int:
         result = cli.main(args=args, prog_name="govctl", standalone_mode=False, obj=env)

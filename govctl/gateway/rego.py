@@ -30,7 +30,7 @@ from govctl.gateway.drift import Drift
 from govctl.gateway.governed import GovernedRoute, GovernedState, ModelTarget
 from govctl.gateway.litellm_map import GUARDRAILS, guardrail_name
 from govctl.gateway.litellm_render import expected_model
-from govctl.models.kinds import RUNTIME_KINDS
+from govctl.models.names import RUNTIME_KINDS
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import EngineSettings, EvalRequest, check_answers, normalise
 from govctl.policy.engines import create_engine, prepare_engine

@@ -16,7 +16,7 @@ from typing import Any
 from govctl.canonical import digest_bytes, digest_json
 from govctl.loader.yamlparse import YamlLimits, YamlProblem, decode_utf8, parse_yaml
 from govctl.models.common import API_VERSION
-from govctl.models.kinds import KINDS, VERSIONED_KINDS
+from govctl.models.names import KINDS, VERSIONED_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from govctl.models.common import (
     Strict,
     Timestamp,
 )
+from govctl.models.names import KINDS, RUNTIME_KINDS, SUBJECT_KINDS, VERSIONED_KINDS
 
 ApiVersion = Literal["govctl/v1"]
 RiskTier = Literal["minimal", "limited", "high"]
@@ -538,9 +539,7 @@ ARTIFACT_MODELS: dict[str, type[Strict]] = {
     "Deployment": DeploymentArtifact,
     "Waiver": WaiverArtifact,
 }
-KINDS: tuple[str, ...] = tuple(ARTIFACT_MODELS)
-# Subjects that are not artifacts of the registry: a gateway's model group (``govctl gateway
-# diff``). A package is evaluated for them only when its METADATA names them in custom.kinds.
-RUNTIME_KINDS: tuple[str, ...] = ("GatewayRoute",)
-SUBJECT_KINDS: tuple[str, ...] = (*KINDS, *RUNTIME_KINDS)
-VERSIONED_KINDS = frozenset({"Prompt", "Model"})
+
+if tuple(ARTIFACT_MODELS) != KINDS:  # pragma: no cover - a kind added to one list only
+    raise AssertionError("govctl.models.names.KINDS must list ARTIFACT_MODELS in order")
+__all__ = ["ARTIFACT_MODELS", "KINDS", "RUNTIME_KINDS", "SUBJECT_KINDS", "VERSIONED_KINDS"]

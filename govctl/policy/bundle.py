@@ -20,7 +20,7 @@ from typing import Any
 
 from govctl.errors import PolicyError
 from govctl.fileio import NotReadable, read_regular, resolve_inside
-from govctl.models.kinds import RUNTIME_KINDS, SUBJECT_KINDS
+from govctl.models.names import RUNTIME_KINDS, SUBJECT_KINDS
 from govctl.policy.modules import Annotation, RegoModule, parse_module
 from govctl.policy.rego_v1 import require_v1
 from govctl.rules import RuleMeta as RuleMeta  # re-exported for existing imports

@@ -35,7 +35,7 @@ from typing import Any
 
 from govctl.errors import EngineError, PolicyError
 from govctl.loader.load import worker_count
-from govctl.models.kinds import SUBJECT_KINDS
+from govctl.models.names import SUBJECT_KINDS
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import (
     EngineFinding,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from govctl.errors import PolicyError
-from govctl.models.kinds import SUBJECT_KINDS
+from govctl.models.names import SUBJECT_KINDS
 from govctl.policy.bundle import ENTRY_PACKAGE, PolicyBundle, entrypoint_rule
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "catalog_wasm"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -395,3 +397,27 @@ def test_a_template_edit_changes_the_prompt_digest_with_a_warm_cache(make_repo) 
     assert again.registry_digest != first.registry_digest
     assert again.registry_digest == run(root, use_cache=False).registry_digest
     assert "Prompt/p3@1.0.0" in again.evaluated_subjects
+
+
+# What a warm check must not import: GitPython (no --base), the artifact models (nothing is
+# validated when every file comes from the cache) and importlib.metadata's version lookup.
+NOT_IMPORTED_WARM = ("git", "govctl.models.kinds", "govctl.loader.validate", "jsonschema")
+
+
+def test_a_warm_check_imports_neither_git_nor_the_artifact_models(make_repo) -> None:
+    root = make_repo(repo_files())
+    _json(root)  # fills the cache
+    time.sleep(2.1)  # past the racy margin of a fresh process: every file is taken from the cache
+    args = ["-C", str(root), "check", "--now", NOW, "--no-audit", "--format", "json"]
+    # govctl.check is listed as well: the probe must see what the run does import.
+    watched = ("govctl.check", *NOT_IMPORTED_WARM)
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['govctl', *{args!r}]\n"
+        "try:\n    runpy.run_module('govctl', run_name='__main__')\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        f"print('IMPORTED', [m for m in {watched!r} if m in sys.modules], code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    last = done.stdout.strip().splitlines()[-1]
+    assert last == "IMPORTED ['govctl.check'] 1", done.stdout + done.stderr

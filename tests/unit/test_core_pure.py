@@ -234,3 +234,35 @@ def test_prompt_facts_list_used_and_declared_variables_and_secrets() -> None:
     leaky = artifact("Prompt", "p", {"messages": [
         {"role": "system", "content": "key sk-" + "a" * 40}]}, "1.0.1")
     assert [s["path"] for s in prompt_facts(leaky)["secrets"]] == ["spec.messages[0].content"]
+
+
+def test_the_kind_names_list_the_models_in_order() -> None:
+    from govctl.models import kinds, names
+
+    assert tuple(kinds.ARTIFACT_MODELS) == names.KINDS
+    assert set(names.VERSIONED_KINDS) < set(names.KINDS)
+    assert names.SUBJECT_KINDS == (*names.KINDS, *names.RUNTIME_KINDS)
+
+
+GC_PROBE = """
+import gc
+from govctl import gcpause
+if {tune}:
+    gcpause.tune_for_one_run()
+with gcpause.paused_gc():
+    built = [{{"n": i}} for i in range(5000)]
+print(gc.get_freeze_count() >= 5000, gc.get_threshold()[0], gc.isenabled())
+"""
+
+
+def test_a_one_run_process_freezes_what_was_built_and_a_library_caller_does_not() -> None:
+    import subprocess
+    import sys
+
+    def probe(tune: bool) -> str:
+        code = GC_PROBE.format(tune=tune)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    assert probe(True) == "True 200000 True"
+    assert probe(False) == "False 700 True"
