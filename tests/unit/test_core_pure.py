@@ -241,7 +241,7 @@ def test_the_kind_names_list_the_models_in_order() -> None:
 
     assert tuple(kinds.ARTIFACT_MODELS) == names.KINDS
     assert set(names.VERSIONED_KINDS) < set(names.KINDS)
-    assert names.SUBJECT_KINDS == (*names.KINDS, *names.RUNTIME_KINDS)
+    assert (*names.KINDS, *names.RUNTIME_KINDS) == names.SUBJECT_KINDS
 
 
 GC_PROBE = """
