@@ -85,10 +85,7 @@ def combined_schema() -> dict[str, Any]:
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    out = {
-        schema_filename(kind): kind_schema(kind)
-        for kind in [*KINDS, "Config", "Baseline"]
-    }
+    out = {schema_filename(kind): kind_schema(kind) for kind in [*KINDS, "Config", "Baseline"]}
     out[COMBINED] = combined_schema()
     return out
 
