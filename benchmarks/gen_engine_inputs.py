@@ -351,20 +351,19 @@ def generate(out: Path, artifacts: int, seed: int = 7, policies: Path | None = N
 
 def eval_requests(root: Path, now: str = NOW) -> tuple[Any, list[Any]]:
     """(policy bundle, [EvalRequest]) for every subject ``govctl check`` would evaluate."""
-    from govctl.check import config_json, load
     from govctl.clock import normalise_now
     from govctl.config import CONFIG_FILENAME, load_config
     from govctl.graph import DependencyGraph
     from govctl.policy.catalog import load_policies
     from govctl.policy.engine import EvalRequest
-    from govctl.policy.inputs import InputBuilder
+    from govctl.stages import input_builder, load
 
     root = root.resolve()
     config = load_config(root / CONFIG_FILENAME, CONFIG_FILENAME)
     bundle = load_policies(root, config)
     registry = load(root, config, None, None, 0).registry
     graph = DependencyGraph(registry)
-    builder = InputBuilder(registry, graph, config_json(config), normalise_now(now), None)
+    builder = input_builder(registry, graph, config, bundle, normalise_now(now), None)
     requests = []
     for subject in registry:
         if subject.valid and bundle.evaluates(subject.kind):

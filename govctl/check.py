@@ -34,12 +34,17 @@ from govctl.policy.catalog import (
     rule_catalog,
 )
 from govctl.policy.engine import EngineSettings
-from govctl.policy.inputs import InputBuilder
 from govctl.policy.severity import apply_severity, rules_with_severity, severity_overrides
 from govctl.progress import SILENT, Progress
 from govctl.registry import Registry
 from govctl.rules import RuleMeta
-from govctl.stages import ChangeProvider, config_json, evaluate_policies, load, locate_findings
+from govctl.stages import (
+    ChangeProvider,
+    evaluate_policies,
+    input_builder,
+    load,
+    locate_findings,
+)
 from govctl.waivers import apply_waivers, review_waivers
 
 
@@ -231,7 +236,7 @@ def run_check(
         load_baseline(root, config.policy.baseline), rules, now_date(now), config.waivers.maxDays
     )
     lap("resolve")
-    builder = InputBuilder(registry, graph, config_json(config), now, change)
+    builder = input_builder(registry, graph, config, bundle, now, change)
     settings = EngineSettings(
         workers=options.workers,
         opa_url=options.opa_url or config.opa.url,

@@ -30,6 +30,7 @@ from govctl.policy.engine import (
     normalise,
 )
 from govctl.policy.engines import create_engine, prepare_engine
+from govctl.policy.input_reads import bundle_reads_config
 from govctl.policy.inputs import InputBuilder
 from govctl.progress import SILENT, Progress
 from govctl.registry import Artifact, Registry
@@ -236,6 +237,19 @@ def locate_findings(
 
 def config_json(config: Config) -> dict[str, Any]:
     return config.model_dump(mode="json")
+
+
+def input_builder(
+    registry: Registry,
+    graph: DependencyGraph,
+    config: Config,
+    bundle: PolicyBundle,
+    now: str,
+    change: Mapping[str, Any] | None,
+) -> InputBuilder:
+    """The input documents of one run: ``input.config`` only for a bundle that may read it."""
+    reads_config = bundle_reads_config(bundle.sources().values())
+    return InputBuilder(registry, graph, config_json(config), now, change, send_config=reads_config)
 
 
 def load(

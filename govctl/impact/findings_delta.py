@@ -34,10 +34,9 @@ from govctl.loader.load import LoadSettings
 from govctl.native_rules import registry_findings
 from govctl.policy.bundle import PolicyBundle
 from govctl.policy.engine import EngineSettings
-from govctl.policy.inputs import InputBuilder
 from govctl.policy.severity import apply_severity
 from govctl.rules import RuleMeta
-from govctl.stages import config_json, evaluate_policies, locate_findings
+from govctl.stages import evaluate_policies, input_builder, locate_findings
 from govctl.waivers import WaiverReview, apply_waivers, review_waivers
 
 
@@ -73,7 +72,7 @@ class SideEvaluator:
         )
         native = registry_findings(registry, side.loaded.problems)
         self.registry_raws = self._enabled((*native, *self.review.findings))
-        self.builder = InputBuilder(registry, graph, config_json(config), now, change)
+        self.builder = input_builder(registry, graph, config, bundle, now, change)
         self.engine_version = ""
         self.engine_label = ""  # e.g. "embedded (regopy fallback)", once evaluated
         self.evaluated = 0

@@ -47,13 +47,19 @@ class InputBuilder:
         config_json: Mapping[str, Any],
         now: str,
         change: Mapping[str, Any] | None,
+        *,
+        send_config: bool = True,
     ) -> None:
+        """``send_config=False`` leaves ``input.config`` out of every document: for bundles that
+        cannot read it (``govctl.policy.input_reads``). The cache key covers the config either
+        way, so results never depend on the choice."""
         self.registry = registry
         self.graph = graph
         self.deriver = Deriver(registry, graph)
         self.config_json = dict(config_json)
         self.now = now
         self.change = change
+        self.send_config = send_config
         self._views: dict[str, dict[str, Any]] = {}
         config_text = _dumps(self.config_json)
         self.static_key = f"{INPUT_CONTRACT}|{now[:10]}|{config_text}"
@@ -101,7 +107,7 @@ class InputBuilder:
 
     def document(self, subject: Artifact, change: dict[str, Any] | None) -> dict[str, Any]:
         closure = self.graph.closure(subject.identity)
-        return {
+        document = {
             "subject": self.artifact_view(subject),
             "related": {i: self.artifact_view(self.registry.artifacts[i]) for i in sorted(closure)},
             "derived": self.deriver.derive(subject),
@@ -109,6 +115,9 @@ class InputBuilder:
             "now": self.now,
             "change": change,
         }
+        if not self.send_config:
+            del document["config"]
+        return document
 
     def document_json(self, subject: Artifact, change: dict[str, Any] | None) -> str:
         return _dumps(self.document(subject, change))

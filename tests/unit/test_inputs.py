@@ -9,10 +9,10 @@ import pytest
 import rfc8785
 
 from govctl.api import load_registry
-from govctl.check import config_json
 from govctl.config import load_config
 from govctl.graph import DependencyGraph
 from govctl.policy.inputs import InputBuilder, engine_view
+from govctl.stages import config_json
 from tests.conftest import NOW
 
 MODEL = """\
