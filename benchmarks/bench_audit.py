@@ -204,6 +204,10 @@ def main() -> None:
         help="Committed checkpoints in the git scan measure (default: 1000).",
     )
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.bytecode import compile_package
+
+    compile_package()  # time the command as installed: with its bytecode
     root = args.keep or Path(tempfile.mkdtemp(prefix="govctl-bench-"))
     try:
         settings = build(root, args.events)

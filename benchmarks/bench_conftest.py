@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bytecode import compile_package  # noqa: E402
 from benchmarks.generate_registry import generate  # noqa: E402
 
 NOW = "2026-11-22T00:00:00+00:00"
@@ -54,6 +55,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="Runs per tool; the median.")
     args = parser.parse_args()
+    compile_package()  # time the command as installed: with its bytecode
     conftest = conftest_binary()
     folder = Path(tempfile.mkdtemp(prefix="govctl-conftest-"))
     root = folder / "repo"
