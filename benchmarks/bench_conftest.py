@@ -3,10 +3,17 @@ on the same generated registry files.
 
     python benchmarks/bench_conftest.py --artifacts 10000 --repeat 3
 
-conftest is built by scripts/install-conftest.sh (pinned, ``go install``). conftest evaluates
-each file on its own (``benchmarks/conftest_policy/port.rego``, five Deployment rules over the
-raw YAML); govctl runs every catalog rule with related artifacts, derived facts and waivers,
-cold (no cache) and warm. The machine is shared: compare figures from one run.
+conftest is built by scripts/install-conftest.sh (pinned, ``go install``). Two ports of five
+Deployment rules, over the raw YAML:
+
+- per file (``benchmarks/conftest_policy``): every rule reads only the file it is about, so
+  conftest evaluates each file on its own. The catalog has few such rules.
+- combined (``benchmarks/conftest_combined``, ``conftest test --combine``): two of the five
+  need the deployment's model, as most catalog rules need related artifacts; conftest then parses
+  every file into one input and the rules join over it.
+
+govctl runs every catalog rule with related artifacts, derived facts and waivers, cold (no cache)
+and warm. The machine is shared: compare figures from one run.
 """
 
 from __future__ import annotations
@@ -60,21 +67,24 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="govctl-conftest-"))
     root = folder / "repo"
     count = generate(root, args.artifacts, None)
-    policy = ROOT / "benchmarks" / "conftest_policy"
-    conftest_cmd = [str(conftest), "test", "--no-color", "--policy", str(policy), "registry",
-                    "prompts"]
+    per_file = [str(conftest), "test", "--no-color", "--policy",
+                str(ROOT / "benchmarks" / "conftest_policy"), "registry", "prompts"]
+    combined = [str(conftest), "test", "--no-color", "--combine", "--policy",
+                str(ROOT / "benchmarks" / "conftest_combined"), "registry", "prompts"]
     govctl = [sys.executable, "-m", "govctl", "check", "--no-audit", "--now", NOW, "-o",
               str(folder / "out.txt")]
-    times: dict[str, list[float]] = {"conftest (5 rules)": [], "govctl cold (all rules)": [],
-                                     "govctl warm": []}
+    times: dict[str, list[float]] = {"conftest, 5 rules per file": [],
+                                     "conftest --combine, 5 rules": [],
+                                     "govctl cold (all rules)": [], "govctl warm": []}
     for _ in range(args.repeat):
-        times["conftest (5 rules)"].append(timed(conftest_cmd, root))
+        times["conftest, 5 rules per file"].append(timed(per_file, root))
+        times["conftest --combine, 5 rules"].append(timed(combined, root))
         shutil.rmtree(root / ".govctl-cache", ignore_errors=True)
         times["govctl cold (all rules)"].append(timed(govctl, root))
         times["govctl warm"].append(timed(govctl, root))
     print(f"{count} artifacts ({args.repeat} runs, medians):")
     for name, values in times.items():
-        print(f"  {name:26s} {statistics.median(values):7.2f} s")
+        print(f"  {name:30s} {statistics.median(values):7.2f} s")
     shutil.rmtree(folder, ignore_errors=True)
 
 
