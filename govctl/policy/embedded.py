@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version as package_version
@@ -42,6 +42,7 @@ from govctl.policy.engine import (
     EngineSettings,
     EvalRequest,
     entrypoint,
+    numbered_chunks,
     parse_triples,
 )
 
@@ -151,21 +152,6 @@ def syntax_error(message: str, sources: dict[str, str]) -> PolicyError:
     return PolicyError(f"Rego compile error: {text}", file=path, line=line, column=column)
 
 
-def _chunks(
-    requests: Iterable[EvalRequest], seen: list[EvalRequest]
-) -> Iterator[list[tuple[int, str, str]]]:
-    """(index, kind, input) chunks of CHUNK requests; every request consumed is kept in ``seen``."""
-    chunk: list[tuple[int, str, str]] = []
-    for request in requests:
-        chunk.append((len(seen), request.kind, request.input_json))
-        seen.append(request)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _decode(raw: str, subject: str) -> list[EngineFinding]:
     try:
         data = json.loads(raw)
@@ -232,7 +218,7 @@ class RegopyEngine:
         suspects: list[int] = []
         outcomes: list[tuple[str, Any]] = []
         try:
-            for chunk in _chunks(requests, seen):
+            for chunk in numbered_chunks(requests, seen, CHUNK):
                 if pool is None:
                     pool, slots = self._pool(self.workers, sources, bundle.data_json())
                 futures.append(pool.submit(_evaluate_chunk, chunk))

@@ -9,7 +9,7 @@ engines is ``govctl.policy.engines``: the engines import this module, never the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -159,3 +159,21 @@ def normalise(bundle: PolicyBundle, subject: str, raw: EngineFinding) -> PolicyF
         ref=str(ref),
         path=str(path),
     )
+
+
+def numbered_chunks(
+    requests: Iterable[EvalRequest], seen: list[EvalRequest], size: int
+) -> Iterator[list[tuple[int, str, str]]]:
+    """(index, kind, input JSON) chunks of ``size`` requests for worker processes, consumed
+    lazily (workers evaluate while later inputs are still being built). Every request taken is
+    appended to ``seen``, so an index from a worker (a result, or the subject it was evaluating
+    when it died) names its request."""
+    chunk: list[tuple[int, str, str]] = []
+    for request in requests:
+        chunk.append((len(seen), request.kind, request.input_json))
+        seen.append(request)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -14,13 +14,19 @@ import itertools
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from govctl.errors import EngineError
-from govctl.policy.engine import EngineFinding, EvalRequest, entrypoint, parse_triples
+from govctl.policy.engine import (
+    EngineFinding,
+    EvalRequest,
+    entrypoint,
+    numbered_chunks,
+    parse_triples,
+)
 
 if TYPE_CHECKING:  # wasmtime (~0.04 s to import) is only loaded when something is evaluated
     from govctl.policy.wasm_runtime import WasmPolicy
@@ -80,20 +86,6 @@ def _evaluate_chunk(chunk: list[tuple[int, str, str]]) -> tuple[str, Any]:
         results.append((index, value))
     slots[slot] = -1
     return ("ok", results)
-
-
-def _chunks(
-    requests: Iterable[EvalRequest], seen: list[EvalRequest], start: int = 0
-) -> Iterator[list[tuple[int, str, str]]]:
-    chunk: list[tuple[int, str, str]] = []
-    for request in requests:
-        chunk.append((len(seen), request.kind, request.input_json))
-        seen.append(request)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _findings(value: Any, subject: str) -> list[EngineFinding]:
@@ -181,7 +173,7 @@ class WasmBackend:
         pool, slots = self._pool()
         futures: list[Future[tuple[str, Any]]] = []
         try:
-            for chunk in _chunks(requests, seen):
+            for chunk in numbered_chunks(requests, seen, CHUNK):
                 futures.append(pool.submit(_evaluate_chunk, chunk))
             outcomes = [future.result() for future in futures]
         except BrokenProcessPool:

@@ -266,3 +266,14 @@ def test_a_one_run_process_freezes_what_was_built_and_a_library_caller_does_not(
 
     assert probe(True) == "True 200000 True"
     assert probe(False) == "False 700 True"
+
+
+def test_numbered_chunks_number_every_request_in_the_order_taken() -> None:
+    from govctl.policy.engine import EvalRequest, numbered_chunks
+
+    requests = [EvalRequest(f"Model/m{i}", "Model", f'{{"i":{i}}}') for i in range(5)]
+    seen: list[EvalRequest] = []
+    chunks = list(numbered_chunks(iter(requests), seen, 2))
+    assert [[index for index, _, _ in chunk] for chunk in chunks] == [[0, 1], [2, 3], [4]]
+    assert seen == requests and chunks[2] == [(4, "Model", '{"i":4}')]
+    assert list(numbered_chunks([], [], 2)) == []
