@@ -16,8 +16,11 @@ Order. OPA's REST API has no multi-module upload and compiles each module agains
 there, so modules go up dependencies first (a rejected module is retried while others still make
 progress), the generated entry modules last.
 
-Cleanup. Every run removes namespaces unused for ``STALE_AFTER_SECONDS``: the record first (so no
-run trusts it any more), then the modules newest first (OPA refuses to delete a module another one
+Cleanup. Every run removes namespaces unused for ``STALE_AFTER_SECONDS``, and the least recently
+used beyond ``MAX_NAMESPACES``: each upload recompiles every module on the server, so a shared
+server that kept every bundle it ever saw (a policy change per pull request) would get slower
+with each one. A namespace goes record first (so no run trusts it any more), then its modules
+newest first (OPA refuses to delete a module another one
 still needs; the entry modules go first, so a half-removed namespace can only answer "undefined",
 which govctl treats as a failure, never as a pass).
 """
@@ -42,6 +45,7 @@ ID_ROOT = "govctl"
 LAYOUT = "govctl-opa-layout-1"  # bump when relocation or the generated modules change
 RECORDS = "govctl_namespaces"
 STALE_AFTER_SECONDS = 24 * 3600
+MAX_NAMESPACES = 8  # bundles kept on one server, this run's included
 _DATA_REF = re.compile(r"\bdata\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 _POLICY_ID = re.compile(rf"^{ID_ROOT}/([0-9a-f]+)/(\d+)$")
@@ -171,6 +175,27 @@ class Layout:
         )
 
 
+def namespaces_to_remove(records: Mapping[str, Any], current: str, now: float) -> list[str]:
+    """Keys of the namespaces to remove: unused for ``STALE_AFTER_SECONDS``, or beyond the
+    ``MAX_NAMESPACES - 1`` most recently used others (``current`` is never one). Records that are
+    not govctl's shape (no integer ``lastUsed``) are left alone."""
+    others = sorted(
+        (
+            (record["lastUsed"], key)
+            for key, record in records.items()
+            if key != current
+            and isinstance(record, dict)
+            and isinstance(record.get("lastUsed"), int)
+        ),
+        reverse=True,
+    )
+    return [
+        key
+        for rank, (used, key) in enumerate(others)
+        if rank >= MAX_NAMESPACES - 1 or now - used > STALE_AFTER_SECONDS
+    ]
+
+
 class OpaPolicies:
     """The bundle's namespace on one OPA server."""
 
@@ -266,7 +291,7 @@ class OpaPolicies:
         return ()
 
     def remove_stale(self, now: float) -> list[str]:
-        """Remove namespaces unused for STALE_AFTER_SECONDS (never this one); their keys."""
+        """Remove the namespaces ``namespaces_to_remove`` names; their keys."""
         with opa_call(self.url, self.timeout, "reading govctl's namespace records"):
             try:
                 records = self.client.get_data(RECORDS)["result"]
@@ -274,14 +299,7 @@ class OpaPolicies:
                 return []
         if not isinstance(records, dict):
             return []
-        stale = [
-            key
-            for key, record in records.items()
-            if key != self.layout.key
-            and isinstance(record, dict)
-            and isinstance(record.get("lastUsed"), int)
-            and now - record["lastUsed"] > STALE_AFTER_SECONDS
-        ]
+        stale = namespaces_to_remove(records, self.layout.key, now)
         if not stale:
             return []
         with opa_call(self.url, self.timeout, "listing policies"):

@@ -277,3 +277,16 @@ def test_numbered_chunks_number_every_request_in_the_order_taken() -> None:
     assert [[index for index, _, _ in chunk] for chunk in chunks] == [[0, 1], [2, 3], [4]]
     assert seen == requests and chunks[2] == [(4, "Model", '{"i":4}')]
     assert list(numbered_chunks([], [], 2)) == []
+
+
+def test_namespaces_removed_are_the_stale_and_the_least_recently_used_beyond_the_limit() -> None:
+    from govctl.policy.opa_policies import MAX_NAMESPACES, STALE_AFTER_SECONDS, namespaces_to_remove
+
+    now = 10_000_000
+    records = {f"k{i}": {"complete": True, "lastUsed": now - i} for i in range(MAX_NAMESPACES + 2)}
+    records["old"] = {"complete": True, "lastUsed": now - STALE_AFTER_SECONDS - 1}
+    records["foreign"] = {"lastUsed": "yesterday"}
+    removed = namespaces_to_remove(records, "k0", now)
+    # k0 is this run's; the MAX_NAMESPACES - 1 most recent others stay, with k0 that is the limit.
+    assert removed == [f"k{i}" for i in range(MAX_NAMESPACES, MAX_NAMESPACES + 2)] + ["old"]
+    assert namespaces_to_remove({"k0": records["k0"], "k1": records["k1"]}, "k0", now) == []
