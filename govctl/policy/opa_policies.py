@@ -20,9 +20,9 @@ Cleanup. Every run removes namespaces unused for ``STALE_AFTER_SECONDS``, and th
 used beyond ``MAX_NAMESPACES``: each upload recompiles every module on the server, so a shared
 server that kept every bundle it ever saw (a policy change per pull request) would get slower
 with each one. A namespace goes record first (so no run trusts it any more), then its modules
-newest first (OPA refuses to delete a module another one
-still needs; the entry modules go first, so a half-removed namespace can only answer "undefined",
-which govctl treats as a failure, never as a pass).
+newest first (OPA refuses to delete a module another one still needs; the entry modules go
+first, so a half-removed namespace can only answer "undefined", which govctl treats as a
+failure, never as a pass).
 """
 
 from __future__ import annotations
