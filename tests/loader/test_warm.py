@@ -23,6 +23,7 @@ from govctl.loader import statindex
 from govctl.loader.load import LoadSettings, load_registry
 from govctl.loader.source import WorkTreeSource
 from tests.conftest import NOW, run_cli
+from tests.pipeline.test_bad_input import SUITE
 from tests.pipeline.test_check_pipeline import DEPLOYMENT, repo_files, run
 
 MARGIN_NS = 200_000_000  # a short racy margin, so tests wait 0.25 s instead of 2 s
@@ -343,16 +344,6 @@ def test_a_forged_state_is_not_used(make_repo, mac: str) -> None:
     assert "Deployment/d1" in again.evaluated_subjects
     assert ("TST-SEC-001", "Deployment/d1") not in {(f.rule, f.ref) for f in again.findings}
     assert _findings(again) == _cold(root)
-
-
-SUITE = """\
-apiVersion: govctl/v1
-kind: EvalSuite
-metadata: {name: golden, owner: team-a}
-spec:
-  dataset: cases.jsonl
-  metrics: [{name: accuracy, threshold: 0.9}]
-"""
 
 
 def test_an_unchanged_dataset_is_not_read_and_a_same_size_edit_is_seen(
